@@ -1,0 +1,358 @@
+//! The Dutch analyzer: tokenize keeping identifiers whole, lowercase, fold diacritics, stem.
+//!
+//! Three tokenizers are registered on every index (see [`register_analyzers`]):
+//! - [`STEMMED_TOKENIZER`] (`woo_nl`): words lowercased, diacritics folded, Snowball Dutch stems
+//!   with an exception map for words the stemmer conflates (`gemeente` vs `gemeen`).
+//! - [`EXACT_TOKENIZER`] (`woo_exact`): the same tokens, folded but not stemmed. Used for the
+//!   exact-match field (boosted) and for identifiers.
+//!
+//! Token rules: a token is a run of letters and digits. Runs joined by `.`, `-` or `/` stay one
+//! token when a digit is on either side of the joint, so `5.1.2e`, `10.2.e`, `2024-0001234` and
+//! `covid-19` are findable as written; `Woo-verzoek` becomes `woo`, `verzoek`. For a joined token
+//! its alphabetic parts of two or more letters are emitted at the same position too, so that
+//! `covid` finds `COVID-19`. Stop words are kept (journalists search "wel of niet").
+
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Name of the stemmed Dutch tokenizer.
+pub const STEMMED_TOKENIZER: &str = "woo_nl";
+/// Name of the folded, unstemmed tokenizer.
+pub const EXACT_TOKENIZER: &str = "woo_exact";
+
+/// Tokens longer than this (in bytes) are dropped: they are never words.
+const MAX_TOKEN_BYTES: usize = 64;
+
+/// Words whose Snowball stem would collide with an unrelated word, mapped to a stem of their own.
+/// Key: folded lowercase word; value: the stem to index.
+const STEM_EXCEPTIONS: &[(&str, &str)] = &[
+    ("gemeente", "gemeente"),
+    ("gemeenten", "gemeente"),
+    ("gemeentes", "gemeente"),
+    ("gemeentelijk", "gemeentelijk"),
+    ("gemeentelijke", "gemeentelijk"),
+    ("woo", "woo"),
+    ("wob", "wob"),
+    ("media", "media"),
+    ("ministerie", "ministerie"),
+    ("ministeries", "ministerie"),
+    ("provincie", "provincie"),
+    ("provincies", "provincie"),
+];
+
+/// Whether the tokenizer stems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisMode {
+    /// Fold and stem (the `woo_nl` tokenizer).
+    Stemmed,
+    /// Fold only (the `woo_exact` tokenizer).
+    Exact,
+}
+
+/// The tantivy tokenizer implementing the rules of this module.
+#[derive(Clone)]
+pub struct DutchTokenizer {
+    mode: AnalysisMode,
+}
+
+impl DutchTokenizer {
+    /// A tokenizer in the given mode.
+    pub fn new(mode: AnalysisMode) -> DutchTokenizer {
+        DutchTokenizer { mode }
+    }
+}
+
+/// Token stream over a precomputed list of tokens.
+pub struct ListTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl TokenStream for ListTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.index < self.tokens.len() {
+            self.index += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+impl Tokenizer for DutchTokenizer {
+    type TokenStream<'a> = ListTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ListTokenStream {
+        ListTokenStream {
+            tokens: analyze(text, self.mode),
+            index: 0,
+        }
+    }
+}
+
+/// Registers the tokenizers of this module on an index. Call on every opened index.
+pub fn register_analyzers(index: &tantivy::Index) {
+    let manager = index.tokenizers();
+    manager.register(
+        STEMMED_TOKENIZER,
+        tantivy::tokenizer::TextAnalyzer::from(DutchTokenizer::new(AnalysisMode::Stemmed)),
+    );
+    manager.register(
+        EXACT_TOKENIZER,
+        tantivy::tokenizer::TextAnalyzer::from(DutchTokenizer::new(AnalysisMode::Exact)),
+    );
+}
+
+/// A raw word found in the text: byte range and whether it is a joined identifier.
+struct RawWord {
+    start: usize,
+    end: usize,
+    joined: bool,
+}
+
+/// Splits text into raw words following the module rules.
+fn split_words(text: &str) -> Vec<RawWord> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = chars[i].0;
+        let mut has_digit = false;
+        let mut joined = false;
+        // Consume the first segment.
+        while i < chars.len() && chars[i].1.is_alphanumeric() {
+            has_digit |= chars[i].1.is_ascii_digit();
+            i += 1;
+        }
+        // Extend over `.`, `-`, `/` joints when a digit is on either side.
+        loop {
+            let Some(&(_, separator)) = chars.get(i) else {
+                break;
+            };
+            if !matches!(separator, '.' | '-' | '/') {
+                break;
+            }
+            let Some(&(_, next)) = chars.get(i + 1) else {
+                break;
+            };
+            if !next.is_alphanumeric() {
+                break;
+            }
+            if !(has_digit || next.is_ascii_digit()) {
+                break;
+            }
+            i += 1;
+            joined = true;
+            while i < chars.len() && chars[i].1.is_alphanumeric() {
+                has_digit |= chars[i].1.is_ascii_digit();
+                i += 1;
+            }
+        }
+        let end = chars
+            .get(i)
+            .map(|&(offset, _)| offset)
+            .unwrap_or(text.len());
+        words.push(RawWord { start, end, joined });
+    }
+    words
+}
+
+/// Lowercases and folds diacritics (`Financiële` -> `financiele`, `ĳ` -> `ij`).
+pub fn fold(word: &str) -> String {
+    let mut folded = String::with_capacity(word.len());
+    for character in word.chars() {
+        for lower in character.to_lowercase() {
+            push_folded(lower, &mut folded);
+        }
+    }
+    folded
+}
+
+fn push_folded(character: char, out: &mut String) {
+    let replacement = match character {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'ď' | 'đ' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
+        'ñ' | 'ń' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
+        'ý' | 'ÿ' => "y",
+        'ś' | 'š' | 'ş' => "s",
+        'ź' | 'ż' | 'ž' => "z",
+        'ł' => "l",
+        'ř' => "r",
+        'ť' => "t",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ĳ' => "ij",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬀ' => "ff",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        _ => {
+            out.push(character);
+            return;
+        }
+    };
+    out.push_str(replacement);
+}
+
+/// Stems one folded word with Snowball Dutch, honouring [`STEM_EXCEPTIONS`].
+/// Words containing digits are identifiers and are never stemmed.
+pub fn stem_word(stemmer: &Stemmer, folded: &str) -> String {
+    if folded.chars().any(|character| character.is_ascii_digit()) {
+        return folded.to_string();
+    }
+    for (word, stem) in STEM_EXCEPTIONS {
+        if *word == folded {
+            return (*stem).to_string();
+        }
+    }
+    stemmer.stem(folded).into_owned()
+}
+
+/// Runs the whole analysis on `text` and returns tantivy tokens with byte offsets and positions.
+pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
+    let stemmer = Stemmer::create(Algorithm::Dutch);
+    let mut tokens = Vec::new();
+    let mut position = 0usize;
+    for word in split_words(text) {
+        let raw = &text[word.start..word.end];
+        if raw.len() > MAX_TOKEN_BYTES {
+            continue;
+        }
+        let folded = fold(raw);
+        let term = match mode {
+            AnalysisMode::Stemmed => stem_word(&stemmer, &folded),
+            AnalysisMode::Exact => folded.clone(),
+        };
+        tokens.push(Token {
+            offset_from: word.start,
+            offset_to: word.end,
+            position,
+            text: term,
+            position_length: 1,
+        });
+        if word.joined {
+            for part in folded.split(['.', '-', '/']) {
+                let alphabetic = part.chars().all(|character| character.is_alphabetic());
+                if part.chars().count() < 2 || !alphabetic {
+                    continue;
+                }
+                let part_term = match mode {
+                    AnalysisMode::Stemmed => stem_word(&stemmer, part),
+                    AnalysisMode::Exact => part.to_string(),
+                };
+                tokens.push(Token {
+                    offset_from: word.start,
+                    offset_to: word.end,
+                    position,
+                    text: part_term,
+                    position_length: 1,
+                });
+            }
+        }
+        position += 1;
+    }
+    tokens
+}
+
+/// The terms `analyze` produces for `text`, for tests and query tooling.
+pub fn terms(text: &str, mode: AnalysisMode) -> Vec<String> {
+    analyze(text, mode)
+        .into_iter()
+        .map(|token| token.text)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stemmed(text: &str) -> Vec<String> {
+        terms(text, AnalysisMode::Stemmed)
+    }
+
+    #[test]
+    fn ground_codes_and_case_numbers_stay_whole() {
+        assert_eq!(stemmed("5.1.2e"), vec!["5.1.2e"]);
+        assert_eq!(stemmed("10.2.e"), vec!["10.2.e"]);
+        assert_eq!(
+            stemmed("kenmerk 2024-0001234."),
+            vec!["kenmerk", "2024-0001234"]
+        );
+        assert_eq!(stemmed("(5.1.2e)"), vec!["5.1.2e"]);
+    }
+
+    #[test]
+    fn hyphenated_words_without_digits_split() {
+        assert_eq!(stemmed("Woo-verzoek"), vec!["woo", "verzoek"]);
+    }
+
+    #[test]
+    fn joined_identifier_also_yields_its_word_parts_at_the_same_position() {
+        let tokens = analyze("COVID-19 vaccin", AnalysisMode::Exact);
+        let listed: Vec<(&str, usize)> = tokens
+            .iter()
+            .map(|token| (token.text.as_str(), token.position))
+            .collect();
+        assert_eq!(listed, vec![("covid-19", 0), ("covid", 0), ("vaccin", 1)]);
+    }
+
+    #[test]
+    fn diacritics_fold_so_both_spellings_match() {
+        assert_eq!(stemmed("financiële"), stemmed("financiele"));
+        assert_eq!(stemmed("geïnteresseerd"), stemmed("geinteresseerd"));
+        assert_eq!(terms("Één", AnalysisMode::Exact), vec!["een"]);
+    }
+
+    #[test]
+    fn gemeente_does_not_collide_with_menen_or_gemeen() {
+        let gemeente = stemmed("gemeente");
+        assert_eq!(gemeente, stemmed("gemeenten"));
+        assert_ne!(gemeente, stemmed("menen"));
+        assert_ne!(gemeente, stemmed("gemeen"));
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        assert_eq!(stemmed("besluiten"), stemmed("besluit"));
+        assert_eq!(stemmed("documenten"), stemmed("document"));
+        assert_eq!(stemmed("verzoeken"), stemmed("verzoek"));
+        assert_eq!(stemmed("gegevens"), stemmed("gegeven"));
+        assert_eq!(stemmed("mondkapjes"), stemmed("mondkapje"));
+    }
+
+    #[test]
+    fn offsets_point_at_the_original_text() {
+        let text = "De financiële stukken";
+        let tokens = analyze(text, AnalysisMode::Stemmed);
+        assert_eq!(
+            &text[tokens[1].offset_from..tokens[1].offset_to],
+            "financiële"
+        );
+    }
+
+    #[test]
+    fn stop_words_are_kept_and_overlong_tokens_dropped() {
+        assert_eq!(stemmed("wel of niet"), vec!["wel", "of", "niet"]);
+        let long = "a".repeat(100);
+        assert!(stemmed(&long).is_empty());
+    }
+}

@@ -1,0 +1,771 @@
+//! Walk input folders, extract every PDF, build [`Document`]s and write them, reporting per file.
+//!
+//! [`run_index`] is what `woo index` runs. Files are extracted in parallel (rayon, `jobs`
+//! threads); the writer runs on the calling thread. One file that cannot be read or parsed is
+//! reported with its path and reason and skipped; the rest is indexed and committed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{IndexerError, Result};
+use crate::metadata::{self, MetadataCatalog, ResolvedMetadata};
+use crate::model::{Document, ExtractedPdf, Page, TextSource};
+use crate::ocr::OcrEngine;
+use crate::pdf::{extract_pdf, PdfLimits};
+use crate::woo;
+use crate::write::IndexSink;
+
+/// Documents written between two commits.
+const COMMIT_EVERY_DOCUMENTS: usize = 500;
+
+/// What `woo index` was asked to do.
+pub struct IndexOptions {
+    /// Index directory (created when absent).
+    pub index_dir: PathBuf,
+    /// Files and folders to index (folders are walked recursively).
+    pub inputs: Vec<PathBuf>,
+    /// OCR engine for pages without a usable text layer; `None` skips OCR (pages are counted).
+    pub ocr: Option<OcrEngine>,
+    /// Extraction limits.
+    pub limits: PdfLimits,
+    /// Worker threads for extraction (0 = number of cores).
+    pub jobs: usize,
+    /// Re-extract files even when their content hash is unchanged.
+    pub force: bool,
+}
+
+/// Outcome class of one input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// Extracted and written.
+    Indexed,
+    /// Same content and metadata as already indexed: skipped.
+    Unchanged,
+    /// Could not be indexed; see `error`.
+    Failed,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Path relative to its input folder.
+    pub source: String,
+    /// Outcome.
+    pub status: FileStatus,
+    /// Document id when indexed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
+    /// Pages extracted.
+    pub pages: u32,
+    /// Pages that ended without any text.
+    pub pages_without_text: u32,
+    /// Pages whose text came from OCR (fresh or cached).
+    pub ocr_pages: u32,
+    /// Pages that needed OCR but had none (no OCR engine, or OCR failed).
+    pub ocr_skipped_pages: u32,
+    /// Reason of failure, or a warning (metadata problem) for an indexed file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Progress events for a progress bar.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// Files found (PDFs to process).
+    Discovered {
+        /// Number of PDF files.
+        files: usize,
+    },
+    /// One file is done.
+    FileDone(FileReport),
+}
+
+/// Totals of one `woo index` run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexSummary {
+    /// PDF files found.
+    pub files: usize,
+    /// Documents written in this run.
+    pub documents: usize,
+    /// Pages written in this run.
+    pub pages: u64,
+    /// Pages written without any text.
+    pub pages_without_text: u64,
+    /// Pages whose text came from OCR.
+    pub ocr_pages: u64,
+    /// Pages that needed OCR and did not get it.
+    pub ocr_skipped_pages: u64,
+    /// Files skipped because unchanged.
+    pub unchanged: usize,
+    /// Every failed file (and metadata file) with its reason.
+    pub failures: Vec<FileReport>,
+    /// Every file's report.
+    pub reports: Vec<FileReport>,
+    /// Wall-clock time.
+    #[serde(serialize_with = "serialize_seconds")]
+    pub elapsed: Duration,
+}
+
+fn serialize_seconds<S: serde::Serializer>(
+    duration: &Duration,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_f64(duration.as_secs_f64())
+}
+
+impl IndexSummary {
+    /// One line for the end of `woo index`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {} failed in {:.1} s",
+            self.files,
+            self.documents,
+            self.pages,
+            self.pages_without_text,
+            self.ocr_pages,
+            self.ocr_skipped_pages,
+            self.unchanged,
+            self.failures.len(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// One PDF found in the inputs.
+#[derive(Debug, Clone)]
+struct InputFile {
+    path: PathBuf,
+    source: String,
+}
+
+/// Everything found by walking the inputs.
+#[derive(Debug, Default)]
+struct Discovery {
+    pdfs: Vec<InputFile>,
+    catalog: MetadataCatalog,
+    problems: Vec<FileReport>,
+}
+
+fn failure(path: &Path, source: &str, error: String) -> FileReport {
+    FileReport {
+        path: path.to_path_buf(),
+        source: source.to_string(),
+        status: FileStatus::Failed,
+        document_id: None,
+        pages: 0,
+        pages_without_text: 0,
+        ocr_pages: 0,
+        ocr_skipped_pages: 0,
+        error: Some(error),
+    }
+}
+
+fn is_pdf_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("pdf"))
+}
+
+fn relative_source(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// Walks the inputs: PDFs to index and `publication.json` files to read.
+fn discover(inputs: &[PathBuf]) -> Discovery {
+    let mut discovery = Discovery::default();
+    for input in inputs {
+        if input.is_file() {
+            let root = input.parent().unwrap_or(Path::new(""));
+            if is_pdf_name(input) {
+                discovery.pdfs.push(InputFile {
+                    path: metadata::normalise_path(input),
+                    source: relative_source(root, input),
+                });
+            }
+            let publication = root.join("publication.json");
+            if publication.is_file() {
+                add_publication(&mut discovery, &publication, root);
+            }
+            continue;
+        }
+        if !input.is_dir() {
+            discovery.problems.push(failure(
+                input,
+                &input.to_string_lossy(),
+                format!("{}: no such file or directory", input.display()),
+            ));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error.path().unwrap_or(input).to_path_buf();
+                    let source = relative_source(input, &path);
+                    discovery.problems.push(failure(
+                        &path,
+                        &source,
+                        format!("cannot walk: {error}"),
+                    ));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            if path
+                .file_name()
+                .is_some_and(|name| name == "publication.json")
+            {
+                add_publication(&mut discovery, path, input);
+            } else if is_pdf_name(path) {
+                discovery.pdfs.push(InputFile {
+                    path: metadata::normalise_path(path),
+                    source: relative_source(input, path),
+                });
+            }
+        }
+    }
+    discovery
+}
+
+fn add_publication(discovery: &mut Discovery, path: &Path, root: &Path) {
+    match metadata::read_publication(path) {
+        Ok(publication) => discovery.catalog.add_publication(path, publication),
+        Err(error) => discovery.problems.push(failure(
+            path,
+            &relative_source(root, path),
+            error.to_string(),
+        )),
+    }
+}
+
+/// A readable slug of the source path plus a short hash: stable across runs.
+pub fn default_document_id(source: &str) -> String {
+    let without_extension = source
+        .strip_suffix(".pdf")
+        .or_else(|| source.strip_suffix(".PDF"))
+        .unwrap_or(source);
+    let mut slug = String::new();
+    for character in crate::analysis::fold(without_extension).chars() {
+        if character.is_ascii_alphanumeric() {
+            slug.push(character);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    let digest = Sha256::digest(source.as_bytes());
+    let short_hash: String = digest
+        .iter()
+        .take(4)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    if slug.is_empty() {
+        return short_hash;
+    }
+    format!("{}-{short_hash}", slug.trim_end_matches('-'))
+}
+
+/// Normalises a date from metadata or text to `YYYY-MM-DD` (accepts `YYYY-MM-DD…`, `DD-MM-YYYY`).
+pub fn normalise_date(value: &str) -> Option<String> {
+    let value = value.trim();
+    if let Some(prefix) = value.get(..10) {
+        if crate::write::date_to_days(prefix).is_some() {
+            return Some(prefix.to_string());
+        }
+    }
+    let parts: Vec<&str> = value.split(['-', '/', '.']).collect();
+    if parts.len() == 3 && parts[2].len() == 4 {
+        let candidate = format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0]);
+        if crate::write::date_to_days(&candidate).is_some() {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// Language of a page as ISO 639-1 (`nl`, `en`, `de`, `fr`) or whatlang's 639-3 code.
+pub fn detect_language(text: &str) -> Option<String> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 40 {
+        return None;
+    }
+    let info = whatlang::detect(text)?;
+    if !info.is_reliable() && letters < 400 {
+        return None;
+    }
+    let code = match info.lang() {
+        whatlang::Lang::Nld => "nl",
+        whatlang::Lang::Eng => "en",
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Ita => "it",
+        other => other.code(),
+    };
+    Some(code.to_string())
+}
+
+/// A PDF info title worth showing (not "Microsoft Word - x.docx", "untitled", ...).
+fn usable_info_title(title: &str) -> Option<String> {
+    let mut title = title.trim().to_string();
+    if let Some(rest) = title.strip_prefix("Microsoft Word - ") {
+        title = rest.to_string();
+    }
+    for suffix in [".docx", ".doc", ".pdf", ".odt"] {
+        if let Some(rest) = title.strip_suffix(suffix) {
+            title = rest.to_string();
+        }
+    }
+    let lower = title.to_lowercase();
+    let letters = title.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 4 || lower.starts_with("untitled") || lower.starts_with("document") && letters < 10
+    {
+        return None;
+    }
+    Some(title)
+}
+
+/// The first heading-like line of the text: letters, not a page number line, not too long.
+fn first_heading_line(text: &str) -> Option<String> {
+    for line in text.lines().take(40) {
+        let line = line.trim();
+        let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 4 || line.chars().count() > 150 {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        if lower.starts_with("pagina") || lower.starts_with("page ") {
+            continue;
+        }
+        if letters * 2 < line.chars().count() {
+            continue;
+        }
+        return Some(line.to_string());
+    }
+    None
+}
+
+fn file_stem_title(source: &str) -> String {
+    let name = source.rsplit('/').next().unwrap_or(source);
+    name.strip_suffix(".pdf")
+        .or_else(|| name.strip_suffix(".PDF"))
+        .unwrap_or(name)
+        .replace(['_', '+'], " ")
+}
+
+/// Hash of the file bytes, its metadata and the OCR setting: unchanged hash = nothing to do.
+fn content_hash(bytes: &[u8], resolved: &ResolvedMetadata, ocr_enabled: bool) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(bytes);
+    hasher.update(b"\0");
+    hasher.update(serde_json::to_vec(&resolved.document).unwrap_or_default());
+    if let Some(publication) = &resolved.publication {
+        hasher.update(publication.id.as_bytes());
+        hasher.update(publication.title.as_deref().unwrap_or("").as_bytes());
+        hasher.update(publication.publisher.as_deref().unwrap_or("").as_bytes());
+        hasher.update(publication.category.as_deref().unwrap_or("").as_bytes());
+        hasher.update(publication.date.as_deref().unwrap_or("").as_bytes());
+    }
+    hasher.update(if ocr_enabled { b"ocr" } else { b"---" });
+    hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Normalises a category value to its letter code; unknown values are kept as given.
+fn normalise_category(value: &str) -> String {
+    match woo::category_by_any(value) {
+        Some(category) => category.code.to_string(),
+        None => value.trim().to_string(),
+    }
+}
+
+/// Builds the document from its extraction and metadata (pure: no I/O).
+pub fn build_document(
+    extracted: ExtractedPdf,
+    resolved: &ResolvedMetadata,
+    source: &str,
+    file_path: &Path,
+    hash: String,
+) -> Document {
+    let entry = &resolved.document;
+    let publication = resolved.publication.as_ref();
+    let pages: Vec<Page> = extracted
+        .pages
+        .into_iter()
+        .map(|page| Page {
+            page: page.page,
+            language: detect_language(&page.text),
+            grounds: woo::find_ground_stamps(&page.text),
+            text: page.text,
+            source: page.source,
+            ocr_confidence: page.ocr_confidence,
+        })
+        .collect();
+
+    let title = entry
+        .title
+        .clone()
+        .filter(|title| !title.trim().is_empty())
+        .or_else(|| extracted.info.title.as_deref().and_then(usable_info_title))
+        .or_else(|| {
+            pages
+                .first()
+                .and_then(|page| first_heading_line(&page.text))
+        })
+        .unwrap_or_else(|| file_stem_title(source));
+    let id = entry
+        .id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| default_document_id(source));
+    let publisher = entry
+        .publisher
+        .clone()
+        .or_else(|| publication.and_then(|p| p.publisher.clone()));
+    let category = entry
+        .category
+        .clone()
+        .or_else(|| publication.and_then(|p| p.category.clone()))
+        .map(|value| normalise_category(&value));
+    let date = entry
+        .date
+        .as_deref()
+        .and_then(normalise_date)
+        .or_else(|| {
+            publication
+                .and_then(|p| p.date.as_deref())
+                .and_then(normalise_date)
+        })
+        .or_else(|| extracted.info.creation_date.clone());
+    let judgement = entry.judgement.as_deref().map(|value| {
+        woo::normalise_judgement(value)
+            .map(str::to_string)
+            .unwrap_or_else(|| value.trim().to_lowercase())
+    });
+    let grounds = entry
+        .grounds
+        .iter()
+        .map(|value| woo::normalise_ground(value).unwrap_or_else(|| value.trim().to_string()))
+        .collect();
+    Document {
+        id,
+        title,
+        source: source.to_string(),
+        file_path: file_path.to_string_lossy().into_owned(),
+        content_hash: hash,
+        publication_id: entry
+            .publication_id
+            .clone()
+            .or_else(|| publication.map(|p| p.id.clone())),
+        publication_title: entry
+            .publication_title
+            .clone()
+            .or_else(|| publication.and_then(|p| p.title.clone())),
+        publisher,
+        category,
+        document_type: entry.document_type.clone(),
+        date,
+        judgement,
+        grounds,
+        summary: entry
+            .summary
+            .clone()
+            .or_else(|| publication.and_then(|p| p.summary.clone())),
+        pages,
+    }
+}
+
+/// Result of processing one PDF on a worker thread.
+enum Processed {
+    Document(Box<Document>, FileReport),
+    Unchanged(FileReport),
+    Failed(FileReport),
+}
+
+/// OCRs the pages that need it; returns (ocr pages, skipped pages).
+fn apply_ocr(extracted: &mut ExtractedPdf, path: &Path, ocr: Option<&OcrEngine>) -> (u32, u32) {
+    let mut ocr_pages = 0;
+    let mut skipped = 0;
+    for page in &mut extracted.pages {
+        if !page.needs_ocr {
+            continue;
+        }
+        let Some(engine) = ocr else {
+            skipped += 1;
+            continue;
+        };
+        match engine.ocr_page(path, page.page) {
+            Ok(result) => {
+                let alphanumeric = result.text.chars().filter(|c| c.is_alphanumeric()).count();
+                if alphanumeric > 0 {
+                    page.text = result.text;
+                    page.source = TextSource::Ocr;
+                    page.ocr_confidence = Some(result.mean_confidence);
+                    ocr_pages += 1;
+                } else {
+                    page.problem = Some("ocr found no text".to_string());
+                }
+            }
+            Err(error) => {
+                skipped += 1;
+                page.problem = Some(error.to_string());
+            }
+        }
+    }
+    (ocr_pages, skipped)
+}
+
+fn process_file(
+    input: &InputFile,
+    catalog: &MetadataCatalog,
+    options: &IndexOptions,
+    existing_hashes: &HashMap<String, String>,
+) -> Processed {
+    let mut report = failure(&input.path, &input.source, String::new());
+    report.error = None;
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            let error = IndexerError::Read {
+                path: input.path.clone(),
+                source,
+            };
+            return Processed::Failed(failure(&input.path, &input.source, error.to_string()));
+        }
+    };
+    let resolved = match catalog.resolve(&input.path) {
+        Ok(resolved) => resolved,
+        Err(error) => {
+            // A broken sidecar is reported; the PDF is indexed with the metadata we have.
+            report.error = Some(error.to_string());
+            let mut without_sidecar = ResolvedMetadata::default();
+            if let Some((publication, entry)) = catalog.lookup(&input.path) {
+                without_sidecar.publication = Some(publication.clone());
+                without_sidecar.document = entry.clone();
+            }
+            without_sidecar
+        }
+    };
+    let hash = content_hash(&bytes, &resolved, options.ocr.is_some());
+    let planned_id = resolved
+        .document
+        .id
+        .clone()
+        .unwrap_or_else(|| default_document_id(&input.source));
+    if !options.force && existing_hashes.get(&planned_id) == Some(&hash) {
+        report.status = FileStatus::Unchanged;
+        report.document_id = Some(planned_id);
+        return Processed::Unchanged(report);
+    }
+    let name = input.source.clone();
+    let extraction = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract_pdf(&name, &bytes, &options.limits)
+    }));
+    let mut extracted = match extraction {
+        Ok(Ok(extracted)) => extracted,
+        Ok(Err(error)) => {
+            return Processed::Failed(failure(&input.path, &input.source, error.to_string()))
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            let error = IndexerError::Panicked { name, message };
+            return Processed::Failed(failure(&input.path, &input.source, error.to_string()));
+        }
+    };
+    let (ocr_pages, ocr_skipped_pages) =
+        apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
+    let document = build_document(extracted, &resolved, &input.source, &input.path, hash);
+    report.status = FileStatus::Indexed;
+    report.document_id = Some(document.id.clone());
+    report.pages = document.pages.len() as u32;
+    report.pages_without_text = document
+        .pages
+        .iter()
+        .filter(|page| page.text.trim().is_empty())
+        .count() as u32;
+    report.ocr_pages = ocr_pages;
+    report.ocr_skipped_pages = ocr_skipped_pages;
+    Processed::Document(Box::new(document), report)
+}
+
+/// Indexes every PDF of the inputs. Per-file failures are in the summary, not errors;
+/// an `Err` means the index itself could not be opened or written.
+pub fn run_index(
+    options: &IndexOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let mut sink = IndexSink::open(&options.index_dir)?;
+    let existing_hashes = if options.force {
+        HashMap::new()
+    } else {
+        sink.existing_content_hashes()?
+    };
+    let discovery = discover(&options.inputs);
+    let mut summary = IndexSummary {
+        files: discovery.pdfs.len(),
+        ..IndexSummary::default()
+    };
+    progress(Progress::Discovered {
+        files: discovery.pdfs.len(),
+    });
+    for problem in &discovery.problems {
+        summary.failures.push(problem.clone());
+        summary.reports.push(problem.clone());
+    }
+
+    let jobs = if options.jobs == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.jobs
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
+
+    let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
+    let catalog = &discovery.catalog;
+    let pdfs = &discovery.pdfs;
+    let existing = &existing_hashes;
+    let mut written_since_commit = 0usize;
+    let mut write_error: Option<IndexerError> = None;
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.install(|| {
+                use rayon::prelude::*;
+                pdfs.par_iter().for_each_with(sender, |sender, input| {
+                    let processed = process_file(input, catalog, options, existing);
+                    let _ = sender.send(processed);
+                });
+            });
+        });
+        for processed in receiver {
+            let report = match processed {
+                Processed::Document(document, mut report) => {
+                    if write_error.is_some() {
+                        continue;
+                    }
+                    match sink.upsert(&document) {
+                        Ok(()) => {
+                            summary.documents += 1;
+                            summary.pages += u64::from(report.pages);
+                            summary.pages_without_text += u64::from(report.pages_without_text);
+                            summary.ocr_pages += u64::from(report.ocr_pages);
+                            summary.ocr_skipped_pages += u64::from(report.ocr_skipped_pages);
+                            written_since_commit += 1;
+                        }
+                        Err(error) => {
+                            report.status = FileStatus::Failed;
+                            report.error = Some(error.to_string());
+                            write_error = Some(error);
+                        }
+                    }
+                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS && write_error.is_none() {
+                        if let Err(error) = sink.commit() {
+                            write_error = Some(error);
+                        }
+                        written_since_commit = 0;
+                    }
+                    report
+                }
+                Processed::Unchanged(report) => {
+                    summary.unchanged += 1;
+                    report
+                }
+                Processed::Failed(report) => report,
+            };
+            if report.status == FileStatus::Failed || report.error.is_some() {
+                summary.failures.push(report.clone());
+            }
+            summary.reports.push(report.clone());
+            progress(Progress::FileDone(report));
+        }
+    });
+    if let Some(error) = write_error {
+        return Err(error);
+    }
+    sink.commit()?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ids_are_readable_and_stable() {
+        let id = default_document_id("coronamelder/Bijlage A - DPIA Coronamelder.pdf");
+        assert!(
+            id.starts_with("coronamelder-bijlage-a-dpia-coronamelder-"),
+            "{id}"
+        );
+        assert_eq!(
+            id,
+            default_document_id("coronamelder/Bijlage A - DPIA Coronamelder.pdf")
+        );
+        assert_ne!(id, default_document_id("coronamelder/Bijlage B.pdf"));
+    }
+
+    #[test]
+    fn dates_normalise() {
+        assert_eq!(normalise_date("2024-03-15"), Some("2024-03-15".to_string()));
+        assert_eq!(
+            normalise_date("2024-03-15T10:00:00Z"),
+            Some("2024-03-15".to_string())
+        );
+        assert_eq!(normalise_date("15-03-2024"), Some("2024-03-15".to_string()));
+        assert_eq!(normalise_date("5/3/2024"), Some("2024-03-05".to_string()));
+        assert_eq!(normalise_date("maart"), None);
+        assert_eq!(normalise_date("2024-02-30"), None);
+    }
+
+    #[test]
+    fn info_titles_are_cleaned_or_refused() {
+        assert_eq!(
+            usable_info_title("Microsoft Word - Besluit Woo-verzoek.docx").as_deref(),
+            Some("Besluit Woo-verzoek")
+        );
+        assert_eq!(usable_info_title("untitled"), None);
+        assert_eq!(usable_info_title("Document1"), None);
+    }
+
+    #[test]
+    fn heading_skips_page_numbers_and_digit_lines() {
+        let text = "Pagina 1 van 3\n2024-0001234\nBesluit op uw Woo-verzoek\nGeachte heer";
+        assert_eq!(
+            first_heading_line(text).as_deref(),
+            Some("Besluit op uw Woo-verzoek")
+        );
+    }
+
+    #[test]
+    fn language_is_detected_for_dutch_and_english() {
+        let dutch = "Op 2 januari 2024 ontvingen wij uw verzoek op grond van de Wet open overheid. In dit besluit beslis ik op uw verzoek.";
+        let english = "The minister received your request under the Open Government Act and decided to disclose the documents in part.";
+        assert_eq!(detect_language(dutch).as_deref(), Some("nl"));
+        assert_eq!(detect_language(english).as_deref(), Some("en"));
+        assert_eq!(detect_language("kort"), None);
+    }
+}

@@ -1,0 +1,41 @@
+//! woo-indexer: published Woo material -> extracted pages -> one tantivy index.
+//!
+//! Data flow:
+//! ```text
+//! source file (PDF + sidecar JSON / publication.json)
+//!   -> pdf::extract_pdf        text per page (lopdf content-stream walker)
+//!   -> ocr::ocr_page           scanned pages -> text (Tesseract, cached by image hash)
+//!   -> ingest::build_document  metadata + language + refusal grounds -> Document / Page
+//!   -> write::IndexWriterSession::upsert   one tantivy document per page plus one per document
+//!   -> index on disk -> read by the server crate (search -> JSON/HTML)
+//! ```
+//!
+//! Modules:
+//! - [`model`]     the `Document` / `Page` types that flow through the pipeline
+//! - [`woo`]       Woo value lists: information categories (TOOI), refusal grounds, judgements
+//! - [`analysis`]  the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
+//! - [`schema`]    field names and `build_schema()`: the contract the server reads
+//! - [`pdf`]       lopdf -> text per page, with limits
+//! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
+//! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
+//! - [`ingest`]    walk input folders, extract, build documents, report per file
+//! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
+//! - [`fixtures`]  the fixture builder that writes the project's own test PDFs with lopdf
+//! - [`error`]     `IndexerError`, the crate's one error type
+
+pub mod analysis;
+pub mod error;
+pub mod fixtures;
+pub mod ingest;
+pub mod metadata;
+pub mod model;
+pub mod ocr;
+pub mod pdf;
+pub mod schema;
+pub mod woo;
+pub mod write;
+
+pub use error::{IndexerError, Result};
+pub use model::{
+    Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,
+};

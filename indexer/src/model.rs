@@ -1,0 +1,210 @@
+//! The data that flows from extraction to the index: a [`Document`] with its [`Page`]s.
+
+use serde::{Deserialize, Serialize};
+
+/// How the text of a page was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TextSource {
+    /// From the PDF's own text layer.
+    Text,
+    /// From optical character recognition of the page image.
+    Ocr,
+    /// No usable text (no text layer and no OCR, or OCR found nothing).
+    #[default]
+    None,
+}
+
+impl TextSource {
+    /// The lowercase name used in the index, the API and facets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSource::Text => "text",
+            TextSource::Ocr => "ocr",
+            TextSource::None => "none",
+        }
+    }
+}
+
+/// One extracted page of a PDF, before Woo analysis.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ExtractedPage {
+    /// Page number, starting at 1.
+    pub page: u32,
+    /// The page text in reading order, lines separated by `\n`.
+    pub text: String,
+    /// How the text was obtained.
+    pub source: TextSource,
+    /// Mean OCR word confidence (0–100) when `source` is `Ocr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<f32>,
+    /// The page is covered by an image (a scan) or has no usable text layer, so OCR may help.
+    pub needs_ocr: bool,
+    /// Why the page text is missing or partial (a limit hit, a broken content stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// Facts from the PDF itself (info dictionary, page count).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PdfInfo {
+    /// `/Title` of the info dictionary, if any and not empty.
+    pub title: Option<String>,
+    /// `/Author` of the info dictionary.
+    pub author: Option<String>,
+    /// `/CreationDate` as `YYYY-MM-DD`.
+    pub creation_date: Option<String>,
+    /// `/ModDate` as `YYYY-MM-DD`.
+    pub modification_date: Option<String>,
+    /// The file was encrypted (and decrypted with the empty user password).
+    pub encrypted: bool,
+}
+
+/// A whole PDF after extraction.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ExtractedPdf {
+    /// Info dictionary facts.
+    pub info: PdfInfo,
+    /// Every page in order.
+    pub pages: Vec<ExtractedPage>,
+}
+
+/// A page as indexed: extracted text plus what the indexer derived from it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Page {
+    /// Page number, starting at 1.
+    pub page: u32,
+    /// The page text.
+    pub text: String,
+    /// How the text was obtained.
+    pub source: TextSource,
+    /// Mean OCR confidence when OCR'd.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<f32>,
+    /// ISO 639-1 code of the detected language (`nl`, `en`, ...), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Refusal-ground codes stamped on this page, normalised (`5.1.2e`), one entry per stamp.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<String>,
+}
+
+/// A document ready to be written to the index.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    /// Stable id: from the metadata, or derived from the source path.
+    pub id: String,
+    /// Title shown in results.
+    pub title: String,
+    /// Path of the original file relative to the indexed input folder.
+    pub source: String,
+    /// Absolute path of the original file on disk (for the file endpoint).
+    pub file_path: String,
+    /// SHA-256 of the original file, hex.
+    pub content_hash: String,
+    /// Publication (dossier) this document belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication_id: Option<String>,
+    /// Title of that publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication_title: Option<String>,
+    /// Publishing organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Information category as art. 3.3 letter code (`2i`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Document type (`besluit`, `inventaris`, `e-mail`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+    /// Main date of the document, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Judgement (`openbaar`, `deels openbaar`, `reeds openbaar`, `niet openbaar`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<String>,
+    /// Refusal grounds from the metadata, normalised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<String>,
+    /// Free-text summary from the metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The pages, in order.
+    pub pages: Vec<Page>,
+}
+
+/// What the index stores of a document (the `meta` field of its document record).
+/// The server reads it back for results, facets and `GET /api/documents/{id}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StoredDocument {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Path relative to the indexed input folder.
+    pub source: String,
+    /// Absolute path of the original file.
+    pub file_path: String,
+    /// SHA-256 of the original file.
+    pub content_hash: String,
+    /// Publication id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication_id: Option<String>,
+    /// Publication title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication_title: Option<String>,
+    /// Publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Information category letter code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Document type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+    /// Date `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<String>,
+    /// Every refusal ground of the document: from the metadata and stamped on its pages.
+    #[serde(default)]
+    pub grounds: Vec<String>,
+    /// Number of ground stamps found on its pages.
+    #[serde(default)]
+    pub ground_stamps: u32,
+    /// Summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Number of pages.
+    pub page_count: u32,
+    /// Languages of its pages (ISO 639-1 where known).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// How its pages' text was obtained (`text`, `ocr`, `none`), distinct values.
+    #[serde(default)]
+    pub text_sources: Vec<String>,
+    /// Pages without any text.
+    #[serde(default)]
+    pub pages_without_text: u32,
+    /// Pages whose text came from OCR.
+    #[serde(default)]
+    pub ocr_pages: u32,
+}
+
+/// What the index stores per page besides its text (the `page_meta` field).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StoredPage {
+    /// How the text was obtained.
+    pub source: TextSource,
+    /// Mean OCR confidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<f32>,
+    /// Detected language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Ground stamps on the page (one per stamp).
+    #[serde(default)]
+    pub grounds: Vec<String>,
+}

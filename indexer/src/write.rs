@@ -1,0 +1,361 @@
+//! Documents -> tantivy: open or create the index, upsert by id, delete, commit durably.
+//!
+//! A document is written as one `document` record plus one `page` record per page (see
+//! [`crate::schema`]). Upsert deletes every record carrying the document id first, so a
+//! re-run never duplicates. [`IndexSink::commit`] commits and then fsyncs the index directory,
+//! because tantivy does not fsync the directory after renaming `meta.json`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use tantivy::schema::Value;
+use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+
+use crate::analysis::register_analyzers;
+use crate::error::{IndexerError, Result};
+use crate::model::{Document, StoredDocument, StoredPage, TextSource};
+use crate::schema::{self, build_schema, Fields};
+
+/// Memory budget of the tantivy writer, in bytes.
+const WRITER_MEMORY_BYTES: usize = 200 * 1024 * 1024;
+
+/// Opens the index in `dir`, creating it (and the directory) when absent.
+pub fn create_or_open_index(dir: &Path) -> Result<Index> {
+    let meta = dir.join("meta.json");
+    if meta.exists() {
+        return open_index(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(|error| IndexerError::IndexDirectory {
+        path: dir.to_path_buf(),
+        reason: error.to_string(),
+    })?;
+    let index = Index::create_in_dir(dir, build_schema())?;
+    register_analyzers(&index);
+    std::fs::write(
+        dir.join(schema::SCHEMA_VERSION_FILE),
+        schema::SCHEMA_VERSION.to_string(),
+    )?;
+    Ok(index)
+}
+
+/// Opens an existing index, checking that its schema version is this program's.
+pub fn open_index(dir: &Path) -> Result<Index> {
+    if !dir.join("meta.json").exists() {
+        return Err(IndexerError::IndexDirectory {
+            path: dir.to_path_buf(),
+            reason: "no index here (run `woo index --index DIR INPUT...` first)".to_string(),
+        });
+    }
+    let version_text =
+        std::fs::read_to_string(dir.join(schema::SCHEMA_VERSION_FILE)).unwrap_or_default();
+    if version_text.trim() != schema::SCHEMA_VERSION.to_string() {
+        return Err(IndexerError::IndexDirectory {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "index schema version {:?} differs from this program's {}; delete the directory and index again",
+                version_text.trim(),
+                schema::SCHEMA_VERSION
+            ),
+        });
+    }
+    let index = Index::open_in_dir(dir).map_err(|error| IndexerError::IndexDirectory {
+        path: dir.to_path_buf(),
+        reason: error.to_string(),
+    })?;
+    register_analyzers(&index);
+    Ok(index)
+}
+
+/// Converts `YYYY-MM-DD` to days since 1970-01-01.
+pub fn date_to_days(date: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let parsed = time::Date::parse(date.get(..10)?, &format).ok()?;
+    Some(i64::from(parsed.to_julian_day()) - 2_440_588)
+}
+
+/// Builds what the index stores about a document.
+pub fn stored_document(document: &Document) -> StoredDocument {
+    let mut grounds: BTreeSet<String> = document.grounds.iter().cloned().collect();
+    let mut languages = BTreeSet::new();
+    let mut text_sources = BTreeSet::new();
+    let mut ground_stamps = 0u32;
+    let mut pages_without_text = 0u32;
+    let mut ocr_pages = 0u32;
+    for page in &document.pages {
+        grounds.extend(page.grounds.iter().cloned());
+        ground_stamps += page.grounds.len() as u32;
+        if let Some(language) = &page.language {
+            languages.insert(language.clone());
+        }
+        text_sources.insert(page.source.as_str().to_string());
+        if page.text.trim().is_empty() {
+            pages_without_text += 1;
+        }
+        if page.source == TextSource::Ocr {
+            ocr_pages += 1;
+        }
+    }
+    StoredDocument {
+        id: document.id.clone(),
+        title: document.title.clone(),
+        source: document.source.clone(),
+        file_path: document.file_path.clone(),
+        content_hash: document.content_hash.clone(),
+        publication_id: document.publication_id.clone(),
+        publication_title: document.publication_title.clone(),
+        publisher: document.publisher.clone(),
+        category: document.category.clone(),
+        document_type: document.document_type.clone(),
+        date: document.date.clone(),
+        judgement: document.judgement.clone(),
+        grounds: grounds.into_iter().collect(),
+        ground_stamps,
+        summary: document.summary.clone(),
+        page_count: document.pages.len() as u32,
+        languages: languages.into_iter().collect(),
+        text_sources: text_sources.into_iter().collect(),
+        pages_without_text,
+        ocr_pages,
+    }
+}
+
+/// An open writer on the index.
+pub struct IndexSink {
+    dir: std::path::PathBuf,
+    index: Index,
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+impl IndexSink {
+    /// Opens (or creates) the index in `dir` for writing. Fails when another writer holds it.
+    pub fn open(dir: &Path) -> Result<IndexSink> {
+        let index = create_or_open_index(dir)?;
+        let fields = Fields::from_schema(&index.schema())?;
+        let writer =
+            index
+                .writer(WRITER_MEMORY_BYTES)
+                .map_err(|error| IndexerError::IndexDirectory {
+                    path: dir.to_path_buf(),
+                    reason: format!("cannot take the index writer: {error}"),
+                })?;
+        Ok(IndexSink {
+            dir: dir.to_path_buf(),
+            index,
+            writer,
+            fields,
+        })
+    }
+
+    /// The index being written.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Content hash of every document in the committed index, by document id.
+    pub fn existing_content_hashes(&self) -> Result<HashMap<String, String>> {
+        let reader = self.index.reader()?;
+        let searcher = reader.searcher();
+        let query = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.record, schema::RECORD_DOCUMENT),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut hashes = HashMap::new();
+        for address in addresses {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let Some(meta) = stored.get_first(self.fields.meta).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if let Ok(document) = serde_json::from_str::<StoredDocument>(meta) {
+                hashes.insert(document.id, document.content_hash);
+            }
+        }
+        Ok(hashes)
+    }
+
+    /// Replaces every record of `document.id` with the records of `document`.
+    pub fn upsert(&mut self, document: &Document) -> Result<()> {
+        self.delete(&document.id);
+        let fields = self.fields;
+        let stored = stored_document(document);
+        let meta_json = serde_json::to_string(&stored).unwrap_or_default();
+        let key = schema::doc_key(&document.id);
+        let date_days = document.date.as_deref().and_then(date_to_days);
+        let year = document.date.as_deref().and_then(|date| date.get(..4));
+
+        let mut identifiers = vec![document.id.clone()];
+        if let Some(publication_id) = &document.publication_id {
+            identifiers.push(publication_id.clone());
+        }
+        let identifier_text = identifiers.join(" ");
+
+        // Fields shared by both record kinds.
+        let add_shared = |record: &mut TantivyDocument| {
+            record.add_text(fields.doc_id, &document.id);
+            record.add_u64(fields.doc_key, key);
+            record.add_text(fields.title, &document.title);
+            record.add_text(fields.title_exact, &document.title);
+            record.add_text(fields.identifiers, &identifier_text);
+            if let Some(value) = &document.publisher {
+                record.add_text(fields.publisher, value);
+            }
+            if let Some(value) = &document.category {
+                record.add_text(fields.category, value);
+            }
+            if let Some(value) = &document.document_type {
+                record.add_text(fields.document_type, value);
+            }
+            if let Some(value) = &document.judgement {
+                record.add_text(fields.judgement, value);
+            }
+            if let Some(value) = &document.publication_id {
+                record.add_text(fields.publication_id, value);
+            }
+            if let Some(value) = year {
+                record.add_text(fields.year, value);
+            }
+            if let Some(days) = date_days {
+                record.add_i64(fields.date_days, days);
+            }
+        };
+
+        let mut document_record = doc!(
+            fields.record => schema::RECORD_DOCUMENT,
+            fields.page => 0u64,
+            fields.meta => meta_json,
+        );
+        add_shared(&mut document_record);
+        if let Some(summary) = &document.summary {
+            document_record.add_text(fields.text, summary);
+            document_record.add_text(fields.text_exact, summary);
+        }
+        for language in &stored.languages {
+            document_record.add_text(fields.language, language);
+        }
+        for ground in &stored.grounds {
+            document_record.add_text(fields.ground, ground);
+        }
+        for source in &stored.text_sources {
+            document_record.add_text(fields.text_source, source);
+        }
+        self.writer.add_document(document_record)?;
+
+        for page in &document.pages {
+            let page_meta = StoredPage {
+                source: page.source,
+                ocr_confidence: page.ocr_confidence,
+                language: page.language.clone(),
+                grounds: page.grounds.clone(),
+            };
+            let mut page_record = doc!(
+                fields.record => schema::RECORD_PAGE,
+                fields.page => u64::from(page.page),
+                fields.text => page.text.as_str(),
+                fields.text_exact => page.text.as_str(),
+                fields.text_source => page.source.as_str(),
+                fields.page_meta => serde_json::to_string(&page_meta).unwrap_or_default(),
+            );
+            add_shared(&mut page_record);
+            if let Some(language) = &page.language {
+                page_record.add_text(fields.language, language);
+            }
+            let page_grounds: BTreeSet<&String> = page.grounds.iter().collect();
+            for ground in page_grounds {
+                page_record.add_text(fields.ground, ground);
+            }
+            self.writer.add_document(page_record)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes every record of a document id (takes effect at the next commit).
+    pub fn delete(&mut self, doc_id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.doc_id, doc_id));
+    }
+
+    /// Commits, then fsyncs the index directory so the new `meta.json` survives a power loss.
+    /// Returns the commit opstamp.
+    pub fn commit(&mut self) -> Result<u64> {
+        let opstamp = self.writer.commit()?;
+        fsync_directory(&self.dir)?;
+        Ok(opstamp)
+    }
+
+    /// Merges all segments into one and removes files no longer used (deleted records'
+    /// bytes leave the disk). Waits for the merge.
+    pub fn merge_and_collect_garbage(&mut self) -> Result<()> {
+        let segment_ids = self.index.searchable_segment_ids()?;
+        if segment_ids.len() > 1 {
+            self.writer.merge(&segment_ids).wait()?;
+        }
+        self.writer.garbage_collect_files().wait()?;
+        Ok(())
+    }
+}
+
+/// fsyncs a directory (Unix); a no-op elsewhere.
+pub fn fsync_directory(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let directory = std::fs::File::open(path)?;
+        directory.sync_all()?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Page;
+
+    fn sample_document(id: &str, text: &str) -> Document {
+        Document {
+            id: id.to_string(),
+            title: "Besluit op Woo-verzoek".to_string(),
+            source: "a.pdf".to_string(),
+            date: Some("2024-03-15".to_string()),
+            pages: vec![Page {
+                page: 1,
+                text: text.to_string(),
+                source: TextSource::Text,
+                grounds: vec!["5.1.2e".to_string(), "5.1.2e".to_string()],
+                ..Page::default()
+            }],
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn upsert_twice_leaves_one_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = IndexSink::open(dir.path()).unwrap();
+        sink.upsert(&sample_document("A", "eerste tekst")).unwrap();
+        sink.commit().unwrap();
+        sink.upsert(&sample_document("A", "tweede tekst")).unwrap();
+        sink.commit().unwrap();
+        let reader = sink.index().reader().unwrap();
+        let searcher = reader.searcher();
+        // One document record and one page record.
+        assert_eq!(searcher.num_docs(), 2);
+        let hashes = sink.existing_content_hashes().unwrap();
+        assert_eq!(hashes.len(), 1);
+    }
+
+    #[test]
+    fn stored_document_counts_stamps_and_grounds_once() {
+        let stored = stored_document(&sample_document("A", "tekst"));
+        assert_eq!(stored.grounds, vec!["5.1.2e"]);
+        assert_eq!(stored.ground_stamps, 2);
+        assert_eq!(stored.page_count, 1);
+    }
+
+    #[test]
+    fn dates_convert_to_days() {
+        assert_eq!(date_to_days("1970-01-02"), Some(1));
+        assert_eq!(date_to_days("2024-13-01"), None);
+        assert_eq!(date_to_days("nonsense"), None);
+    }
+}

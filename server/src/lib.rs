@@ -1,0 +1,48 @@
+//! woo-server: the tantivy index -> a JSON API and a plain HTML search page.
+//!
+//! Data flow:
+//! ```text
+//! HTTP request -> app (axum Router) -> params (query string -> SearchRequest)
+//!   -> search::SearchService::search (spawn_blocking: query -> group pages -> facets -> snippets)
+//!   -> SearchResponse -> JSON (/api/search) or html::render_search_page (/)
+//! ```
+//!
+//! Modules:
+//! - [`app`]     `fn app(state) -> Router`; handlers translate HTTP <-> search
+//! - [`params`]  strict query-string parsing into a `SearchRequest`
+//! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
+//! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
+//! - [`html`]    the server-rendered search page
+//! - [`error`]   `ApiError` and its JSON response
+
+pub mod app;
+pub mod error;
+pub mod html;
+pub mod params;
+pub mod query;
+pub mod search;
+
+pub use app::{app, AppState};
+pub use error::ApiError;
+pub use search::{SearchRequest, SearchResponse, SearchService};
+
+/// Serves `app` on an already-bound listener until ctrl-c.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let reloader = state.search.clone();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            interval.tick().await;
+            let search = reloader.clone();
+            let outcome = tokio::task::spawn_blocking(move || search.reload_if_changed()).await;
+            if let Ok(Err(error)) = outcome {
+                tracing::warn!("index reload failed: {error}");
+            }
+        }
+    });
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

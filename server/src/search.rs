@@ -1,0 +1,841 @@
+//! SearchRequest -> query + grouping + facets + snippets -> SearchResponse (no axum types).
+//!
+//! How a search runs ([`SearchService::search`]):
+//! 1. the query text is validated and parsed ([`crate::query`]); an empty `q` or `*` is browse
+//!    mode (every document, newest first);
+//! 2. every matching record (page or document record) is collected with its score and grouped
+//!    by document ([`GroupingCollector`]); a document's score is its best page's score plus a
+//!    fifth of its second best, so several good pages beat one;
+//! 3. facet filters and the date range are applied in memory on the [`DocumentTable`] (one entry
+//!    per document, rebuilt at every reload); facet counts count documents, and each facet's
+//!    counts are computed with that facet's own selection left out (OR within a facet, AND
+//!    across facets);
+//! 4. results are sorted (relevance, then date, newest first, then id; or by date), paged, and
+//!    the best pages of each result get a snippet with `<mark>` highlights.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
+use woo_indexer::schema::{self, Fields};
+use woo_indexer::{StoredDocument, StoredPage};
+
+use crate::error::{ApiError, Result};
+use crate::query::QueryBuilder;
+
+/// Largest page size.
+pub const MAX_PAGE_SIZE: usize = 100;
+/// `page × size` may not exceed this (Elasticsearch's `max_result_window`).
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+/// Most values selected in one facet.
+pub const MAX_FACET_VALUES: usize = 20;
+/// Longest facet value in bytes.
+pub const MAX_FACET_VALUE_BYTES: usize = 256;
+/// Facet values listed per facet (the rest is counted in `other`).
+pub const FACET_VALUES_LISTED: usize = 50;
+/// Best pages shown per result.
+pub const HITS_PER_RESULT: usize = 3;
+
+/// The facets, in the order they are shown.
+pub const FACET_NAMES: &[&str] = &[
+    "publisher",
+    "category",
+    "type",
+    "year",
+    "language",
+    "ground",
+    "judgement",
+    "text_source",
+];
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Best match first (browse mode: newest first).
+    #[default]
+    Relevance,
+    /// Newest first.
+    DateNewestFirst,
+    /// Oldest first.
+    DateOldestFirst,
+}
+
+/// A validated search request.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query text (empty or `*`: browse mode).
+    pub query: String,
+    /// 1-based result page.
+    pub page: usize,
+    /// Results per page.
+    pub size: usize,
+    /// Order.
+    pub sort: SortOrder,
+    /// Selected facet values by facet name.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Earliest document date, days since 1970.
+    pub from_days: Option<i64>,
+    /// Latest document date, days since 1970.
+    pub to_days: Option<i64>,
+}
+
+impl SearchRequest {
+    /// Checks the paging window and filters; call before [`SearchService::search`].
+    pub fn validate(&self) -> Result<()> {
+        if self.size == 0 || self.size > MAX_PAGE_SIZE {
+            return Err(ApiError::invalid(
+                "size",
+                format!("size must be between 1 and {MAX_PAGE_SIZE}"),
+            ));
+        }
+        if self.page == 0 {
+            return Err(ApiError::invalid("page", "page must be 1 or more"));
+        }
+        if self.page.saturating_mul(self.size) > MAX_RESULT_WINDOW {
+            return Err(ApiError::ResultWindowTooLarge {
+                page: self.page,
+                size: self.size,
+                limit: MAX_RESULT_WINDOW,
+            });
+        }
+        for (name, values) in &self.filters {
+            if !FACET_NAMES.contains(&name.as_str()) {
+                return Err(ApiError::InvalidFacet {
+                    param: name.clone(),
+                    message: format!("unknown facet {name:?}"),
+                });
+            }
+            if values.len() > MAX_FACET_VALUES {
+                return Err(ApiError::InvalidFacet {
+                    param: name.clone(),
+                    message: format!("more than {MAX_FACET_VALUES} values for facet {name:?}"),
+                });
+            }
+            if values
+                .iter()
+                .any(|value| value.len() > MAX_FACET_VALUE_BYTES)
+            {
+                return Err(ApiError::InvalidFacet {
+                    param: name.clone(),
+                    message: format!(
+                        "a value of facet {name:?} is longer than {MAX_FACET_VALUE_BYTES} bytes"
+                    ),
+                });
+            }
+        }
+        if let (Some(from), Some(to)) = (self.from_days, self.to_days) {
+            if from > to {
+                return Err(ApiError::invalid("from", "from is after to"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this is browse mode (no query text).
+    pub fn is_browse(&self) -> bool {
+        let trimmed = self.query.trim();
+        trimmed.is_empty() || trimmed == "*"
+    }
+}
+
+/// A page of a result with its snippet.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageHit {
+    /// Page number (1-based).
+    pub page: u32,
+    /// HTML snippet: escaped text with `<mark>` around matches.
+    pub snippet: String,
+}
+
+/// One result document.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Path relative to the indexed folder.
+    pub source: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Information category code (`2i`).
+    pub category: Option<String>,
+    /// Category label.
+    pub category_label: Option<String>,
+    /// Document type.
+    #[serde(rename = "type")]
+    pub document_type: Option<String>,
+    /// Date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Judgement.
+    pub judgement: Option<String>,
+    /// Refusal grounds.
+    pub grounds: Vec<String>,
+    /// Publication id.
+    pub publication_id: Option<String>,
+    /// Publication title.
+    pub publication_title: Option<String>,
+    /// Number of pages.
+    pub page_count: u32,
+    /// Relevance score (0 in browse mode).
+    pub score: f32,
+    /// The best pages with snippets.
+    pub hits: Vec<PageHit>,
+}
+
+/// One facet value and its document count.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetCount {
+    /// The value.
+    pub value: String,
+    /// Human label when the value is a code (category, ground).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Documents with this value.
+    pub count: usize,
+    /// Whether this value is selected in the request.
+    pub selected: bool,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    /// Matching documents after filters.
+    pub total: usize,
+    /// Time spent, milliseconds.
+    pub took_ms: f64,
+    /// The requested page of results.
+    pub results: Vec<SearchResult>,
+    /// Facet counts by facet name.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// One document of the in-memory table.
+#[derive(Debug, Clone)]
+pub struct DocumentEntry {
+    /// What the index stores.
+    pub stored: StoredDocument,
+    /// Date as days since 1970.
+    pub date_days: Option<i64>,
+    /// Facet values by facet name.
+    pub facet_values: BTreeMap<&'static str, Vec<String>>,
+}
+
+/// Every live document, by key; rebuilt at each reader reload.
+#[derive(Debug, Default)]
+pub struct DocumentTable {
+    /// Entries.
+    pub entries: Vec<DocumentEntry>,
+    /// Key -> position in `entries`.
+    pub by_key: HashMap<u64, usize>,
+    /// Id -> position in `entries`.
+    pub by_id: HashMap<String, usize>,
+}
+
+fn facet_values_of(stored: &StoredDocument) -> BTreeMap<&'static str, Vec<String>> {
+    let mut values: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    values.insert("publisher", stored.publisher.iter().cloned().collect());
+    values.insert("category", stored.category.iter().cloned().collect());
+    values.insert("type", stored.document_type.iter().cloned().collect());
+    values.insert(
+        "year",
+        stored
+            .date
+            .as_deref()
+            .and_then(|date| date.get(..4))
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+    );
+    values.insert("language", stored.languages.clone());
+    values.insert("ground", stored.grounds.clone());
+    values.insert("judgement", stored.judgement.iter().cloned().collect());
+    values.insert("text_source", stored.text_sources.clone());
+    values
+}
+
+/// Builds the document table from the document records of a searcher.
+pub fn build_document_table(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+) -> Result<DocumentTable> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.record, schema::RECORD_DOCUMENT),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut table = DocumentTable::default();
+    let mut sorted: Vec<DocAddress> = addresses.into_iter().collect();
+    sorted.sort();
+    for address in sorted {
+        let record: TantivyDocument = searcher.doc(address)?;
+        let Some(meta) = record
+            .get_first(fields.meta)
+            .and_then(|value| value.as_str())
+        else {
+            continue;
+        };
+        let Ok(stored) = serde_json::from_str::<StoredDocument>(meta) else {
+            tracing::warn!("document record with unreadable metadata skipped");
+            continue;
+        };
+        let key = schema::doc_key(&stored.id);
+        let position = table.entries.len();
+        table.by_key.insert(key, position);
+        table.by_id.insert(stored.id.clone(), position);
+        table.entries.push(DocumentEntry {
+            date_days: stored
+                .date
+                .as_deref()
+                .and_then(woo_indexer::write::date_to_days),
+            facet_values: facet_values_of(&stored),
+            stored,
+        });
+    }
+    Ok(table)
+}
+
+/// Hits of one document: best score and best pages.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentHits {
+    /// Best record score.
+    pub best: Score,
+    /// Second best record score.
+    pub second: Score,
+    /// Best page records (score, page number, address), at most [`HITS_PER_RESULT`].
+    pub pages: Vec<(Score, u32, DocAddress)>,
+}
+
+impl DocumentHits {
+    fn add(&mut self, score: Score, page: u32, address: DocAddress) {
+        if score > self.best {
+            self.second = self.best;
+            self.best = score;
+        } else if score > self.second {
+            self.second = score;
+        }
+        if page == 0 {
+            return;
+        }
+        self.pages.push((score, page, address));
+        if self.pages.len() > HITS_PER_RESULT {
+            self.pages
+                .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.pages.truncate(HITS_PER_RESULT);
+        }
+    }
+
+    fn merge(&mut self, other: DocumentHits) {
+        for score in [other.best, other.second] {
+            if score > self.best {
+                self.second = self.best;
+                self.best = score;
+            } else if score > self.second {
+                self.second = score;
+            }
+        }
+        self.pages.extend(other.pages);
+        self.pages
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.pages.truncate(HITS_PER_RESULT);
+    }
+
+    /// The document's score.
+    pub fn score(&self) -> Score {
+        self.best + 0.2 * self.second
+    }
+}
+
+/// Collects every matching record, grouped by document key.
+pub struct GroupingCollector;
+
+/// Per-segment part of [`GroupingCollector`].
+pub struct GroupingSegmentCollector {
+    segment_ord: SegmentOrdinal,
+    keys: tantivy::columnar::Column<u64>,
+    pages: tantivy::columnar::Column<u64>,
+    groups: HashMap<u64, DocumentHits>,
+}
+
+impl Collector for GroupingCollector {
+    type Fruit = HashMap<u64, DocumentHits>;
+    type Child = GroupingSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<GroupingSegmentCollector> {
+        Ok(GroupingSegmentCollector {
+            segment_ord,
+            keys: reader.fast_fields().u64(schema::DOC_KEY)?,
+            pages: reader.fast_fields().u64(schema::PAGE)?,
+            groups: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<u64, DocumentHits>>,
+    ) -> tantivy::Result<HashMap<u64, DocumentHits>> {
+        let mut merged: HashMap<u64, DocumentHits> = HashMap::new();
+        for fruit in fruits {
+            for (key, hits) in fruit {
+                merged.entry(key).or_default().merge(hits);
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for GroupingSegmentCollector {
+    type Fruit = HashMap<u64, DocumentHits>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(key) = self.keys.first(doc) else {
+            return;
+        };
+        let page = self.pages.first(doc).unwrap_or(0) as u32;
+        let address = DocAddress::new(self.segment_ord, doc);
+        self.groups
+            .entry(key)
+            .or_default()
+            .add(score, page, address);
+    }
+
+    fn harvest(self) -> HashMap<u64, DocumentHits> {
+        self.groups
+    }
+}
+
+/// The search side of an index: reader, parser, and the document table.
+pub struct SearchService {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    query_builder: QueryBuilder,
+    table: RwLock<Arc<DocumentTable>>,
+}
+
+/// A page's text and facts, for the page endpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageText {
+    /// Page number.
+    pub page: u32,
+    /// Extracted text.
+    pub text: String,
+    /// How the text was obtained.
+    pub text_source: String,
+    /// Mean OCR confidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<f32>,
+    /// Language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Ground stamps on the page.
+    pub grounds: Vec<String>,
+}
+
+impl SearchService {
+    /// Opens the index in `dir` for searching.
+    pub fn open(dir: &std::path::Path) -> Result<SearchService> {
+        let index = woo_indexer::write::open_index(dir)?;
+        SearchService::from_index(index)
+    }
+
+    /// Wraps an opened index.
+    pub fn from_index(index: Index) -> Result<SearchService> {
+        woo_indexer::analysis::register_analyzers(&index);
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let query_builder = QueryBuilder::new(&index, &fields);
+        let table = build_document_table(&reader.searcher(), &fields)?;
+        Ok(SearchService {
+            index,
+            reader,
+            fields,
+            query_builder,
+            table: RwLock::new(Arc::new(table)),
+        })
+    }
+
+    /// The index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Reloads the reader and rebuilds the document table (after a commit).
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        let table = build_document_table(&self.reader.searcher(), &self.fields)?;
+        let mut guard = self
+            .table
+            .write()
+            .map_err(|_| ApiError::Internal("document table lock poisoned".to_string()))?;
+        *guard = Arc::new(table);
+        Ok(())
+    }
+
+    /// Reloads when the committed index changed since the last reload.
+    pub fn reload_if_changed(&self) -> Result<bool> {
+        let committed = self.index.searchable_segment_metas()?;
+        let searcher = self.reader.searcher();
+        let loaded: HashSet<String> = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| {
+                format!(
+                    "{}:{}",
+                    reader.segment_id().uuid_string(),
+                    reader.num_deleted_docs()
+                )
+            })
+            .collect();
+        let current: HashSet<String> = committed
+            .iter()
+            .map(|meta| format!("{}:{}", meta.id().uuid_string(), meta.num_deleted_docs()))
+            .collect();
+        if loaded == current {
+            return Ok(false);
+        }
+        self.reload()?;
+        Ok(true)
+    }
+
+    /// The current document table.
+    pub fn table(&self) -> Arc<DocumentTable> {
+        match self.table.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// One document's stored metadata.
+    pub fn document(&self, id: &str) -> Option<StoredDocument> {
+        let table = self.table();
+        let position = *table.by_id.get(id)?;
+        Some(table.entries[position].stored.clone())
+    }
+
+    /// The text of page `page` of document `id`.
+    pub fn page_text(&self, id: &str, page: u32) -> Result<PageText> {
+        let Some(document) = self.document(id) else {
+            return Err(ApiError::NotFound(format!("no document with id {id:?}")));
+        };
+        if page == 0 || page > document.page_count {
+            return Err(ApiError::NotFound(format!(
+                "document {id:?} has {} pages, no page {page}",
+                document.page_count
+            )));
+        }
+        let query = tantivy::query::BooleanQuery::intersection(vec![
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.doc_id, id),
+                IndexRecordOption::Basic,
+            )),
+            Box::new(TermQuery::new(
+                Term::from_field_u64(self.fields.page, u64::from(page)),
+                IndexRecordOption::Basic,
+            )),
+        ]);
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let Some(address) = addresses.into_iter().next() else {
+            return Err(ApiError::NotFound(format!(
+                "document {id:?} has no page {page}"
+            )));
+        };
+        let record: TantivyDocument = searcher.doc(address)?;
+        let text = record
+            .get_first(self.fields.text)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let page_meta: StoredPage = record
+            .get_first(self.fields.page_meta)
+            .and_then(|value| value.as_str())
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default();
+        Ok(PageText {
+            page,
+            text,
+            text_source: page_meta.source.as_str().to_string(),
+            ocr_confidence: page_meta.ocr_confidence,
+            language: page_meta.language,
+            grounds: page_meta.grounds,
+        })
+    }
+
+    /// Runs a validated request.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        request.validate()?;
+        let table = self.table();
+        let searcher = self.reader.searcher();
+
+        // 1–2: match and group.
+        let (query, groups): (Option<Box<dyn Query>>, Option<HashMap<u64, DocumentHits>>) =
+            if request.is_browse() {
+                (None, None)
+            } else {
+                let query = self.query_builder.parse(&request.query)?;
+                let groups = searcher.search(&*query, &GroupingCollector)?;
+                (Some(query), Some(groups))
+            };
+        let matched: Vec<usize> = match &groups {
+            None => (0..table.entries.len()).collect(),
+            Some(groups) => groups
+                .keys()
+                .filter_map(|key| table.by_key.get(key).copied())
+                .collect(),
+        };
+
+        // 3: date range, facets, filters.
+        let in_range: Vec<usize> = matched
+            .into_iter()
+            .filter(|&position| date_in_range(&table.entries[position], request))
+            .collect();
+        let facets = count_facets(&table, &in_range, &request.filters);
+        let mut selected: Vec<usize> = in_range
+            .into_iter()
+            .filter(|&position| passes_filters(&table.entries[position], &request.filters, None))
+            .collect();
+
+        // 4: sort, page, snippets.
+        let score_of = |position: usize| -> Score {
+            let key = schema::doc_key(&table.entries[position].stored.id);
+            groups
+                .as_ref()
+                .and_then(|groups| groups.get(&key))
+                .map_or(0.0, DocumentHits::score)
+        };
+        let newest_first = |a: usize, b: usize| {
+            let date_a = table.entries[a].date_days.unwrap_or(i64::MIN);
+            let date_b = table.entries[b].date_days.unwrap_or(i64::MIN);
+            date_b
+                .cmp(&date_a)
+                .then_with(|| table.entries[a].stored.id.cmp(&table.entries[b].stored.id))
+        };
+        match request.sort {
+            SortOrder::Relevance if groups.is_some() => selected.sort_by(|&a, &b| {
+                score_of(b)
+                    .total_cmp(&score_of(a))
+                    .then_with(|| newest_first(a, b))
+            }),
+            SortOrder::Relevance | SortOrder::DateNewestFirst => {
+                selected.sort_by(|&a, &b| newest_first(a, b))
+            }
+            SortOrder::DateOldestFirst => selected.sort_by(|&a, &b| newest_first(b, a)),
+        }
+        let total = selected.len();
+        let start = (request.page - 1) * request.size;
+        let page_positions: Vec<usize> = selected
+            .into_iter()
+            .skip(start)
+            .take(request.size)
+            .collect();
+
+        let snippet_generator = match &query {
+            Some(query) => {
+                let mut generator =
+                    SnippetGenerator::create(&searcher, &**query, self.fields.text)?;
+                generator.set_max_num_chars(220);
+                Some(generator)
+            }
+            None => None,
+        };
+        let mut results = Vec::with_capacity(page_positions.len());
+        for position in page_positions {
+            let entry = &table.entries[position];
+            let key = schema::doc_key(&entry.stored.id);
+            let mut hits = Vec::new();
+            if let (Some(groups), Some(generator)) = (&groups, &snippet_generator) {
+                if let Some(document_hits) = groups.get(&key) {
+                    let mut pages = document_hits.pages.clone();
+                    pages.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    for (_, page, address) in pages {
+                        let record: TantivyDocument = searcher.doc(address)?;
+                        let text = record
+                            .get_first(self.fields.text)
+                            .and_then(|value| value.as_str())
+                            .unwrap_or_default();
+                        hits.push(PageHit {
+                            page,
+                            snippet: make_snippet(generator, text),
+                        });
+                    }
+                }
+            }
+            results.push(to_result(&entry.stored, score_of(position), hits));
+        }
+        Ok(SearchResponse {
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            results,
+            facets,
+        })
+    }
+}
+
+/// A highlighted snippet, or the page's first words when the match was not in the text.
+fn make_snippet(generator: &SnippetGenerator, text: &str) -> String {
+    let mut snippet = generator.snippet(text);
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    if !snippet.highlighted().is_empty() {
+        return snippet.to_html();
+    }
+    let beginning: String = text.chars().take(200).collect();
+    html_escape(beginning.trim())
+}
+
+/// Escapes text for HTML.
+pub fn html_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> SearchResult {
+    SearchResult {
+        id: stored.id.clone(),
+        title: stored.title.clone(),
+        source: stored.source.clone(),
+        publisher: stored.publisher.clone(),
+        category: stored.category.clone(),
+        category_label: stored
+            .category
+            .as_deref()
+            .and_then(woo_indexer::woo::category_by_any)
+            .map(|category| category.label.to_string()),
+        document_type: stored.document_type.clone(),
+        date: stored.date.clone(),
+        judgement: stored.judgement.clone(),
+        grounds: stored.grounds.clone(),
+        publication_id: stored.publication_id.clone(),
+        publication_title: stored.publication_title.clone(),
+        page_count: stored.page_count,
+        score,
+        hits,
+    }
+}
+
+fn date_in_range(entry: &DocumentEntry, request: &SearchRequest) -> bool {
+    if request.from_days.is_none() && request.to_days.is_none() {
+        return true;
+    }
+    let Some(days) = entry.date_days else {
+        return false;
+    };
+    if request.from_days.is_some_and(|from| days < from) {
+        return false;
+    }
+    if request.to_days.is_some_and(|to| days > to) {
+        return false;
+    }
+    true
+}
+
+/// Whether a document passes every facet selection except `skip_facet`.
+fn passes_filters(
+    entry: &DocumentEntry,
+    filters: &BTreeMap<String, Vec<String>>,
+    skip_facet: Option<&str>,
+) -> bool {
+    for (name, selected) in filters {
+        if selected.is_empty() || Some(name.as_str()) == skip_facet {
+            continue;
+        }
+        let Some(values) = entry.facet_values.get(name.as_str()) else {
+            return false;
+        };
+        if !values.iter().any(|value| selected.contains(value)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Facet counts: for each facet, over documents passing every other facet's selection.
+fn count_facets(
+    table: &DocumentTable,
+    positions: &[usize],
+    filters: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<FacetCount>> {
+    let mut facets = BTreeMap::new();
+    for &name in FACET_NAMES {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &position in positions {
+            let entry = &table.entries[position];
+            if !passes_filters(entry, filters, Some(name)) {
+                continue;
+            }
+            if let Some(values) = entry.facet_values.get(name) {
+                for value in values {
+                    *counts.entry(value.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let selected = filters.get(name).cloned().unwrap_or_default();
+        let mut listed: Vec<FacetCount> = counts
+            .into_iter()
+            .map(|(value, count)| FacetCount {
+                value: value.to_string(),
+                label: facet_label(name, value),
+                count,
+                selected: selected.iter().any(|s| s == value),
+            })
+            .collect();
+        // Selected values stay listed even with a zero count.
+        for value in &selected {
+            if !listed.iter().any(|facet| &facet.value == value) {
+                listed.push(FacetCount {
+                    value: value.clone(),
+                    label: facet_label(name, value),
+                    count: 0,
+                    selected: true,
+                });
+            }
+        }
+        if name == "year" {
+            listed.sort_by(|a, b| b.value.cmp(&a.value));
+        } else {
+            listed.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        listed.truncate(FACET_VALUES_LISTED.max(selected.len()));
+        facets.insert(name.to_string(), listed);
+    }
+    facets
+}
+
+fn facet_label(facet: &str, value: &str) -> Option<String> {
+    match facet {
+        "category" => woo_indexer::woo::category_by_any(value).map(|c| c.label.to_string()),
+        "ground" => Some(woo_indexer::woo::ground_facet_label(value)),
+        _ => None,
+    }
+}

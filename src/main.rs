@@ -1,0 +1,297 @@
+//! The `woo` command: `woo index`, `woo serve`, `woo extract`, `woo demo`, `woo fixtures`.
+//!
+//! Thin: arguments -> options -> the indexer or server library. Errors are printed with `{:#}`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use woo_indexer::ingest::{run_index, FileStatus, IndexOptions, IndexSummary, Progress};
+use woo_indexer::ocr::OcrEngine;
+use woo_indexer::pdf::{extract_pdf, PdfLimits};
+use woo_server::{AppState, SearchService};
+
+/// Search engine for documents published under the Dutch Open Government Act (Woo).
+#[derive(Parser)]
+#[command(name = "woo", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index PDFs (and their metadata) from files or folders into an index directory.
+    Index {
+        /// Index directory (created when absent).
+        #[arg(long, env = "WOO_INDEX")]
+        index: PathBuf,
+        /// Files or folders (walked recursively).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Extraction threads (default: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// Do not OCR pages without a text layer (they are counted in the summary).
+        #[arg(long)]
+        no_ocr: bool,
+        /// OCR cache directory (default: $WOO_OCR_CACHE or ~/.cache/woo-search/ocr).
+        #[arg(long)]
+        ocr_cache: Option<PathBuf>,
+        /// Re-extract every file even when unchanged.
+        #[arg(long)]
+        force: bool,
+        /// Write the per-file report as JSON to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Serve the JSON API and the HTML search page.
+    Serve {
+        /// Index directory.
+        #[arg(long, env = "WOO_INDEX")]
+        index: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: String,
+    },
+    /// Print the text of each page of a PDF, pages separated by a form feed (like pdftotext).
+    Extract {
+        /// The PDF.
+        file: PathBuf,
+        /// Print JSON: [{"page": 1, "text": "...", ...}].
+        #[arg(long)]
+        json: bool,
+        /// OCR pages without a usable text layer.
+        #[arg(long)]
+        ocr: bool,
+    },
+    /// Index the bundled fixtures into a temporary index and serve them.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: String,
+    },
+    /// Write the project's fixture files (PDFs and metadata) into a folder.
+    Fixtures {
+        /// Target folder.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,lopdf=error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("woo: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index {
+            index,
+            inputs,
+            jobs,
+            no_ocr,
+            ocr_cache,
+            force,
+            report,
+        } => {
+            let ocr = if no_ocr { None } else { detect_ocr(ocr_cache) };
+            let options = IndexOptions {
+                index_dir: index,
+                inputs,
+                ocr,
+                limits: PdfLimits::default(),
+                jobs,
+                force,
+            };
+            let summary = index_with_progress(&options)?;
+            if let Some(report_path) = report {
+                let json = serde_json::to_string_pretty(&summary)?;
+                std::fs::write(&report_path, json)
+                    .with_context(|| format!("cannot write report {}", report_path.display()))?;
+            }
+            if summary.failures.is_empty() {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Serve { index, addr } => {
+            let search = SearchService::open(&index)
+                .with_context(|| format!("cannot open index {}", index.display()))?;
+            serve(search, &addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract { file, json, ocr } => extract(&file, json, ocr),
+        Command::Demo { addr } => demo(&addr),
+        Command::Fixtures { dir } => {
+            let written = woo_indexer::fixtures::write_fixtures(&dir)
+                .with_context(|| format!("cannot write fixtures into {}", dir.display()))?;
+            println!("wrote {} files into {}", written.len(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn detect_ocr(cache: Option<PathBuf>) -> Option<OcrEngine> {
+    let cache = cache.unwrap_or_else(woo_indexer::ocr::default_cache_dir);
+    let engine = OcrEngine::detect(Some(cache));
+    if engine.is_none() {
+        eprintln!(
+            "woo: tesseract (with Dutch: tesseract-ocr-nld) or pdftoppm (poppler-utils) not found: pages without a text layer will not be OCR'd"
+        );
+    }
+    engine
+}
+
+fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files, {msg} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let pages = std::sync::atomic::AtomicU64::new(0);
+    let progress = |event: Progress| match event {
+        Progress::Discovered { files } => {
+            if let Some(bar) = &bar {
+                bar.set_length(files as u64);
+            }
+        }
+        Progress::FileDone(report) => {
+            let total = pages.fetch_add(
+                u64::from(report.pages),
+                std::sync::atomic::Ordering::Relaxed,
+            ) + u64::from(report.pages);
+            let message = match (&report.status, &report.error) {
+                (FileStatus::Failed, Some(error)) => Some(format!("failed: {error}")),
+                (_, Some(warning)) => Some(format!("warning: {warning}")),
+                _ => None,
+            };
+            match &bar {
+                Some(bar) => {
+                    bar.inc(1);
+                    bar.set_message(format!("{total} pages"));
+                    if let Some(message) = message {
+                        bar.println(message);
+                    }
+                }
+                None => {
+                    if let Some(message) = message {
+                        eprintln!("{message}");
+                    }
+                }
+            }
+        }
+    };
+    let summary = run_index(options, &progress)
+        .with_context(|| format!("indexing into {} failed", options.index_dir.display()))?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    println!("{}", summary.line());
+    Ok(summary)
+}
+
+fn serve(search: SearchService, addr: &str) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let documents = search.table().entries.len();
+        eprintln!("woo: serving {documents} documents on http://{addr}/");
+        let state = AppState {
+            search: Arc::new(search),
+        };
+        woo_server::serve(listener, state)
+            .await
+            .context("server stopped with an error")
+    })
+}
+
+fn extract(file: &PathBuf, json: bool, ocr: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.display().to_string();
+    let mut extracted = extract_pdf(&name, &bytes, &PdfLimits::default())
+        .with_context(|| format!("cannot extract {}", file.display()))?;
+    if ocr {
+        if let Some(engine) = detect_ocr(None) {
+            for page in &mut extracted.pages {
+                if !page.needs_ocr {
+                    continue;
+                }
+                match engine.ocr_page(file, page.page) {
+                    Ok(result) => {
+                        page.text = result.text;
+                        page.source = woo_indexer::TextSource::Ocr;
+                        page.ocr_confidence = Some(result.mean_confidence);
+                    }
+                    Err(error) => eprintln!("woo: page {}: {error}", page.page),
+                }
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &extracted.pages)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for page in &extracted.pages {
+        out.write_all(page.text.as_bytes())?;
+        out.write_all(b"\n\x0c")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fixtures_dir() -> PathBuf {
+    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    if bundled.is_dir() {
+        return bundled;
+    }
+    PathBuf::from("fixtures")
+}
+
+fn demo(addr: &str) -> anyhow::Result<ExitCode> {
+    let fixtures = fixtures_dir();
+    let index_dir = tempfile::tempdir().context("cannot create a temporary index directory")?;
+    eprintln!(
+        "woo: indexing {} into {}",
+        fixtures.display(),
+        index_dir.path().display()
+    );
+    let options = IndexOptions {
+        index_dir: index_dir.path().to_path_buf(),
+        inputs: vec![fixtures],
+        ocr: detect_ocr(None),
+        limits: PdfLimits::default(),
+        jobs: 0,
+        force: false,
+    };
+    index_with_progress(&options)?;
+    let search = SearchService::open(index_dir.path()).context("cannot open the demo index")?;
+    serve(search, addr)?;
+    Ok(ExitCode::SUCCESS)
+}
