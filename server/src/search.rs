@@ -44,6 +44,9 @@ pub const MAX_FACET_VALUE_BYTES: usize = 256;
 pub const FACET_VALUES_LISTED: usize = 50;
 /// Best pages shown per result.
 pub const HITS_PER_RESULT: usize = 3;
+/// Best pages kept per document while collecting; the shown hits are the best of these whose
+/// text really contains a query term (a page can match on the document title alone).
+pub const PAGES_CONSIDERED_PER_RESULT: usize = 12;
 
 /// The facets, in the order they are shown.
 pub const FACET_NAMES: &[&str] = &[
@@ -311,7 +314,7 @@ pub struct DocumentHits {
     pub best: Score,
     /// Second best record score.
     pub second: Score,
-    /// Best page records (score, page number, address), at most [`HITS_PER_RESULT`].
+    /// Best page records (score, page number, address), at most [`PAGES_CONSIDERED_PER_RESULT`].
     pub pages: Vec<(Score, u32, DocAddress)>,
 }
 
@@ -327,10 +330,10 @@ impl DocumentHits {
             return;
         }
         self.pages.push((score, page, address));
-        if self.pages.len() > HITS_PER_RESULT {
+        if self.pages.len() > 2 * PAGES_CONSIDERED_PER_RESULT {
             self.pages
                 .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.pages.truncate(HITS_PER_RESULT);
+            self.pages.truncate(PAGES_CONSIDERED_PER_RESULT);
         }
     }
 
@@ -346,7 +349,7 @@ impl DocumentHits {
         self.pages.extend(other.pages);
         self.pages
             .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.pages.truncate(HITS_PER_RESULT);
+        self.pages.truncate(PAGES_CONSIDERED_PER_RESULT);
     }
 
     /// The document's score.
@@ -582,6 +585,45 @@ impl SearchService {
         })
     }
 
+    /// The shown hits of one document: its best pages whose text contains a query term, in
+    /// score order (at most [`HITS_PER_RESULT`]); when none does (a title-only match), its best
+    /// page with its opening words.
+    fn page_hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        generator: &SnippetGenerator,
+        document_hits: &DocumentHits,
+    ) -> Result<Vec<PageHit>> {
+        let mut pages = document_hits.pages.clone();
+        pages.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut hits = Vec::new();
+        let mut fallback: Option<PageHit> = None;
+        for (_, page, address) in pages {
+            let record: TantivyDocument = searcher.doc(address)?;
+            let text = record
+                .get_first(self.fields.text)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default();
+            match highlighted_snippet(generator, text) {
+                Some(snippet) => hits.push(PageHit { page, snippet }),
+                None if fallback.is_none() => {
+                    fallback = Some(PageHit {
+                        page,
+                        snippet: opening_words(text),
+                    })
+                }
+                None => {}
+            }
+            if hits.len() == HITS_PER_RESULT {
+                break;
+            }
+        }
+        if hits.is_empty() {
+            hits.extend(fallback);
+        }
+        Ok(hits)
+    }
+
     /// Runs a validated request.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
@@ -667,19 +709,7 @@ impl SearchService {
             let mut hits = Vec::new();
             if let (Some(groups), Some(generator)) = (&groups, &snippet_generator) {
                 if let Some(document_hits) = groups.get(&key) {
-                    let mut pages = document_hits.pages.clone();
-                    pages.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                    for (_, page, address) in pages {
-                        let record: TantivyDocument = searcher.doc(address)?;
-                        let text = record
-                            .get_first(self.fields.text)
-                            .and_then(|value| value.as_str())
-                            .unwrap_or_default();
-                        hits.push(PageHit {
-                            page,
-                            snippet: make_snippet(generator, text),
-                        });
-                    }
+                    hits = self.page_hits(&searcher, generator, document_hits)?;
                 }
             }
             results.push(to_result(&entry.stored, score_of(position), hits));
@@ -693,13 +723,18 @@ impl SearchService {
     }
 }
 
-/// A highlighted snippet, or the page's first words when the match was not in the text.
-fn make_snippet(generator: &SnippetGenerator, text: &str) -> String {
+/// A highlighted snippet, or `None` when no query term occurs in the text.
+fn highlighted_snippet(generator: &SnippetGenerator, text: &str) -> Option<String> {
     let mut snippet = generator.snippet(text);
     snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    if !snippet.highlighted().is_empty() {
-        return snippet.to_html();
+    if snippet.highlighted().is_empty() {
+        return None;
     }
+    Some(snippet.to_html())
+}
+
+/// The first words of a page, escaped, for a hit without highlights.
+fn opening_words(text: &str) -> String {
     let beginning: String = text.chars().take(200).collect();
     html_escape(beginning.trim())
 }
