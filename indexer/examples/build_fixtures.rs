@@ -2,7 +2,9 @@
 //! (the same as `cargo run -- fixtures fixtures/`).
 
 fn main() -> std::process::ExitCode {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "fixtures".to_string());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "fixtures".to_string());
     match woo_indexer::fixtures::write_fixtures(std::path::Path::new(&dir)) {
         Ok(paths) => {
             for path in paths {

@@ -317,6 +317,33 @@ pub fn detect_language(text: &str) -> Option<String> {
     Some(code.to_string())
 }
 
+/// Pages searched for reference numbers (the letterhead of a decision is on its first pages).
+const REFERENCE_PAGES: usize = 2;
+
+/// Reference numbers labelled as such at the start of a line on the first pages (the
+/// letterhead): `Ons kenmerk 2024-0001234`, `Zaaknummer: Z/21/123456`, `Referentie WOO-2023-12`;
+/// not `Uw kenmerk` (the requester's) nor a number merely cited in a sentence. They go to the identifier field, so
+/// typing the number finds the letter that carries it first.
+pub fn find_references(pages: &[Page]) -> Vec<String> {
+    static LABELLED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?im)^[ \t]*(?:ons[ \t]+)?(?:kenmerk|referentie|zaaknummer|dossiernummer|registratienummer|documentnummer)(?:\s+(?:nummer|nr\.?))?\s*[:.]?[ \t]*\n?[ \t]*([A-Z0-9][A-Z0-9./_-]{3,40})",
+        )
+        .expect("valid reference pattern")
+    });
+    let mut references: Vec<String> = Vec::new();
+    for page in pages.iter().take(REFERENCE_PAGES) {
+        for captures in LABELLED.captures_iter(&page.text) {
+            let value = captures[1].trim_end_matches(['.', '-', '/']).to_string();
+            let has_digit = value.chars().any(|c| c.is_ascii_digit());
+            if has_digit && !references.contains(&value) {
+                references.push(value);
+            }
+        }
+    }
+    references
+}
+
 /// A PDF info title worth showing (not "Microsoft Word - x.docx", "untitled", ...).
 fn usable_info_title(title: &str) -> Option<String> {
     let mut title = title.trim().to_string();
@@ -418,6 +445,7 @@ pub fn build_document(
         })
         .collect();
 
+    let references = find_references(&pages);
     let title = entry
         .title
         .clone()
@@ -483,10 +511,9 @@ pub fn build_document(
         date,
         judgement,
         grounds,
-        summary: entry
-            .summary
-            .clone()
-            .or_else(|| publication.and_then(|p| p.summary.clone())),
+        // The publication's summary describes the publication, not each document.
+        summary: entry.summary.clone(),
+        references,
         pages,
     }
 }
@@ -758,6 +785,21 @@ mod tests {
             first_heading_line(text).as_deref(),
             Some("Besluit op uw Woo-verzoek")
         );
+    }
+
+    #[test]
+    fn labelled_reference_numbers_are_found_on_the_first_pages() {
+        let page = |number: u32, text: &str| Page {
+            page: number,
+            text: text.to_string(),
+            ..Page::default()
+        };
+        let pages = vec![
+            page(1, "Ons kenmerk\n2024-0001234\nDatum 15 maart 2024\nZaaknummer: Z/21/123456.\nzie besluit met kenmerk 2023-0000001"),
+            page(2, "Uw kenmerk: onbekend"),
+            page(3, "Kenmerk 9999-0000001"),
+        ];
+        assert_eq!(find_references(&pages), vec!["2024-0001234", "Z/21/123456"]);
     }
 
     #[test]

@@ -129,6 +129,9 @@ pub struct Document {
     /// Free-text summary from the metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Reference numbers found in the text (`kenmerk`, `zaaknummer`...), searchable as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     /// The pages, in order.
     pub pages: Vec<Page>,
 }
@@ -177,6 +180,9 @@ pub struct StoredDocument {
     /// Summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Reference numbers found in the text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     /// Number of pages.
     pub page_count: u32,
     /// Languages of its pages (ISO 639-1 where known).

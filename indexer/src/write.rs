@@ -111,6 +111,7 @@ pub fn stored_document(document: &Document) -> StoredDocument {
         grounds: grounds.into_iter().collect(),
         ground_stamps,
         summary: document.summary.clone(),
+        references: document.references.clone(),
         page_count: document.pages.len() as u32,
         languages: languages.into_iter().collect(),
         text_sources: text_sources.into_iter().collect(),
@@ -188,6 +189,7 @@ impl IndexSink {
         if let Some(publication_id) = &document.publication_id {
             identifiers.push(publication_id.clone());
         }
+        identifiers.extend(document.references.iter().cloned());
         let identifier_text = identifiers.join(" ");
 
         // Fields shared by both record kinds.

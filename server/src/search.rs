@@ -358,6 +358,9 @@ impl DocumentHits {
     }
 }
 
+/// Hits grouped by document key.
+pub type DocumentGroups = HashMap<u64, DocumentHits>;
+
 /// Collects every matching record, grouped by document key.
 pub struct GroupingCollector;
 
@@ -632,7 +635,7 @@ impl SearchService {
         let searcher = self.reader.searcher();
 
         // 1–2: match and group.
-        let (query, groups): (Option<Box<dyn Query>>, Option<HashMap<u64, DocumentHits>>) =
+        let (query, groups): (Option<Box<dyn Query>>, Option<DocumentGroups>) =
             if request.is_browse() {
                 (None, None)
             } else {
@@ -725,18 +728,56 @@ impl SearchService {
 
 /// A highlighted snippet, or `None` when no query term occurs in the text.
 fn highlighted_snippet(generator: &SnippetGenerator, text: &str) -> Option<String> {
-    let mut snippet = generator.snippet(text);
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    let snippet = generator.snippet(text);
     if snippet.highlighted().is_empty() {
         return None;
     }
-    Some(snippet.to_html())
+    Some(render_snippet(snippet.fragment(), snippet.highlighted()))
+}
+
+/// Characters of context kept before the first highlight.
+const SNIPPET_LEAD_CHARS: usize = 60;
+
+/// Escapes a fragment, wraps the highlighted byte ranges in `<mark>`, starts the fragment a
+/// little before its first highlight (at a word boundary) and turns line breaks into spaces.
+pub fn render_snippet(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> String {
+    let first = highlighted.first().map_or(0, |range| range.start);
+    let mut start = 0;
+    if first > SNIPPET_LEAD_CHARS {
+        let mut candidate = first - SNIPPET_LEAD_CHARS;
+        while !fragment.is_char_boundary(candidate) {
+            candidate += 1;
+        }
+        start = fragment[candidate..first]
+            .find(char::is_whitespace)
+            .map_or(candidate, |offset| candidate + offset + 1);
+    }
+    let mut html = String::with_capacity(fragment.len() + 32);
+    if start > 0 {
+        html.push('…');
+    }
+    let mut cursor = start;
+    for range in highlighted {
+        if range.start < cursor || range.end > fragment.len() {
+            continue;
+        }
+        html.push_str(&html_escape(&fragment[cursor..range.start]));
+        html.push_str("<mark>");
+        html.push_str(&html_escape(&fragment[range.start..range.end]));
+        html.push_str("</mark>");
+        cursor = range.end;
+    }
+    html.push_str(&html_escape(&fragment[cursor..]));
+    html.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The first words of a page, escaped, for a hit without highlights.
 fn opening_words(text: &str) -> String {
     let beginning: String = text.chars().take(200).collect();
     html_escape(beginning.trim())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Escapes text for HTML.
@@ -872,5 +913,35 @@ fn facet_label(facet: &str, value: &str) -> Option<String> {
         "category" => woo_indexer::woo::category_by_any(value).map(|c| c.label.to_string()),
         "ground" => Some(woo_indexer::woo::ground_facet_label(value)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_start_near_the_first_highlight_and_escape_text() {
+        let fragment = format!("{} <b> gemeenten\nover", "woord ".repeat(30));
+        let start = fragment.find("gemeenten").unwrap();
+        let highlighted = vec![start..start + 9];
+        let html = render_snippet(&fragment, &highlighted);
+        assert!(html.starts_with('…'), "{html}");
+        assert!(
+            html.contains("&lt;b&gt; <mark>gemeenten</mark> over"),
+            "{html}"
+        );
+        assert!(html.chars().count() < 110, "{html}");
+        assert!(!html.contains("woord woord woord woord woord woord woord woord woord woord woord"));
+    }
+
+    #[test]
+    fn document_score_rewards_a_second_good_page() {
+        let mut one = DocumentHits::default();
+        one.add(2.0, 1, DocAddress::new(0, 1));
+        let mut two = DocumentHits::default();
+        two.add(2.0, 1, DocAddress::new(0, 1));
+        two.add(1.0, 2, DocAddress::new(0, 2));
+        assert!(two.score() > one.score());
     }
 }

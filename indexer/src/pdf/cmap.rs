@@ -98,6 +98,22 @@ impl CMap {
 
     /// The text for a code of `length` bytes, appended to `out`; `false` if unmapped.
     pub fn append_text(&self, length: usize, code: u32, out: &mut String) -> bool {
+        if self.append_text_exact(length, code, out) {
+            return true;
+        }
+        // Producers sometimes declare 1-byte codespaces but show 2-byte codes (Identity-H) or
+        // the other way round: try the same value at the other code lengths.
+        for other_length in 1..=4usize {
+            let fits = other_length == 4 || code < (1u32 << (8 * other_length));
+            if other_length != length && fits && self.append_text_exact(other_length, code, out) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// [`CMap::append_text`] for exactly this code length.
+    fn append_text_exact(&self, length: usize, code: u32, out: &mut String) -> bool {
         if let Some(text) = self.text_by_code.get(&(length, code)) {
             out.push_str(text);
             return true;
@@ -116,7 +132,6 @@ impl CMap {
                 return true;
             }
         }
-        // Producers sometimes declare 1-byte codespaces but map 2-byte codes or vice versa.
         false
     }
 
@@ -445,7 +460,8 @@ mod tests {
         assert_eq!(text(&cmap, 2, 0x20).as_deref(), Some("é"));
         assert_eq!(text(&cmap, 2, 0x21).as_deref(), Some("😀"));
         assert_eq!(text(&cmap, 2, 0x13), None);
-        assert_eq!(text(&cmap, 1, 0x11), None);
+        // A 1-byte code falls back to the 2-byte mapping of the same value.
+        assert_eq!(text(&cmap, 1, 0x11).as_deref(), Some("B"));
     }
 
     #[test]

@@ -276,11 +276,7 @@ impl<'a> Walker<'a> {
                 .and_then(|object| resolve_number(self.doc, object))
         };
         match operation.operator.as_str() {
-            "q" => {
-                if self.stack.len() < MAX_STATE_STACK {
-                    self.stack.push(self.state.clone());
-                }
-            }
+            "q" if self.stack.len() < MAX_STATE_STACK => self.stack.push(self.state.clone()),
             "Q" => {
                 if let Some(state) = self.stack.pop() {
                     self.state = state;
@@ -435,10 +431,15 @@ impl<'a> Walker<'a> {
 
             self.scratch.clear();
             let reliable = font.append_text(code, &mut self.scratch);
+            if self.scratch.is_empty() && !reliable {
+                // A glyph without any text still counts against the page's text quality.
+                self.output.unreliable_chars += 1;
+            }
             let to_device = multiply(&self.text_matrix, &self.state.ctm);
             let (x, y) = transform_point(&to_device, 0.0, self.state.rise);
-            let (dx, dy) =
-                transform_vector(&to_device, advance.max(glyph_width * horizontal_scale), 0.0);
+            // The glyph's extent excludes character spacing: producers that letter-space with
+            // `Tc` and take it back with `TJ` offsets would otherwise overlap every glyph.
+            let (dx, dy) = transform_vector(&to_device, glyph_width * horizontal_scale, 0.0);
             let width = (dx * dx + dy * dy).sqrt();
             let direction = direction_of(dx, dy, size_x, size_y);
             self.push_text(x, y, dx, dy, width, size, direction, reliable);
@@ -481,7 +482,6 @@ impl<'a> Walker<'a> {
         let count = expanded.len().max(1) as f32;
         for (index, character) in expanded.into_iter().enumerate() {
             let character = match character {
-                '\u{00AD}' => continue,
                 '\u{00A0}' | '\t' | '\u{2000}'..='\u{200A}' | '\u{3000}' => ' ',
                 '\u{200B}'..='\u{200D}' | '\u{FEFF}' => continue,
                 other => other,

@@ -90,7 +90,8 @@ fn glyph_name_to_unicode_str(name: &str, depth: u32) -> Option<String> {
 
 /// Decodes the hex digits after `uni`: one or more groups of exactly four hex digits.
 fn uni_sequence(hex: &str) -> Option<String> {
-    if hex.is_empty() || hex.len() % 4 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if hex.is_empty() || !hex.len().is_multiple_of(4) || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return None;
     }
     let mut text = String::new();

@@ -118,15 +118,16 @@ impl Font {
         if self.kind != FontKind::Composite {
             return single;
         }
+        // Identity and UCS-2 CMaps have 2-byte codes whatever the ToUnicode map declares; an
+        // embedded CMap has its own codespace (else the ToUnicode one is the best guess).
         let length = match &self.code_map {
-            Some(CodeMap::Embedded(cmap)) => cmap.code_length(bytes),
+            Some(CodeMap::Embedded(cmap)) => cmap.code_length(bytes).or_else(|| {
+                self.to_unicode
+                    .as_ref()
+                    .and_then(|cmap| cmap.code_length(bytes))
+            }),
             _ => None,
         }
-        .or_else(|| {
-            self.to_unicode
-                .as_ref()
-                .and_then(|cmap| cmap.code_length(bytes))
-        })
         .unwrap_or(2)
         .min(bytes.len());
         let value = bytes[..length]
@@ -262,9 +263,9 @@ fn load_simple(
     }
 
     let mut simple_text = Vec::with_capacity(256);
-    for code in 0..256usize {
+    for (code, difference) in differences.iter().enumerate() {
         let byte = code as u8;
-        if let Some(name) = &differences[code] {
+        if let Some(name) = difference {
             match glyph_name_to_unicode(name) {
                 Some(text) => simple_text.push((Some(text), true)),
                 None => simple_text.push((numeric_glyph_guess(name, byte), false)),

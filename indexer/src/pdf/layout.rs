@@ -5,6 +5,8 @@
 //! by whitespace (recursive XY-cut: full-width gaps between rows, then gaps between columns),
 //! and each block is read line by line, top to bottom. Finally hyphenated line ends are joined.
 
+use std::collections::HashMap;
+
 use super::content::TextChar;
 
 /// A gap wider than this share of the font size between two glyphs separates words.
@@ -31,6 +33,8 @@ struct Word {
     u_end: f32,
     baseline: f32,
     size: f32,
+    /// The word was ended by a space character in the content (always a word break).
+    space_after: bool,
 }
 
 impl Word {
@@ -82,7 +86,8 @@ fn build_words(chars: &[TextChar], direction: u8) -> Vec<Word> {
     for character in chars.iter().filter(|c| c.direction & 3 == direction) {
         let (u, v) = reading_coordinates(character.x, character.y, direction);
         if character.character == ' ' {
-            if let Some(word) = current.take() {
+            if let Some(mut word) = current.take() {
+                word.space_after = true;
                 words.push(word);
             }
             continue;
@@ -107,6 +112,7 @@ fn build_words(chars: &[TextChar], direction: u8) -> Vec<Word> {
             u_end: u + character.width,
             baseline: v,
             size: character.size,
+            space_after: false,
         });
     }
     if let Some(word) = current {
@@ -120,6 +126,7 @@ fn words_to_text(words: Vec<Word>) -> String {
     if words.is_empty() {
         return String::new();
     }
+    let words = remove_duplicate_words(words);
     let typical_size = median_size(&words);
     let indices: Vec<usize> = (0..words.len()).collect();
     let mut blocks: Vec<Vec<usize>> = Vec::new();
@@ -129,6 +136,27 @@ fn words_to_text(words: Vec<Word>) -> String {
         read_block(&words, block, &mut lines_out);
     }
     lines_out.join("\n")
+}
+
+/// Drops words drawn twice at (nearly) the same spot: fake bold and drop shadows repeat the
+/// text with a small offset (the tolerances are pdftotext's: 0.1 em along the line, 0.2 across).
+fn remove_duplicate_words(words: Vec<Word>) -> Vec<Word> {
+    let mut seen: HashMap<String, Vec<(f32, f32)>> = HashMap::new();
+    let mut kept = Vec::with_capacity(words.len());
+    for word in words {
+        let along = 0.1 * word.size;
+        let across = 0.2 * word.size;
+        let positions = seen.entry(word.text.clone()).or_default();
+        let duplicate = positions
+            .iter()
+            .any(|(u, v)| (u - word.u_start).abs() < along && (v - word.baseline).abs() < across);
+        if duplicate {
+            continue;
+        }
+        positions.push((word.u_start, word.baseline));
+        kept.push(word);
+    }
+    kept
 }
 
 /// The median font size of the words (at least 1).
@@ -249,49 +277,59 @@ fn read_block(words: &[Word], mut block: Vec<usize>, lines_out: &mut Vec<String>
         let mut text = String::new();
         let mut previous_end = f32::NEG_INFINITY;
         let mut previous_size = 0.0f32;
+        let mut previous_space_after = false;
         for index in line {
             let word = &words[index];
             if !text.is_empty() {
                 let gap = word.u_start - previous_end;
                 // Words split only by content-stream order but touching are one word.
-                if gap >= WORD_GAP * previous_size.max(word.size) || gap < -0.5 * word.size {
+                if previous_space_after
+                    || gap >= WORD_GAP * previous_size.max(word.size)
+                    || gap < -0.5 * word.size
+                {
                     text.push(' ');
                 }
             }
             text.push_str(&word.text);
             previous_end = word.u_end;
             previous_size = word.size;
+            previous_space_after = word.space_after;
         }
         lines_out.push(text);
     }
 }
 
-/// Joins `verant-\nwoordelijk` into `verantwoordelijk`: a line ending in a letter and a hyphen,
-/// followed by a line starting with a lowercase letter.
+/// Joins `verant-\nwoordelijk` into `verantwoordelijk`: a line ending in a letter and a hyphen
+/// (`-`) followed by a line starting with a lowercase letter, or ending in a soft hyphen followed
+/// by a letter. A real hyphen (U+2010) is kept. Soft hyphens elsewhere are removed.
 pub fn join_hyphenated_lines(text: &str) -> String {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out = String::with_capacity(text.len());
     for (index, line) in lines.iter().enumerate() {
-        let next = lines.get(index + 1);
-        let hyphen_before_letter = {
-            let mut reversed = line.chars().rev();
-            matches!(reversed.next(), Some('-') | Some('\u{2010}'))
-                && reversed.next().is_some_and(char::is_alphabetic)
-        };
-        let next_starts_lowercase = next
-            .and_then(|next| next.trim_start().chars().next())
-            .is_some_and(char::is_lowercase);
-        if hyphen_before_letter && next_starts_lowercase {
+        let next_first = lines
+            .get(index + 1)
+            .and_then(|next| next.trim_start().chars().next());
+        let mut reversed = line.chars().rev();
+        let last = reversed.next();
+        let before_last_is_letter = reversed.next().is_some_and(char::is_alphabetic);
+        let join = before_last_is_letter
+            && match last {
+                Some('-') => next_first.is_some_and(char::is_lowercase),
+                Some('\u{00AD}') => next_first.is_some_and(char::is_alphabetic),
+                _ => false,
+            };
+        if join {
             let mut chars = line.chars();
             chars.next_back();
             out.push_str(chars.as_str());
             continue;
         }
         out.push_str(line);
-        if next.is_some() {
+        if index + 1 < lines.len() {
             out.push('\n');
         }
     }
+    out.retain(|character| character != '\u{00AD}');
     out
 }
 
@@ -351,6 +389,14 @@ mod tests {
     }
 
     #[test]
+    fn words_drawn_twice_for_fake_bold_are_kept_once() {
+        let mut chars = run("KOERS", 100.0, 700.0);
+        chars.extend(run("KOERS", 100.3, 700.2));
+        chars.extend(run("BESLUIT", 130.0, 700.0));
+        assert_eq!(layout_text(&chars), "KOERS BESLUIT");
+    }
+
+    #[test]
     fn rotated_text_reads_along_its_baseline() {
         let chars: Vec<TextChar> = "omhoog"
             .chars()
@@ -376,5 +422,13 @@ mod tests {
         assert_eq!(join_hyphenated_lines("Noord-\nHolland"), "Noord-\nHolland");
         assert_eq!(join_hyphenated_lines("a -\nb"), "a -\nb");
         assert_eq!(join_hyphenated_lines("eind-"), "eind-");
+        assert_eq!(
+            join_hyphenated_lines("test\u{2010}\nof"),
+            "test\u{2010}\nof"
+        );
+        assert_eq!(
+            join_hyphenated_lines("Ver\u{AD}\nenigde be\u{AD}sluit"),
+            "Verenigde besluit"
+        );
     }
 }

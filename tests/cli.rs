@@ -1,0 +1,136 @@
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::fixtures_dir;
+
+fn woo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_woo"))
+}
+
+/// A folder with one good PDF, one non-PDF named .pdf and one truncated PDF.
+fn batch_with_broken_files(dir: &Path) {
+    std::fs::copy(
+        fixtures_dir().join("vws-mondkapjes/documenten/0001.pdf"),
+        dir.join("goed.pdf"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("geen-pdf.pdf"),
+        b"PK\x03\x04 this is a zip, not a pdf",
+    )
+    .unwrap();
+    let whole =
+        std::fs::read(fixtures_dir().join("gemeente-utrecht/jaarverslag-2023.pdf")).unwrap();
+    std::fs::write(dir.join("afgebroken.pdf"), &whole[..whole.len() / 3]).unwrap();
+}
+
+#[test]
+fn index_reports_broken_files_indexes_the_rest_and_exits_non_zero() {
+    let input = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    batch_with_broken_files(input.path());
+    let output = woo()
+        .args(["index", "--no-ocr", "--index"])
+        .arg(index.path())
+        .arg(input.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(stderr.contains("geen-pdf.pdf"), "{stderr}");
+    assert!(stderr.contains("not a PDF"), "{stderr}");
+    assert!(stdout.contains("3 files"), "{stdout}");
+    // The good file is searchable even though others failed. The truncated one may be
+    // recovered (lopdf rebuilds what it can) or reported: either way nothing is lost.
+    let search = woo_server::SearchService::open(index.path()).unwrap();
+    let table = search.table();
+    assert!(table
+        .entries
+        .iter()
+        .any(|entry| entry.stored.source == "goed.pdf"));
+    assert!(!table
+        .entries
+        .iter()
+        .any(|entry| entry.stored.source == "geen-pdf.pdf"));
+}
+
+#[test]
+fn a_second_run_skips_unchanged_files_and_keeps_one_copy() {
+    let input = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures_dir().join("vws-mondkapjes/documenten/0001.pdf"),
+        input.path().join("a.pdf"),
+    )
+    .unwrap();
+    for run in 0..2 {
+        let output = woo()
+            .args(["index", "--no-ocr"])
+            .env("WOO_INDEX", index.path())
+            .arg(input.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{stdout} {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if run == 1 {
+            assert!(stdout.contains("0 documents indexed"), "{stdout}");
+            assert!(stdout.contains("1 unchanged"), "{stdout}");
+        }
+    }
+    // Changing the metadata re-indexes the file, still as one document.
+    std::fs::write(
+        input.path().join("a.pdf.json"),
+        r#"{"title": "Nieuwe titel"}"#,
+    )
+    .unwrap();
+    let output = woo()
+        .args(["index", "--no-ocr", "--index"])
+        .arg(index.path())
+        .arg(input.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 documents indexed"));
+    let search = woo_server::SearchService::open(index.path()).unwrap();
+    let table = search.table();
+    assert_eq!(table.entries.len(), 1);
+    assert_eq!(table.entries[0].stored.title, "Nieuwe titel");
+}
+
+#[test]
+fn extract_prints_pages_separated_by_form_feeds_and_json() {
+    let file = fixtures_dir().join("vws-mondkapjes/besluit.pdf");
+    let output = woo().arg("extract").arg(&file).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text.matches('\x0c').count(), 3);
+    assert!(text.contains("2024-0001234"));
+
+    let output = woo()
+        .args(["extract", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let pages: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(pages.as_array().unwrap().len(), 3);
+    assert_eq!(pages[0]["page"], 1);
+    assert_eq!(pages[0]["source"], "text");
+}
+
+#[test]
+fn extract_of_a_missing_file_fails_with_its_name() {
+    let output = woo()
+        .args(["extract", "/no/such/file.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/no/such/file.pdf"));
+}

@@ -1,0 +1,141 @@
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use woo_indexer::ingest::{run_index, IndexOptions, IndexSummary};
+use woo_indexer::ocr::OcrEngine;
+use woo_indexer::pdf::PdfLimits;
+use woo_server::{AppState, SearchService};
+
+/// The fixtures indexed once for the whole test binary.
+pub struct FixtureIndex {
+    _dir: tempfile::TempDir,
+    _ocr_cache: tempfile::TempDir,
+    pub summary: IndexSummary,
+    pub search: Arc<SearchService>,
+    pub ocr_available: bool,
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub fn fixture_index() -> &'static FixtureIndex {
+    static INDEX: OnceLock<FixtureIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let ocr_cache = tempfile::tempdir().unwrap();
+        let ocr = OcrEngine::detect(Some(ocr_cache.path().to_path_buf()));
+        if ocr.is_none() {
+            eprintln!("note: tesseract/pdftoppm not installed, the scanned fixture is indexed without OCR");
+        }
+        let ocr_available = ocr.is_some();
+        let options = IndexOptions {
+            index_dir: dir.path().to_path_buf(),
+            inputs: vec![fixtures_dir()],
+            ocr,
+            limits: PdfLimits::default(),
+            jobs: 2,
+            force: false,
+        };
+        let summary = run_index(&options, &|_| {}).expect("fixtures index");
+        let search = Arc::new(SearchService::open(dir.path()).expect("open fixture index"));
+        FixtureIndex {
+            _dir: dir,
+            _ocr_cache: ocr_cache,
+            summary,
+            search,
+            ocr_available,
+        }
+    })
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "not JSON ({error}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+pub async fn request(method: &str, uri: &str) -> Answer {
+    let state = AppState {
+        search: fixture_index().search.clone(),
+    };
+    let response = woo_server::app(state)
+        .oneshot(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+pub async fn get(uri: &str) -> Answer {
+    request("GET", uri).await
+}
+
+/// GET that must answer 200 JSON.
+pub async fn get_ok(uri: &str) -> serde_json::Value {
+    let answer = get(uri).await;
+    assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+    answer.json()
+}
+
+/// The ids of the results of a search answer, in order.
+pub fn result_ids(answer: &serde_json::Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The count of a facet value, 0 when absent.
+pub fn facet_count(answer: &serde_json::Value, facet: &str, value: &str) -> u64 {
+    answer["facets"][facet]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["value"] == value)
+        .map_or(0, |entry| entry["count"].as_u64().unwrap())
+}
