@@ -924,7 +924,7 @@ mod tests {
     fn snippets_start_near_the_first_highlight_and_escape_text() {
         let fragment = format!("{} <b> gemeenten\nover", "woord ".repeat(30));
         let start = fragment.find("gemeenten").unwrap();
-        let highlighted = vec![start..start + 9];
+        let highlighted: Vec<std::ops::Range<usize>> = std::iter::once(start..start + 9).collect();
         let html = render_snippet(&fragment, &highlighted);
         assert!(html.starts_with('…'), "{html}");
         assert!(
