@@ -106,3 +106,125 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
     );
     assert_eq!(browse.total, 172);
 }
+
+/// Bag-of-words F1 of two texts (lowercase runs of letters and digits).
+fn word_f1(ours: &str, reference: &str) -> f64 {
+    use std::collections::HashMap;
+    fn bag(text: &str) -> HashMap<String, usize> {
+        let mut words = HashMap::new();
+        for word in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+        {
+            *words.entry(word.to_lowercase()).or_insert(0) += 1;
+        }
+        words
+    }
+    let ours = bag(ours);
+    let reference = bag(reference);
+    let ours_total: usize = ours.values().sum();
+    let reference_total: usize = reference.values().sum();
+    if ours_total == 0 && reference_total == 0 {
+        return 1.0;
+    }
+    let common: usize = ours
+        .iter()
+        .map(|(word, count)| (*count).min(*reference.get(word).unwrap_or(&0)))
+        .sum();
+    if common == 0 {
+        return 0.0;
+    }
+    let precision = common as f64 / ours_total as f64;
+    let recall = common as f64 / reference_total as f64;
+    2.0 * precision * recall / (precision + recall)
+}
+
+/// Per-file page counts and minimum word F1 against pdftotext for named corpus files of
+/// different producers and structures (Quartz, PDFpenPro without ToUnicode, incremental
+/// updates with object streams, XPP, a province table inventory, a ministry Wob decision).
+#[test]
+fn named_corpus_files_match_pdftotext_page_by_page() {
+    let Some(corpus) = corpus_dir() else {
+        return;
+    };
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: pdftotext not installed (apt-get install poppler-utils)");
+        return;
+    }
+    let named: &[(&str, usize, f64)] = &[
+        (
+            "coronamelder/20200928 Duidingsrapportage Coronamelder.pdf",
+            131,
+            0.97,
+        ),
+        (
+            "coronamelder/Bijlage B - Advies Autoriteit Persoonsgegevens.pdf",
+            22,
+            0.97,
+        ),
+        (
+            "coronamelder/Bijlage C - Juridische Analyse Landsadvocaat.pdf",
+            10,
+            0.97,
+        ),
+        (
+            "coronamelder/Bijlage D - Advies Raad van State.pdf",
+            16,
+            0.97,
+        ),
+        (
+            "woo-hoo/samples/woo_besluit_landsadvocaat_stikstof.pdf",
+            8,
+            0.97,
+        ),
+        (
+            "heerlen/2. Parkeerverordening Heerlen 2025__183800__.pdf",
+            7,
+            0.97,
+        ),
+    ];
+    for (relative, pages, minimum_median) in named {
+        let path = corpus.join(relative);
+        let bytes = std::fs::read(&path).unwrap();
+        let extracted =
+            woo_indexer::pdf::extract_pdf(relative, &bytes, &PdfLimits::default()).unwrap();
+        assert_eq!(extracted.pages.len(), *pages, "{relative}");
+        let output = std::process::Command::new("pdftotext")
+            .args(["-enc", "UTF-8"])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let reference = String::from_utf8_lossy(&output.stdout);
+        let reference_pages: Vec<&str> = reference.split('\x0c').collect();
+        let mut scores: Vec<f64> = extracted
+            .pages
+            .iter()
+            .zip(reference_pages.iter())
+            .filter(|(_, reference_page)| {
+                reference_page
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .count()
+                    >= 40
+            })
+            .map(|(page, reference_page)| word_f1(&page.text, reference_page))
+            .collect();
+        scores.sort_by(f64::total_cmp);
+        let median = scores[scores.len() / 2];
+        eprintln!("{relative}: median F1 {median:.3}, worst {:.3}", scores[0]);
+        assert!(
+            median >= *minimum_median,
+            "{relative}: median F1 {median:.3}"
+        );
+        assert!(
+            scores[0] >= 0.80,
+            "{relative}: worst page F1 {:.3}",
+            scores[0]
+        );
+    }
+}
