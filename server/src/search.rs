@@ -648,18 +648,23 @@ impl SearchService {
             return Ok(render_highlighted_text(text, &[]));
         }
         let parsed = self.query_builder.parse(query)?;
-        let searcher = self.reader.searcher();
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         for field in [self.fields.text, self.fields.text_exact] {
-            let generator = SnippetGenerator::create(&searcher, &*parsed, field)?;
-            let terms = generator.terms_text();
+            let mut terms: HashSet<String> = HashSet::new();
+            parsed.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    if let Some(text) = term.value().as_str() {
+                        terms.insert(text.to_string());
+                    }
+                }
+            });
             if terms.is_empty() {
                 continue;
             }
             let mut analyzer = self.index.tokenizer_for_field(field)?;
             let mut stream = analyzer.token_stream(text);
             stream.process(&mut |token| {
-                if terms.contains_key(&token.text) {
+                if terms.contains(&token.text) {
                     ranges.push(token.offset_from..token.offset_to);
                 }
             });
@@ -790,7 +795,7 @@ impl SearchService {
         let matches = self.match_filter_and_sort(request, &table, &searcher)?;
         let total = matches.selected.len();
         let mut results = Vec::with_capacity(total.min(limit));
-        for position in matches.selected.into_iter().take(limit) {
+        for &position in matches.selected.iter().take(limit) {
             let stored = &table.entries[position].stored;
             let score = matches.score_of(stored);
             results.push(to_result(stored, score, Vec::new()));
