@@ -180,7 +180,7 @@ async fn document_page_highlights_the_page_text_and_navigates_pages() {
     assert!(page.contains("<mark>mondkapjesdeal</mark>"), "highlighted page text");
     assert!(page.contains("Pagina 1 van 2"));
     assert!(
-        page.contains("href=\"/documents/VWS%2DWOO%2D2024%2D0117%2D0002?q=mondkapjesdeal&amp;page=2\" rel=\"next\""),
+        page.contains("href=\"/documents/VWS%2DWOO%2D2024%2D0117%2D0002?q=mondkapjesdeal&amp;page=2#viewer\" rel=\"next\""),
         "next page link keeps the query"
     );
     assert!(!page.contains("rel=\"prev\""), "no previous page on page 1");

@@ -177,7 +177,8 @@ fn url_with_pairs(path: &str, pairs: &[(String, String)]) -> String {
     }
 }
 
-/// The document page of `id` at `page`, keeping the query (for highlighting) and the language.
+/// The document page of `id` at `page`, keeping the query (for highlighting) and the language,
+/// scrolled to the page viewer.
 pub fn document_page_url(id: &str, query: &str, page: u32, language: UiLanguage) -> String {
     let mut pairs = Vec::new();
     if !query.trim().is_empty() {
@@ -187,7 +188,8 @@ pub fn document_page_url(id: &str, query: &str, page: u32, language: UiLanguage)
     if language == UiLanguage::English {
         pairs.push(("lang".to_string(), "en".to_string()));
     }
-    url_with_pairs(&format!("/documents/{}", url_encode(id)), &pairs)
+    let url = url_with_pairs(&format!("/documents/{}", url_encode(id)), &pairs);
+    format!("{url}#viewer")
 }
 
 fn pdf_url(id: &str, page: u32) -> String {
