@@ -160,7 +160,11 @@ fetch(arguments[0]).then(r => r.text()).then(done, e => done('fetch failed: ' + 
 async fn journalist_flow(client: &Client, base: &str) -> anyhow::Result<()> {
     client.goto(&format!("{base}/")).await?;
     screenshot(client, "01-start").await?;
-    let lang = client.find(Locator::Css("html")).await?.attr("lang").await?;
+    let lang = client
+        .find(Locator::Css("html"))
+        .await?
+        .attr("lang")
+        .await?;
     ensure!(lang.as_deref() == Some("nl"), "lang attribute {lang:?}");
 
     let search_box = client.find(Locator::Id("q")).await?;
@@ -172,7 +176,10 @@ async fn journalist_flow(client: &Client, base: &str) -> anyhow::Result<()> {
         .await?;
     wait_for_url_containing(client, "q=mondkapjes").await?;
     let total = shown_total(client).await?;
-    ensure!(total >= 3, "mondkapjes finds several documents, not {total}");
+    ensure!(
+        total >= 3,
+        "mondkapjes finds several documents, not {total}"
+    );
     screenshot(client, "02-results").await?;
 
     let facet = client
@@ -220,14 +227,19 @@ async fn journalist_flow(client: &Client, base: &str) -> anyhow::Result<()> {
     let marked = marks[0].text().await?.to_lowercase();
     ensure!(marked.starts_with("mondkapje"), "highlighted {marked:?}");
     let heading = client.find(Locator::Id("viewer")).await?.text().await?;
-    ensure!(heading.contains(" van "), "page N of M heading: {heading:?}");
+    ensure!(
+        heading.contains(" van "),
+        "page N of M heading: {heading:?}"
+    );
     client.find(Locator::Css("iframe")).await?;
     screenshot(client, "04-document").await?;
 
     client.goto(&results_url).await?;
     let csv = fetch_in_page(client, &export_href).await?;
     ensure!(
-        csv.starts_with("id,title,publisher,category,type,date,judgement,grounds,page_count,source,url"),
+        csv.starts_with(
+            "id,title,publisher,category,type,date,judgement,grounds,page_count,source,url"
+        ),
         "CSV export: {csv}"
     );
     ensure!(
@@ -271,7 +283,10 @@ async fn journalist_flow_in_headless_chromium() {
     let processes = BrowserProcesses::start(&chromedriver, port).expect("start chromedriver");
     let ready_deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < ready_deadline, "chromedriver did not start");
+        assert!(
+            Instant::now() < ready_deadline,
+            "chromedriver did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 

@@ -110,8 +110,14 @@ async fn json_export_is_an_array_and_says_its_bounds_in_headers() {
 
     let browse = get("/api/export?format=json").await;
     let everything = browse.json();
-    assert_eq!(everything.as_array().unwrap().len(), 9, "browse exports all");
-    let empty = get("/api/export?format=json&q=onvindbaarwoord").await.json();
+    assert_eq!(
+        everything.as_array().unwrap().len(),
+        9,
+        "browse exports all"
+    );
+    let empty = get("/api/export?format=json&q=onvindbaarwoord")
+        .await
+        .json();
     assert_eq!(empty, serde_json::json!([]));
 }
 
@@ -154,17 +160,30 @@ async fn feed_is_atom_with_the_newest_matching_documents() {
         .collect();
     let expected_entry_ids: Vec<String> = expected
         .iter()
-        .map(|id| format!("tag:woo-search,2024:document/{}", woo_server::html::url_encode(id)))
+        .map(|id| {
+            format!(
+                "tag:woo-search,2024:document/{}",
+                woo_server::html::url_encode(id)
+            )
+        })
         .collect();
     assert_eq!(entry_ids, expected_entry_ids, "newest first");
     for entry in feed.split("<entry>").skip(1) {
-        for element in ["<title>", "<updated>", "<link rel=\"alternate\"", "<summary>"] {
+        for element in [
+            "<title>",
+            "<updated>",
+            "<link rel=\"alternate\"",
+            "<summary>",
+        ] {
             assert!(entry.contains(element), "entry lacks {element}: {entry}");
         }
     }
     assert!(feed.contains("<updated>2021-"), "document dates as updated");
     // Well-formed enough: every opened entry is closed, nothing unescaped.
-    assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        feed.matches("</entry>").count()
+    );
     assert!(!feed.contains("& "));
     let bad = get("/feed?q=%22unclosed").await;
     assert_eq!(bad.json()["error"]["code"], "query_syntax");
@@ -177,7 +196,10 @@ async fn document_page_highlights_the_page_text_and_navigates_pages() {
     assert!(answer.content_type.starts_with("text/html"));
     let page = answer.text();
     assert!(page.contains("<html lang=\"nl\""));
-    assert!(page.contains("<mark>mondkapjesdeal</mark>"), "highlighted page text");
+    assert!(
+        page.contains("<mark>mondkapjesdeal</mark>"),
+        "highlighted page text"
+    );
     assert!(page.contains("Pagina 1 van 2"));
     assert!(
         page.contains("href=\"/documents/VWS%2DWOO%2D2024%2D0117%2D0002?q=mondkapjesdeal&amp;page=2#viewer\" rel=\"next\""),
@@ -218,9 +240,16 @@ async fn document_page_errors_are_html_pages() {
 async fn search_page_groups_per_publication_and_links_snippets_to_the_document_page() {
     let page = get("/?q=mondkapjes&lang=en").await.text();
     assert!(page.contains("<html lang=\"en\""));
-    assert!(page.contains("class=\"skip\" href=\"#content\""), "skip link");
-    assert!(page.contains("<section class=\"publication\"><h3>Woo-besluit over de inkoop van mondkapjes"));
-    assert!(page.contains("href=\"/documents/VWS%2DWOO%2D2024%2D0117%2D"), "document page links");
+    assert!(
+        page.contains("class=\"skip\" href=\"#content\""),
+        "skip link"
+    );
+    assert!(page
+        .contains("<section class=\"publication\"><h3>Woo-besluit over de inkoop van mondkapjes"));
+    assert!(
+        page.contains("href=\"/documents/VWS%2DWOO%2D2024%2D0117%2D"),
+        "document page links"
+    );
     assert!(page.contains("&amp;lang=en"), "lang kept in links");
     assert!(page.contains("/api/export?format=csv&amp;q=mondkapjes"));
     assert!(page.contains("/feed?q=mondkapjes"));
@@ -229,9 +258,14 @@ async fn search_page_groups_per_publication_and_links_snippets_to_the_document_p
     assert!(page.len() < 50 * 1024, "{} bytes", page.len());
 
     let filtered = get("/?q=mondkapjes&ground=5.1.2e").await.text();
-    assert!(filtered.contains("aria-current=\"true\">✓ 5.1.2e"), "{filtered}");
+    assert!(
+        filtered.contains("aria-current=\"true\">✓ 5.1.2e"),
+        "{filtered}"
+    );
     assert!(filtered.contains("Alle filters wissen"));
-    let dated = get("/?q=mondkapjes&from=2021-03-01&to=2021-03-31&sort=date").await.text();
+    let dated = get("/?q=mondkapjes&from=2021-03-01&to=2021-03-31&sort=date")
+        .await
+        .text();
     assert!(dated.contains("value=\"2021-03-01\""));
     assert!(dated.contains("<option value=\"date\" selected>"));
 }

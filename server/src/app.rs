@@ -275,10 +275,9 @@ async fn api_export(
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}\"",
-        format.file_name()
-    )) {
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))
+    {
         response_headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response_headers.insert("x-total-count", HeaderValue::from(total));

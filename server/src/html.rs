@@ -139,7 +139,9 @@ fn facet_value_shown(name: &str, value: &str, label: Option<&str>, language: UiL
     match (name, value, label) {
         ("category", _, Some(label)) => format!("{label} ({value})"),
         (_, _, Some(label)) => label.to_string(),
-        ("text_source", "text", _) => language.text("tekstlaag van de pdf", "PDF text layer").to_string(),
+        ("text_source", "text", _) => language
+            .text("tekstlaag van de pdf", "PDF text layer")
+            .to_string(),
         ("text_source", "ocr", _) => language.text("OCR (gescand)", "OCR (scanned)").to_string(),
         ("text_source", "none", _) => language.text("geen tekst", "no text").to_string(),
         ("language", "nl", _) => language.text("Nederlands", "Dutch").to_string(),
@@ -294,7 +296,11 @@ fn page_header(query: &str, keep_hidden: &str, language: UiLanguage, heading: bo
 
 /// The facet panel: the date range and sort form, then every facet's values as toggle links
 /// with counts (`aria-current` on selected values).
-fn facet_panel(pairs: &[(String, String)], response: &SearchResponse, language: UiLanguage) -> String {
+fn facet_panel(
+    pairs: &[(String, String)],
+    response: &SearchResponse,
+    language: UiLanguage,
+) -> String {
     let mut html = format!(
         "<nav class=\"facets\" aria-labelledby=\"filters-heading\"><h2 id=\"filters-heading\">{}</h2>",
         language.text("Verfijnen", "Refine")
@@ -371,15 +377,15 @@ fn facet_panel(pairs: &[(String, String)], response: &SearchResponse, language: 
 }
 
 /// The results of one page, grouped per publication in order of first appearance.
-fn grouped_results<'a>(results: &'a [SearchResult]) -> Vec<(Option<(&'a str, &'a str)>, Vec<&'a SearchResult>)> {
+fn grouped_results<'a>(
+    results: &'a [SearchResult],
+) -> Vec<(Option<(&'a str, &'a str)>, Vec<&'a SearchResult>)> {
     let mut groups: Vec<(Option<(&str, &str)>, Vec<&SearchResult>)> = Vec::new();
     for result in results {
-        let publication = result.publication_id.as_deref().map(|id| {
-            (
-                id,
-                result.publication_title.as_deref().unwrap_or(id),
-            )
-        });
+        let publication = result
+            .publication_id
+            .as_deref()
+            .map(|id| (id, result.publication_title.as_deref().unwrap_or(id)));
         let existing = groups
             .iter_mut()
             .find(|(group, _)| group.map(|(id, _)| id) == publication.map(|(id, _)| id));
@@ -520,7 +526,10 @@ pub fn render_search_page(
             )),
             None => page.push_str(&format!(
                 "<h3>{}</h3>",
-                language.text("Documenten zonder publicatie", "Documents without a publication")
+                language.text(
+                    "Documenten zonder publicatie",
+                    "Documents without a publication"
+                )
             )),
         }
         for result in members {
@@ -587,7 +596,12 @@ pub fn render_document_page(
     if language == UiLanguage::English {
         keep.push(("lang".to_string(), "en".to_string()));
     }
-    page.push_str(&page_header(view.query, &hidden_inputs(&keep, &[]), language, false));
+    page.push_str(&page_header(
+        view.query,
+        &hidden_inputs(&keep, &[]),
+        language,
+        false,
+    ));
     page.push_str("<main class=\"document\" id=\"content\" tabindex=\"-1\"><div style=\"flex:1\">");
     let mut back_pairs = Vec::new();
     if !view.query.is_empty() {
@@ -615,19 +629,29 @@ pub fn render_document_page(
             facts.push((label, html_escape(&value)));
         }
     };
-    add(language.text("Organisatie", "Publisher"), document.publisher.clone());
+    add(
+        language.text("Organisatie", "Publisher"),
+        document.publisher.clone(),
+    );
     add(
         language.text("Informatiecategorie", "Information category"),
-        document.category.as_deref().map(|code| {
-            match woo_indexer::woo::category_by_any(code) {
+        document
+            .category
+            .as_deref()
+            .map(|code| match woo_indexer::woo::category_by_any(code) {
                 Some(category) => format!("{} ({code})", category.label),
                 None => code.to_string(),
-            }
-        }),
+            }),
     );
-    add(language.text("Soort document", "Document type"), document.document_type.clone());
+    add(
+        language.text("Soort document", "Document type"),
+        document.document_type.clone(),
+    );
     add(language.text("Datum", "Date"), document.date.clone());
-    add(language.text("Beoordeling", "Judgement"), document.judgement.clone());
+    add(
+        language.text("Beoordeling", "Judgement"),
+        document.judgement.clone(),
+    );
     add(
         language.text("Weigeringsgronden", "Refusal grounds"),
         Some(
@@ -662,8 +686,14 @@ pub fn render_document_page(
         language.text("Pagina's zonder tekst", "Pages without text"),
         Some(document.pages_without_text.to_string()),
     );
-    add(language.text("Kenmerk", "Identifier"), Some(document.id.clone()));
-    add(language.text("Bestand", "File"), Some(document.source.clone()));
+    add(
+        language.text("Kenmerk", "Identifier"),
+        Some(document.id.clone()),
+    );
+    add(
+        language.text("Bestand", "File"),
+        Some(document.source.clone()),
+    );
     page.push_str("<dl class=\"facts\">");
     for (label, value) in &facts {
         page.push_str(&format!("<dt>{label}</dt><dd>{value}</dd>"));
@@ -790,7 +820,10 @@ pub fn render_document_page(
             .text("Deze pagina heeft geen tekst.", "This page has no text.")
             .to_string(),
         _ => language
-            .text("Tekst uit de tekstlaag van de pdf", "Text from the PDF's text layer")
+            .text(
+                "Tekst uit de tekstlaag van de pdf",
+                "Text from the PDF's text layer",
+            )
             .to_string(),
     };
     page.push_str(&format!(
