@@ -376,22 +376,31 @@ fn facet_panel(
     html
 }
 
+/// The results of one publication on a page: its id and title (`None` for documents without a
+/// publication) and its documents in result order.
+struct PublicationGroup<'a> {
+    publication: Option<(&'a str, &'a str)>,
+    members: Vec<&'a SearchResult>,
+}
+
 /// The results of one page, grouped per publication in order of first appearance.
-fn grouped_results<'a>(
-    results: &'a [SearchResult],
-) -> Vec<(Option<(&'a str, &'a str)>, Vec<&'a SearchResult>)> {
-    let mut groups: Vec<(Option<(&str, &str)>, Vec<&SearchResult>)> = Vec::new();
+fn grouped_results(results: &[SearchResult]) -> Vec<PublicationGroup<'_>> {
+    let mut groups: Vec<PublicationGroup> = Vec::new();
     for result in results {
         let publication = result
             .publication_id
             .as_deref()
             .map(|id| (id, result.publication_title.as_deref().unwrap_or(id)));
+        let publication_id = publication.map(|(id, _)| id);
         let existing = groups
             .iter_mut()
-            .find(|(group, _)| group.map(|(id, _)| id) == publication.map(|(id, _)| id));
+            .find(|group| group.publication.map(|(id, _)| id) == publication_id);
         match existing {
-            Some((_, members)) => members.push(result),
-            None => groups.push((publication, vec![result])),
+            Some(group) => group.members.push(result),
+            None => groups.push(PublicationGroup {
+                publication,
+                members: vec![result],
+            }),
         }
     }
     groups
@@ -516,7 +525,11 @@ pub fn render_search_page(
             language.text("Volg via Atom-feed", "Follow as Atom feed"),
         ));
     }
-    for (publication, members) in grouped_results(&response.results) {
+    for PublicationGroup {
+        publication,
+        members,
+    } in grouped_results(&response.results)
+    {
         page.push_str("<section class=\"publication\">");
         match publication {
             Some((id, title)) => page.push_str(&format!(
