@@ -911,16 +911,19 @@ pub fn render_highlighted_text(text: &str, ranges: &[std::ops::Range<usize>]) ->
         .cloned()
         .collect();
     sorted.sort_by_key(|range| (range.start, range.end));
-    let mut html = String::with_capacity(text.len() + 16 * sorted.len());
-    let mut cursor = 0;
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(sorted.len());
     for range in sorted {
-        if range.end <= cursor {
-            continue;
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
         }
-        let start = range.start.max(cursor);
-        html.push_str(&html_escape(&text[cursor..start]));
+    }
+    let mut html = String::with_capacity(text.len() + 16 * merged.len());
+    let mut cursor = 0;
+    for range in merged {
+        html.push_str(&html_escape(&text[cursor..range.start]));
         html.push_str("<mark>");
-        html.push_str(&html_escape(&text[start..range.end]));
+        html.push_str(&html_escape(&text[range.start..range.end]));
         html.push_str("</mark>");
         cursor = range.end;
     }
