@@ -134,6 +134,8 @@ async fn export_errors_keep_the_json_error_shape() {
     assert_eq!(bad_query.json()["error"]["code"], "query_syntax");
     let bad_facet = get("/api/export?format=csv&colour=red").await;
     assert_eq!(bad_facet.json()["error"]["code"], "invalid_facet");
+    let openapi = get_ok("/api/openapi.json").await;
+    assert!(openapi["paths"]["/api/export"].is_object(), "export documented");
 }
 
 #[tokio::test]
