@@ -135,7 +135,10 @@ async fn export_errors_keep_the_json_error_shape() {
     let bad_facet = get("/api/export?format=csv&colour=red").await;
     assert_eq!(bad_facet.json()["error"]["code"], "invalid_facet");
     let openapi = get_ok("/api/openapi.json").await;
-    assert!(openapi["paths"]["/api/export"].is_object(), "export documented");
+    assert!(
+        openapi["paths"]["/api/export"].is_object(),
+        "export documented"
+    );
 }
 
 #[tokio::test]
