@@ -14,3 +14,9 @@ mod cli;
 
 /// The real documents in ../shared/corpus, when present.
 mod corpus;
+
+/// The search page's new routes: document page, CSV/JSON export, Atom feed, lang=en.
+mod page;
+
+/// The search page in headless Chromium over WebDriver (skips when Chromium is missing).
+mod browser;

@@ -7,15 +7,17 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
 use crate::error::{ApiError, Result};
+use crate::export::{self, ExportFormat};
 use crate::html;
 use crate::params::{decode_pairs, search_request_from_pairs};
-use crate::search::{SearchResponse, SearchService};
+use crate::search::{SearchResponse, SearchService, SortOrder};
+use futures_util::StreamExt;
 
 /// Shared state of the app.
 #[derive(Clone)]
@@ -37,6 +39,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/documents/{id}", get(api_document))
         .route("/api/documents/{id}/pages/{page}", get(api_page))
         .route("/api/documents/{id}/file", get(api_file))
+        .route("/api/export", get(api_export))
+        .route("/documents/{id}", get(document_page))
+        .route("/feed", get(feed))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
@@ -199,6 +204,236 @@ fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
             Some(error),
             language,
         )),
+    )
+        .into_response()
+}
+
+/// `http://host` from the request's `Host` header (for absolute links in exports and feeds),
+/// or "" when there is none or it looks wrong.
+fn base_url(headers: &HeaderMap) -> String {
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return String::new();
+    };
+    let plausible = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !plausible {
+        return String::new();
+    }
+    format!("http://{host}")
+}
+
+/// Rows rendered per streamed chunk of an export.
+const EXPORT_ROWS_PER_CHUNK: usize = 200;
+
+/// `GET /api/export?format=csv|json&q=...&<filters>`: every matching document (at most
+/// [`export::EXPORT_LIMIT`]) in result order, streamed in chunks.
+async fn api_export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response> {
+    let pairs = decode_pairs(raw_query.as_deref().unwrap_or(""))?;
+    let format_values: Vec<&str> = pairs
+        .iter()
+        .filter(|(name, _)| name == "format")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    if format_values.len() > 1 {
+        return Err(ApiError::invalid(
+            "format",
+            "parameter \"format\" is given more than once",
+        ));
+    }
+    let format_value = format_values.first().copied().unwrap_or("csv");
+    let Some(format) = ExportFormat::parse(format_value) else {
+        return Err(ApiError::invalid(
+            "format",
+            format!("format must be csv or json, not {format_value:?}"),
+        ));
+    };
+    let request = search_request_from_pairs(&pairs, &["format", "lang"])?;
+    let search = state.search.clone();
+    let (total, results) =
+        blocking(move || search.all_matching(&request, export::EXPORT_LIMIT)).await?;
+    let truncated = total > results.len();
+    let base = base_url(&headers);
+    let results = Arc::new(results);
+    let chunk_count = results.len().div_ceil(EXPORT_ROWS_PER_CHUNK);
+    // Piece 0 opens the file, pieces 1..=chunk_count are the rows, the last piece closes it.
+    let pieces = futures_util::stream::iter(0..chunk_count + 2).map(move |piece| {
+        let text = export_piece(format, &results, &base, piece, chunk_count);
+        Ok::<String, std::convert::Infallible>(text)
+    });
+    let mut response = Response::new(Body::from_stream(pieces));
+    let response_headers = response.headers_mut();
+    response_headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))
+    {
+        response_headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response_headers.insert("x-total-count", HeaderValue::from(total));
+    response_headers.insert("x-export-limit", HeaderValue::from(export::EXPORT_LIMIT));
+    response_headers.insert(
+        "x-export-truncated",
+        HeaderValue::from_static(if truncated { "true" } else { "false" }),
+    );
+    response_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// One piece of a streamed export: the opening, a chunk of rows, or the closing.
+fn export_piece(
+    format: ExportFormat,
+    results: &[crate::search::SearchResult],
+    base: &str,
+    piece: usize,
+    chunk_count: usize,
+) -> String {
+    if piece == 0 {
+        return match format {
+            ExportFormat::Csv => export::csv_header(),
+            ExportFormat::Json => "[".to_string(),
+        };
+    }
+    if piece > chunk_count {
+        return match format {
+            ExportFormat::Csv => String::new(),
+            ExportFormat::Json => "\n]\n".to_string(),
+        };
+    }
+    let first_row = (piece - 1) * EXPORT_ROWS_PER_CHUNK;
+    let rows = results
+        .iter()
+        .enumerate()
+        .skip(first_row)
+        .take(EXPORT_ROWS_PER_CHUNK);
+    let mut text = String::new();
+    for (row_number, result) in rows {
+        match format {
+            ExportFormat::Csv => text.push_str(&export::csv_row(result, base)),
+            ExportFormat::Json => {
+                text.push_str(if row_number == 0 { "\n" } else { ",\n" });
+                text.push_str(&export::json_object(result, base).to_string());
+            }
+        }
+    }
+    text
+}
+
+/// `GET /feed?q=...&<filters>`: the newest [`export::FEED_ENTRIES`] matching documents as Atom.
+async fn feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response> {
+    let raw = raw_query.unwrap_or_default();
+    let pairs = decode_pairs(&raw)?;
+    let mut request = search_request_from_pairs(&pairs, &["lang"])?;
+    request.sort = SortOrder::DateNewestFirst;
+    let query = request.query.clone();
+    let search = state.search.clone();
+    let (_, results) =
+        blocking(move || search.all_matching(&request, export::FEED_ENTRIES)).await?;
+    let base = base_url(&headers);
+    let description = export::FeedDescription {
+        base: &base,
+        query: &query,
+        query_string: &raw,
+    };
+    let body = export::atom_feed(&description, &results);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /documents/{id}?q=...&page=N&lang=en`: the document page (HTML; errors as HTML pages).
+async fn document_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw_query): RawQuery,
+) -> Response {
+    let pairs = decode_pairs(raw_query.as_deref().unwrap_or("")).unwrap_or_default();
+    let language = html::UiLanguage::from_pairs(&pairs);
+    let query = pairs
+        .iter()
+        .find(|(name, _)| name == "q")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let page_value = pairs
+        .iter()
+        .find(|(name, _)| name == "page")
+        .map_or("1", |(_, value)| value.as_str());
+    let Ok(page_number) = page_value.trim().parse::<u32>() else {
+        let message = format!("page must be a page number, not {page_value:?}");
+        return html_message(StatusCode::BAD_REQUEST, &message, language);
+    };
+    let Some(document) = state.search.document(&id) else {
+        let message = format!("no document with id {id:?}");
+        return html_message(StatusCode::NOT_FOUND, &message, language);
+    };
+    let search = state.search.clone();
+    let lookup_id = id.clone();
+    let lookup_query = query.clone();
+    let loaded = blocking(move || {
+        let page_text = search.page_text(&lookup_id, page_number)?;
+        let page_grounds = search.page_grounds(&lookup_id)?;
+        let highlighted = search.highlighted_page_text(&page_text.text, &lookup_query);
+        Ok((page_text, page_grounds, highlighted))
+    })
+    .await;
+    let (page_text, page_grounds, highlighted) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return html_message(error.status(), &error.to_string(), language),
+    };
+    let (page_html, query_problem) = match highlighted {
+        Ok(page_html) => (page_html, None),
+        Err(error) => (
+            crate::search::html_escape(&page_text.text),
+            Some(error.to_string()),
+        ),
+    };
+    let view = html::DocumentView {
+        query: &query,
+        page: page_number,
+        page_html: &page_html,
+        text_source: &page_text.text_source,
+        ocr_confidence: page_text.ocr_confidence,
+        page_grounds: &page_grounds,
+        query_problem,
+    };
+    Html(html::render_document_page(&document, &view, language)).into_response()
+}
+
+fn html_message(status: StatusCode, message: &str, language: html::UiLanguage) -> Response {
+    let heading = if status == StatusCode::NOT_FOUND {
+        language.text("Niet gevonden", "Not found")
+    } else if status == StatusCode::INTERNAL_SERVER_ERROR {
+        language.text("Er ging iets mis", "Something went wrong")
+    } else {
+        language.text("Ongeldige aanvraag", "Bad request")
+    };
+    let shown = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        "internal error"
+    } else {
+        message
+    };
+    (
+        status,
+        Html(html::render_message_page(heading, shown, language)),
     )
         .into_response()
 }

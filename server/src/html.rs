@@ -1,14 +1,19 @@
-//! The journalists' page: server-rendered HTML, no scripts, no external assets.
+//! The journalists' pages: server-rendered HTML, no scripts, no external assets.
 //!
-//! `GET /?q=...&publisher=...` renders the query box, the facet lists (each value a link that
-//! toggles its filter), and the results with page-labelled snippets linking to the PDF at that
-//! page. Every state is a URL. Dutch by default, English with `lang=en`.
+//! - `GET /?q=...&publisher=...` ([`render_search_page`]): the query box with the query-language
+//!   help, the facet panel (date range, sort, every facet's values as toggle links with counts),
+//!   the results grouped per publication with page-labelled snippets linking to the document
+//!   page at that page (and straight to the PDF), links to the CSV/JSON export and Atom feed.
+//! - `GET /documents/{id}?q=...&page=N` ([`render_document_page`]): metadata, grounds per page,
+//!   and a "page N of M" viewer with the page's text, query terms highlighted, beside the PDF.
+//!
+//! Every state is a URL. Dutch by default, English with `lang=en`, kept in every link.
 
 use serde_json::json;
 use woo_indexer::StoredDocument;
 
 use crate::error::ApiError;
-use crate::search::{html_escape, SearchResponse, FACET_NAMES};
+use crate::search::{html_escape, SearchResponse, SearchResult, FACET_NAMES};
 
 /// Parameters the HTML page accepts besides the API's.
 pub const HTML_EXTRA_PARAMETERS: &[&str] = &["lang"];
@@ -35,7 +40,8 @@ impl UiLanguage {
         }
     }
 
-    fn text(self, dutch: &'static str, english: &'static str) -> &'static str {
+    /// The Dutch or English text.
+    pub fn text(self, dutch: &'static str, english: &'static str) -> &'static str {
         match self {
             UiLanguage::Dutch => dutch,
             UiLanguage::English => english,
@@ -127,18 +133,329 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
     }
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}\
-header{background:#154273;color:#fff;padding:1rem 1.5rem}header a{color:#fff}\
+/// How a facet value is shown: category and ground labels, names of languages and of the ways
+/// text was obtained.
+fn facet_value_shown(name: &str, value: &str, label: Option<&str>, language: UiLanguage) -> String {
+    match (name, value, label) {
+        ("category", _, Some(label)) => format!("{label} ({value})"),
+        (_, _, Some(label)) => label.to_string(),
+        ("text_source", "text", _) => language
+            .text("tekstlaag van de pdf", "PDF text layer")
+            .to_string(),
+        ("text_source", "ocr", _) => language.text("OCR (gescand)", "OCR (scanned)").to_string(),
+        ("text_source", "none", _) => language.text("geen tekst", "no text").to_string(),
+        ("language", "nl", _) => language.text("Nederlands", "Dutch").to_string(),
+        ("language", "en", _) => language.text("Engels", "English").to_string(),
+        ("language", "de", _) => language.text("Duits", "German").to_string(),
+        ("language", "fr", _) => language.text("Frans", "French").to_string(),
+        _ => value.to_string(),
+    }
+}
+
+/// The value of the first `name` pair, or "".
+fn pair_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(pair_name, _)| pair_name == name)
+        .map(|(_, value)| value.as_str())
+        .unwrap_or("")
+}
+
+/// The pairs without the named parameters.
+fn without(pairs: &[(String, String)], names: &[&str]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .filter(|(name, _)| !names.contains(&name.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// `path?query` of the non-empty pairs (just `path` when there are none).
+fn url_with_pairs(path: &str, pairs: &[(String, String)]) -> String {
+    let query = query_string(pairs);
+    match query.strip_prefix("/?") {
+        Some(parameters) => format!("{path}?{parameters}"),
+        None => path.to_string(),
+    }
+}
+
+/// The document page of `id` at `page`, keeping the query (for highlighting) and the language,
+/// scrolled to the page viewer.
+pub fn document_page_url(id: &str, query: &str, page: u32, language: UiLanguage) -> String {
+    let mut pairs = Vec::new();
+    if !query.trim().is_empty() {
+        pairs.push(("q".to_string(), query.to_string()));
+    }
+    pairs.push(("page".to_string(), page.to_string()));
+    if language == UiLanguage::English {
+        pairs.push(("lang".to_string(), "en".to_string()));
+    }
+    let url = url_with_pairs(&format!("/documents/{}", url_encode(id)), &pairs);
+    format!("{url}#viewer")
+}
+
+fn pdf_url(id: &str, page: u32) -> String {
+    format!("/api/documents/{}/file#page={page}", url_encode(id))
+}
+
+/// Hidden inputs carrying every pair except the named ones (so a form keeps the other state).
+fn hidden_inputs(pairs: &[(String, String)], except: &[&str]) -> String {
+    let mut html = String::new();
+    for (name, value) in pairs {
+        if except.contains(&name.as_str()) || value.is_empty() {
+            continue;
+        }
+        html.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            html_escape(name),
+            html_escape(value)
+        ));
+    }
+    html
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.45}\
+.skip{position:absolute;left:-9999px;top:0;background:#ffb612;color:#000;padding:.5rem 1rem;z-index:9}.skip:focus{left:0}\
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
+header{background:#154273;color:#fff;padding:1rem 1.5rem}header a{color:#fff}header h1{font-size:1.25rem;margin:0}\
 form.search{display:flex;gap:.5rem;margin-top:.5rem}form.search input[type=search]{flex:1;font-size:1.1rem;padding:.5rem}\
-form.search button{font-size:1rem;padding:.5rem 1rem}main{display:flex;gap:2rem;padding:1rem 1.5rem}\
-nav.facets{flex:0 0 16rem}nav.facets h2{font-size:1rem;margin:1rem 0 .25rem}nav.facets ul{list-style:none;padding:0;margin:0}\
-nav.facets li a{text-decoration:none;color:#154273}nav.facets li a[aria-current=true]{font-weight:bold}\
-section.results{flex:1;min-width:0}article{border-bottom:1px solid #ddd;padding:.75rem 0}\
-article h3{margin:0 0 .25rem;font-size:1.1rem}.meta{color:#555;font-size:.9rem}\
-.hit{margin:.25rem 0;font-size:.95rem}.hit a{color:#154273;font-weight:bold;margin-right:.5rem}\
+button{font-size:1rem;padding:.4rem .9rem;background:#fff;color:#154273;border:2px solid #154273;border-radius:3px;cursor:pointer}\
+header button{border-color:#fff}main{display:flex;flex-wrap:wrap;gap:2rem;padding:1rem 1.5rem}\
+nav.facets{flex:0 0 17rem}nav.facets h2{font-size:1.1rem;margin:.5rem 0}nav.facets h3{font-size:1rem;margin:1rem 0 .25rem}\
+nav.facets ul{list-style:none;padding:0;margin:0}nav.facets li{margin:.15rem 0}\
+nav.facets li a{text-decoration:none;color:#154273}nav.facets li a:hover{text-decoration:underline}\
+nav.facets li a[aria-current=true]{font-weight:bold}.count{color:#555}\
+form.range label{display:block;margin-top:.4rem}form.range input,form.range select{font-size:1rem;padding:.25rem;width:100%;box-sizing:border-box}\
+form.range button{margin-top:.5rem}\
+section.results{flex:1;min-width:18rem}section.results>h2{font-size:1.1rem;margin:.5rem 0}\
+.tools a{margin-right:1rem;color:#154273}\
+section.publication{border-top:3px solid #154273;margin-top:1rem}section.publication>h3{font-size:1.05rem;margin:.5rem 0;color:#154273}\
+article{border-bottom:1px solid #ddd;padding:.6rem 0 .6rem .75rem}\
+article h4{margin:0 0 .25rem;font-size:1.05rem}article h4 a{color:#154273}.meta{color:#555;font-size:.9rem}\
+.hit{margin:.3rem 0;font-size:.95rem}.hit a.page{color:#154273;font-weight:bold;margin-right:.5rem}.hit a.pdf{margin-left:.5rem;font-size:.85rem;color:#154273}\
 mark{background:#ffe066;color:#000}.error{background:#fde8e8;border:1px solid #c00;padding:.75rem}\
-details{margin-top:.5rem}details code{background:#eef;padding:0 .2rem;color:#000}.pager a{margin-right:1rem}\
-a:focus,button:focus,input:focus{outline:3px solid #ffb612}";
+details{margin-top:.5rem}details code{background:#eef;padding:0 .2rem;color:#000}.pager a{margin-right:1rem;color:#154273}\
+a:focus,button:focus,input:focus,select:focus,summary:focus,iframe:focus{outline:3px solid #ffb612;outline-offset:2px}\
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dl.facts dt{font-weight:bold}dl.facts dd{margin:0}\
+.document{padding:1rem 1.5rem;max-width:110rem}.document h1{font-size:1.4rem;margin:.25rem 0 1rem}\
+.viewer{display:flex;flex-wrap:wrap;gap:1rem}.viewer .text{flex:1 1 28rem;min-width:0}\
+.viewer pre{white-space:pre-wrap;font-family:inherit;background:#f7f7f7;border:1px solid #ccc;padding:1rem;margin:0;max-height:80vh;overflow:auto}\
+.viewer iframe{flex:1 1 28rem;min-height:80vh;border:1px solid #ccc}\
+nav.pages{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:.5rem 0}nav.pages a{color:#154273}\
+nav.pages input{width:4rem;font-size:1rem}table.grounds{border-collapse:collapse}table.grounds td,table.grounds th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}";
+
+/// The opening of every page: doctype, `lang`, title, style, skip link.
+fn page_head(title: &str, language: UiLanguage, extra_head: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>{} – woo-search</title><style>{STYLE}</style>{extra_head}</head><body>\
+<a class=\"skip\" href=\"#content\">{}</a>",
+        language.text("nl", "en"),
+        html_escape(title),
+        language.text("Naar de inhoud", "Skip to content"),
+    )
+}
+
+/// The blue header: home link, heading, the search form (keeping `keep` pairs as hidden
+/// inputs) and the query-language help.
+fn page_header(query: &str, keep_hidden: &str, language: UiLanguage, heading: bool) -> String {
+    let home = if language == UiLanguage::English {
+        "/?lang=en"
+    } else {
+        "/"
+    };
+    let mut html = String::from("<header>");
+    let brand = format!(
+        "<a href=\"{home}\">woo-search</a> · {}",
+        language.text("Zoeken in Woo-documenten", "Search Woo documents")
+    );
+    if heading {
+        html.push_str(&format!("<h1>{brand}</h1>"));
+    } else {
+        html.push_str(&format!("<p><strong>{brand}</strong></p>"));
+    }
+    html.push_str(&format!(
+        "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\"><label for=\"q\" class=\"vh\">{}</label>\
+<input type=\"search\" id=\"q\" name=\"q\" value=\"{}\" placeholder=\"{}\">{keep_hidden}<button type=\"submit\">{}</button></form>",
+        language.text("Zoektermen", "Search terms"),
+        html_escape(query),
+        language.text("Zoek in besluiten en documenten…", "Search decisions and documents…"),
+        language.text("Zoeken", "Search")
+    ));
+    html.push_str(&format!(
+        "<details><summary>{}</summary><p>{}</p></details></header>",
+        language.text("Hulp bij zoeken", "Search help"),
+        language.text(
+            "Woorden worden gecombineerd met EN. <code>OR</code> voor of, <code>-woord</code> of <code>NOT</code> om uit te sluiten, <code>\"exacte zin\"</code>, <code>\"woorden dichtbij\"~5</code>, <code>(haakjes)</code>, velden <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>judgement:</code> <code>year:</code> <code>id:</code>. Weigeringsgronden en kenmerken zoals <code>5.1.2e</code> of <code>2024-0001234</code> vindt u zoals ze geschreven zijn.",
+            "Words are combined with AND. <code>OR</code> for either, <code>-word</code> or <code>NOT</code> to exclude, <code>\"exact phrase\"</code>, <code>\"words near\"~5</code>, <code>(brackets)</code>, fields <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>judgement:</code> <code>year:</code> <code>id:</code>. Refusal grounds and reference numbers such as <code>5.1.2e</code> or <code>2024-0001234</code> are found as written.",
+        )
+    ));
+    html
+}
+
+/// The facet panel: the date range and sort form, then every facet's values as toggle links
+/// with counts (`aria-current` on selected values).
+fn facet_panel(
+    pairs: &[(String, String)],
+    response: &SearchResponse,
+    language: UiLanguage,
+) -> String {
+    let mut html = format!(
+        "<nav class=\"facets\" aria-labelledby=\"filters-heading\"><h2 id=\"filters-heading\">{}</h2>",
+        language.text("Verfijnen", "Refine")
+    );
+    let sort = pair_value(pairs, "sort");
+    let option = |value: &str, dutch: &'static str, english: &'static str| {
+        let selected = if sort == value || (value == "relevance" && sort.is_empty()) {
+            " selected"
+        } else {
+            ""
+        };
+        format!(
+            "<option value=\"{value}\"{selected}>{}</option>",
+            language.text(dutch, english)
+        )
+    };
+    html.push_str(&format!(
+        "<form class=\"range\" method=\"get\" action=\"/\">{}\
+<label for=\"from\">{}</label><input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"{}\" inputmode=\"numeric\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}){{0,2}}\">\
+<label for=\"to\">{}</label><input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"{}\" inputmode=\"numeric\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}){{0,2}}\">\
+<label for=\"sort\">{}</label><select id=\"sort\" name=\"sort\">{}{}{}</select>\
+<button type=\"submit\">{}</button></form>",
+        hidden_inputs(pairs, &["from", "to", "sort", "page"]),
+        language.text("Datum vanaf (JJJJ-MM-DD)", "Date from (YYYY-MM-DD)"),
+        html_escape(pair_value(pairs, "from")),
+        language.text("JJJJ-MM-DD", "YYYY-MM-DD"),
+        language.text("Datum tot en met (JJJJ-MM-DD)", "Date up to (YYYY-MM-DD)"),
+        html_escape(pair_value(pairs, "to")),
+        language.text("JJJJ-MM-DD", "YYYY-MM-DD"),
+        language.text("Sorteren", "Sort by"),
+        option("relevance", "relevantie", "relevance"),
+        option("date", "datum, nieuwste eerst", "date, newest first"),
+        option("date_asc", "datum, oudste eerst", "date, oldest first"),
+        language.text("Toepassen", "Apply"),
+    ));
+    let any_selected = pairs
+        .iter()
+        .any(|(name, value)| FACET_NAMES.contains(&name.as_str()) && !value.is_empty());
+    if any_selected {
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            html_escape(&query_string(&without(pairs, FACET_NAMES))),
+            language.text("Alle filters wissen", "Clear all filters")
+        ));
+    }
+    for &name in FACET_NAMES {
+        let Some(values) = response.facets.get(name) else {
+            continue;
+        };
+        if values.is_empty() {
+            continue;
+        }
+        html.push_str(&format!("<h3>{}</h3><ul>", facet_title(name, language)));
+        for value in values {
+            let href = query_string(&toggled(pairs, name, &value.value));
+            let shown = facet_value_shown(name, &value.value, value.label.as_deref(), language);
+            let current = if value.selected {
+                " aria-current=\"true\""
+            } else {
+                ""
+            };
+            html.push_str(&format!(
+                "<li><a href=\"{}\"{current}>{}{} <span class=\"count\">({})</span></a></li>",
+                html_escape(&href),
+                if value.selected { "✓ " } else { "" },
+                html_escape(&shown),
+                value.count
+            ));
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("</nav>");
+    html
+}
+
+/// The results of one publication on a page: its id and title (`None` for documents without a
+/// publication) and its documents in result order.
+struct PublicationGroup<'a> {
+    publication: Option<(&'a str, &'a str)>,
+    members: Vec<&'a SearchResult>,
+}
+
+/// The results of one page, grouped per publication in order of first appearance.
+fn grouped_results(results: &[SearchResult]) -> Vec<PublicationGroup<'_>> {
+    let mut groups: Vec<PublicationGroup> = Vec::new();
+    for result in results {
+        let publication = result
+            .publication_id
+            .as_deref()
+            .map(|id| (id, result.publication_title.as_deref().unwrap_or(id)));
+        let publication_id = publication.map(|(id, _)| id);
+        let existing = groups
+            .iter_mut()
+            .find(|group| group.publication.map(|(id, _)| id) == publication_id);
+        match existing {
+            Some(group) => group.members.push(result),
+            None => groups.push(PublicationGroup {
+                publication,
+                members: vec![result],
+            }),
+        }
+    }
+    groups
+}
+
+fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> String {
+    let first_page = result.hits.first().map_or(1, |hit| hit.page);
+    let mut html = String::from("<article>");
+    html.push_str(&format!(
+        "<h4><a href=\"{}\">{}</a></h4>",
+        html_escape(&document_page_url(&result.id, query, first_page, language)),
+        html_escape(&result.title)
+    ));
+    let mut meta: Vec<String> = Vec::new();
+    for part in [
+        &result.publisher,
+        &result.category_label,
+        &result.document_type,
+        &result.date,
+        &result.judgement,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        meta.push(html_escape(part));
+    }
+    if !result.grounds.is_empty() {
+        meta.push(html_escape(&result.grounds.join(", ")));
+    }
+    meta.push(format!(
+        "{} {}",
+        result.page_count,
+        language.text("pagina's", "pages")
+    ));
+    meta.push(format!(
+        "<a href=\"{}\">{}</a>",
+        html_escape(&format!("/api/documents/{}/file", url_encode(&result.id))),
+        language.text("pdf", "PDF")
+    ));
+    html.push_str(&format!("<div class=\"meta\">{}</div>", meta.join(" · ")));
+    for hit in &result.hits {
+        html.push_str(&format!(
+            "<p class=\"hit\"><a class=\"page\" href=\"{}\">{} {}</a>{}<a class=\"pdf\" href=\"{}\" aria-label=\"{} {}\">pdf</a></p>",
+            html_escape(&document_page_url(&result.id, query, hit.page, language)),
+            language.text("p.", "p."),
+            hit.page,
+            hit.snippet,
+            html_escape(&pdf_url(&result.id, hit.page)),
+            language.text("pdf op pagina", "PDF at page"),
+            hit.page,
+        ));
+    }
+    html.push_str("</article>");
+    html
+}
 
 /// Renders the whole search page.
 pub fn render_search_page(
@@ -147,90 +464,35 @@ pub fn render_search_page(
     error: Option<&ApiError>,
     language: UiLanguage,
 ) -> String {
-    let query = pairs
-        .iter()
-        .find(|(name, _)| name == "q")
-        .map(|(_, value)| value.as_str())
-        .unwrap_or("");
-    let lang_attribute = language.text("nl", "en");
-    let mut page = String::with_capacity(16 * 1024);
-    page.push_str(&format!(
-        "<!doctype html><html lang=\"{lang_attribute}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-<title>{} – woo-search</title><style>{STYLE}</style></head><body>",
-        if query.is_empty() {
-            language
-                .text("Zoeken in Woo-documenten", "Search Woo documents")
-                .to_string()
-        } else {
-            html_escape(query)
-        }
+    let query = pair_value(pairs, "q");
+    let title = if query.is_empty() {
+        language.text("Zoeken in Woo-documenten", "Search Woo documents")
+    } else {
+        query
+    };
+    let feed_pairs = without(pairs, &["page", "size", "sort", "lang"]);
+    let feed_url = url_with_pairs("/feed", &feed_pairs);
+    let mut page = String::with_capacity(24 * 1024);
+    page.push_str(&page_head(
+        title,
+        language,
+        &format!(
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"{}\">",
+            html_escape(&feed_url)
+        ),
     ));
-    page.push_str("<header><a href=\"/\"><strong>woo-search</strong></a>");
-    page.push_str(&format!(
-        "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\"><label for=\"q\" class=\"visually-hidden\" style=\"position:absolute;left:-9999px\">{}</label>\
-<input type=\"search\" id=\"q\" name=\"q\" value=\"{}\" placeholder=\"{}\">",
-        language.text("Zoekterm", "Search terms"),
-        html_escape(query),
-        language.text("Zoek in besluiten en documenten…", "Search decisions and documents…"),
+    page.push_str(&page_header(
+        query,
+        &hidden_inputs(pairs, &["q", "page"]),
+        language,
+        true,
     ));
-    for (name, value) in pairs {
-        if name != "q" && name != "page" && FACET_NAMES.contains(&name.as_str())
-            || name == "lang"
-            || name == "sort"
-        {
-            page.push_str(&format!(
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                html_escape(name),
-                html_escape(value)
-            ));
-        }
-    }
-    page.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        language.text("Zoeken", "Search")
-    ));
-    page.push_str(&format!(
-        "<details><summary>{}</summary><p>{}</p></details></header>",
-        language.text("Zoektips", "Search help"),
-        language.text(
-            "Woorden worden gecombineerd met EN. <code>OR</code> voor of, <code>-woord</code> of <code>NOT</code> om uit te sluiten, <code>\"exacte zin\"</code>, <code>\"woorden dichtbij\"~5</code>, <code>(haakjes)</code>, velden <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>id:</code>. Weigeringsgronden en kenmerken zoals <code>5.1.2e</code> of <code>2024-0001234</code> vindt u zoals ze geschreven zijn.",
-            "Words are combined with AND. <code>OR</code> for either, <code>-word</code> or <code>NOT</code> to exclude, <code>\"exact phrase\"</code>, <code>\"words near\"~5</code>, <code>(brackets)</code>, fields <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>id:</code>. Refusal grounds and reference numbers such as <code>5.1.2e</code> or <code>2024-0001234</code> are found as written.",
-        )
-    ));
-    page.push_str("<main><nav class=\"facets\" aria-label=\"");
-    page.push_str(language.text("Filters", "Filters"));
-    page.push_str("\">");
-    for &name in FACET_NAMES {
-        let Some(values) = response.facets.get(name) else {
-            continue;
-        };
-        if values.is_empty() {
-            continue;
-        }
-        page.push_str(&format!("<h2>{}</h2><ul>", facet_title(name, language)));
-        for value in values {
-            let href = query_string(&toggled(pairs, name, &value.value));
-            let shown = match &value.label {
-                Some(label) if name == "category" => format!("{} ({})", label, value.value),
-                Some(label) => label.clone(),
-                None => value.value.clone(),
-            };
-            page.push_str(&format!(
-                "<li><a href=\"{}\" aria-current=\"{}\">{}{} ({})</a></li>",
-                html_escape(&href),
-                value.selected,
-                if value.selected { "✓ " } else { "" },
-                html_escape(&shown),
-                value.count
-            ));
-        }
-        page.push_str("</ul>");
-    }
-    page.push_str("</nav><section class=\"results\" aria-live=\"polite\">");
+    page.push_str("<main>");
+    page.push_str(&facet_panel(pairs, response, language));
+    page.push_str("<section class=\"results\" id=\"content\" aria-labelledby=\"results-heading\" tabindex=\"-1\">");
     if let Some(error) = error {
         page.push_str(&format!(
-            "<p class=\"error\" role=\"alert\">{}: {}</p>",
+            "<h2 id=\"results-heading\">{}</h2><p class=\"error\" role=\"alert\">{}</p>",
             language.text(
                 "Deze zoekvraag kan niet worden uitgevoerd",
                 "This search cannot be run"
@@ -239,65 +501,63 @@ pub fn render_search_page(
         ));
     } else {
         page.push_str(&format!(
-            "<p>{} {} ({:.1} ms)</p>",
+            "<h2 id=\"results-heading\" aria-live=\"polite\">{} {} <span class=\"count\">({:.0} ms)</span></h2>",
             response.total,
-            language.text("documenten", "documents"),
+            if response.total == 1 {
+                language.text("document", "document")
+            } else {
+                language.text("documenten", "documents")
+            },
             response.took_ms
         ));
-    }
-    for result in &response.results {
-        let file_url = format!("/api/documents/{}/file", url_encode(&result.id));
-        page.push_str("<article>");
+        let export_pairs = without(pairs, &["page", "size", "lang"]);
+        let mut csv_pairs = vec![("format".to_string(), "csv".to_string())];
+        csv_pairs.extend(export_pairs.iter().cloned());
+        let mut json_pairs = vec![("format".to_string(), "json".to_string())];
+        json_pairs.extend(export_pairs.iter().cloned());
         page.push_str(&format!(
-            "<h3><a href=\"{}\">{}</a></h3>",
-            html_escape(&file_url),
-            html_escape(&result.title)
+            "<p class=\"tools\"><a href=\"{}\" id=\"export-csv\">{}</a><a href=\"{}\" id=\"export-json\">{}</a><a href=\"{}\" id=\"feed\">{}</a></p>",
+            html_escape(&url_with_pairs("/api/export", &csv_pairs)),
+            language.text("Exporteer alle resultaten (CSV)", "Export all results (CSV)"),
+            html_escape(&url_with_pairs("/api/export", &json_pairs)),
+            language.text("JSON", "JSON"),
+            html_escape(&feed_url),
+            language.text("Volg via Atom-feed", "Follow as Atom feed"),
         ));
-        let mut meta: Vec<String> = Vec::new();
-        if let Some(publisher) = &result.publisher {
-            meta.push(html_escape(publisher));
-        }
-        if let Some(label) = &result.category_label {
-            meta.push(html_escape(label));
-        }
-        if let Some(kind) = &result.document_type {
-            meta.push(html_escape(kind));
-        }
-        if let Some(date) = &result.date {
-            meta.push(html_escape(date));
-        }
-        if let Some(judgement) = &result.judgement {
-            meta.push(html_escape(judgement));
-        }
-        meta.push(format!(
-            "{} {}",
-            result.page_count,
-            language.text("pagina's", "pages")
-        ));
-        page.push_str(&format!("<div class=\"meta\">{}</div>", meta.join(" · ")));
-        for hit in &result.hits {
-            page.push_str(&format!(
-                "<p class=\"hit\"><a href=\"{}#page={}\">{} {}</a>{}</p>",
-                html_escape(&file_url),
-                hit.page,
-                language.text("p.", "p."),
-                hit.page,
-                hit.snippet
-            ));
-        }
-        page.push_str("</article>");
     }
-    let current_page: usize = pairs
-        .iter()
-        .find(|(name, _)| name == "page")
-        .and_then(|(_, value)| value.parse().ok())
-        .unwrap_or(1);
-    let size: usize = pairs
-        .iter()
-        .find(|(name, _)| name == "size")
-        .and_then(|(_, value)| value.parse().ok())
+    for PublicationGroup {
+        publication,
+        members,
+    } in grouped_results(&response.results)
+    {
+        page.push_str("<section class=\"publication\">");
+        match publication {
+            Some((id, title)) => page.push_str(&format!(
+                "<h3>{} <span class=\"count\">({})</span></h3>",
+                html_escape(title),
+                html_escape(id)
+            )),
+            None => page.push_str(&format!(
+                "<h3>{}</h3>",
+                language.text(
+                    "Documenten zonder publicatie",
+                    "Documents without a publication"
+                )
+            )),
+        }
+        for result in members {
+            page.push_str(&render_result(result, query, language));
+        }
+        page.push_str("</section>");
+    }
+    let current_page: usize = pair_value(pairs, "page").parse().unwrap_or(1);
+    let size: usize = pair_value(pairs, "size")
+        .parse()
         .unwrap_or(crate::params::DEFAULT_PAGE_SIZE);
-    page.push_str("<nav class=\"pager\">");
+    page.push_str(&format!(
+        "<nav class=\"pager\" aria-label=\"{}\">",
+        language.text("Resultaatpagina's", "Result pages")
+    ));
     if current_page > 1 {
         page.push_str(&format!(
             "<a href=\"{}\" rel=\"prev\">← {}</a>",
@@ -315,6 +575,294 @@ pub fn render_search_page(
         ));
     }
     page.push_str("</nav></section></main></body></html>");
+    page
+}
+
+/// What the document page shows besides the document's metadata.
+pub struct DocumentView<'a> {
+    /// The query whose terms are highlighted (may be empty).
+    pub query: &'a str,
+    /// The shown page (1-based).
+    pub page: u32,
+    /// Its text as HTML with `<mark>` highlights (see `SearchService::highlighted_page_text`).
+    pub page_html: &'a str,
+    /// How its text was obtained (`text`, `ocr`, `none`).
+    pub text_source: &'a str,
+    /// OCR confidence of the page, when OCR'd.
+    pub ocr_confidence: Option<f32>,
+    /// Ground stamps per page (only pages with any).
+    pub page_grounds: &'a [(u32, Vec<String>)],
+    /// Set when the query could not be used for highlighting.
+    pub query_problem: Option<String>,
+}
+
+/// The document page: metadata, grounds per page, and the "page N of M" viewer with the page's
+/// highlighted text beside the PDF at that page.
+pub fn render_document_page(
+    document: &StoredDocument,
+    view: &DocumentView,
+    language: UiLanguage,
+) -> String {
+    let id = document.id.as_str();
+    let mut page = page_head(&document.title, language, "");
+    let mut keep = Vec::new();
+    if language == UiLanguage::English {
+        keep.push(("lang".to_string(), "en".to_string()));
+    }
+    page.push_str(&page_header(
+        view.query,
+        &hidden_inputs(&keep, &[]),
+        language,
+        false,
+    ));
+    page.push_str("<main class=\"document\" id=\"content\" tabindex=\"-1\"><div style=\"flex:1\">");
+    let mut back_pairs = Vec::new();
+    if !view.query.is_empty() {
+        back_pairs.push(("q".to_string(), view.query.to_string()));
+    }
+    back_pairs.extend(keep.iter().cloned());
+    page.push_str(&format!(
+        "<p><a href=\"{}\">← {}</a></p><h1>{}</h1>",
+        html_escape(&query_string(&back_pairs)),
+        language.text("Terug naar de zoekresultaten", "Back to the search results"),
+        html_escape(&document.title)
+    ));
+
+    // Metadata.
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    if let Some(title) = &document.publication_title {
+        let publication_id = document.publication_id.as_deref().unwrap_or("");
+        facts.push((
+            language.text("Publicatie", "Publication"),
+            format!("{} ({})", html_escape(title), html_escape(publication_id)),
+        ));
+    }
+    let mut add = |label: &'static str, value: Option<String>| {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            facts.push((label, html_escape(&value)));
+        }
+    };
+    add(
+        language.text("Organisatie", "Publisher"),
+        document.publisher.clone(),
+    );
+    add(
+        language.text("Informatiecategorie", "Information category"),
+        document
+            .category
+            .as_deref()
+            .map(|code| match woo_indexer::woo::category_by_any(code) {
+                Some(category) => format!("{} ({code})", category.label),
+                None => code.to_string(),
+            }),
+    );
+    add(
+        language.text("Soort document", "Document type"),
+        document.document_type.clone(),
+    );
+    add(language.text("Datum", "Date"), document.date.clone());
+    add(
+        language.text("Beoordeling", "Judgement"),
+        document.judgement.clone(),
+    );
+    add(
+        language.text("Weigeringsgronden", "Refusal grounds"),
+        Some(
+            document
+                .grounds
+                .iter()
+                .map(|ground| woo_indexer::woo::ground_facet_label(ground))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    );
+    add(
+        language.text("Talen", "Languages"),
+        Some(
+            document
+                .languages
+                .iter()
+                .map(|code| facet_value_shown("language", code, None, language))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    );
+    add(
+        language.text("Pagina's", "Pages"),
+        Some(document.page_count.to_string()),
+    );
+    add(
+        language.text("Pagina's via OCR", "Pages by OCR"),
+        Some(document.ocr_pages.to_string()),
+    );
+    add(
+        language.text("Pagina's zonder tekst", "Pages without text"),
+        Some(document.pages_without_text.to_string()),
+    );
+    add(
+        language.text("Kenmerk", "Identifier"),
+        Some(document.id.clone()),
+    );
+    add(
+        language.text("Bestand", "File"),
+        Some(document.source.clone()),
+    );
+    page.push_str("<dl class=\"facts\">");
+    for (label, value) in &facts {
+        page.push_str(&format!("<dt>{label}</dt><dd>{value}</dd>"));
+    }
+    page.push_str("</dl>");
+    if let Some(summary) = &document.summary {
+        page.push_str(&format!("<p>{}</p>", html_escape(summary)));
+    }
+
+    // Grounds per page.
+    page.push_str(&format!(
+        "<h2>{}</h2>",
+        language.text("Weigeringsgronden per pagina", "Refusal grounds per page")
+    ));
+    if view.page_grounds.is_empty() {
+        page.push_str(&format!(
+            "<p>{}</p>",
+            language.text(
+                "Op de pagina's zijn geen weigeringsgronden gevonden.",
+                "No refusal grounds were found on the pages."
+            )
+        ));
+    } else {
+        page.push_str(&format!(
+            "<table class=\"grounds\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            language.text("Pagina", "Page"),
+            language.text("Gronden (aantal stempels)", "Grounds (stamps)")
+        ));
+        for (page_number, grounds) in view.page_grounds {
+            let mut counted: Vec<(String, usize)> = Vec::new();
+            for ground in grounds {
+                match counted.iter_mut().find(|(code, _)| code == ground) {
+                    Some((_, count)) => *count += 1,
+                    None => counted.push((ground.clone(), 1)),
+                }
+            }
+            let shown: Vec<String> = counted
+                .iter()
+                .map(|(code, count)| {
+                    format!(
+                        "{} ({count})",
+                        html_escape(&woo_indexer::woo::ground_facet_label(code))
+                    )
+                })
+                .collect();
+            page.push_str(&format!(
+                "<tr><td><a href=\"{}\">{page_number}</a></td><td>{}</td></tr>",
+                html_escape(&document_page_url(id, view.query, *page_number, language)),
+                shown.join("; ")
+            ));
+        }
+        page.push_str("</tbody></table>");
+    }
+
+    // The page viewer.
+    let page_count = document.page_count;
+    page.push_str(&format!(
+        "<h2 id=\"viewer\">{} {} {} {}</h2>",
+        language.text("Pagina", "Page"),
+        view.page,
+        language.text("van", "of"),
+        page_count
+    ));
+    page.push_str(&format!(
+        "<nav class=\"pages\" aria-label=\"{}\">",
+        language.text("Pagina's van het document", "Pages of the document")
+    ));
+    if view.page > 1 {
+        page.push_str(&format!(
+            "<a href=\"{}\" rel=\"prev\">← {}</a>",
+            html_escape(&document_page_url(id, view.query, view.page - 1, language)),
+            language.text("vorige pagina", "previous page")
+        ));
+    }
+    if view.page < page_count {
+        page.push_str(&format!(
+            "<a href=\"{}\" rel=\"next\">{} →</a>",
+            html_escape(&document_page_url(id, view.query, view.page + 1, language)),
+            language.text("volgende pagina", "next page")
+        ));
+    }
+    let mut jump_pairs = Vec::new();
+    if !view.query.is_empty() {
+        jump_pairs.push(("q".to_string(), view.query.to_string()));
+    }
+    jump_pairs.extend(keep.iter().cloned());
+    page.push_str(&format!(
+        "<form method=\"get\" action=\"/documents/{}\">{}<label for=\"page-number\">{}</label> \
+<input id=\"page-number\" name=\"page\" type=\"number\" min=\"1\" max=\"{page_count}\" value=\"{}\"> <button type=\"submit\">{}</button></form>",
+        html_escape(&url_encode(id)),
+        hidden_inputs(&jump_pairs, &[]),
+        language.text("Naar pagina", "Go to page"),
+        view.page,
+        language.text("Ga", "Go"),
+    ));
+    page.push_str(&format!(
+        "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
+        html_escape(&pdf_url(id, view.page)),
+        language.text("Open de pdf op deze pagina", "Open the PDF at this page")
+    ));
+    if let Some(problem) = &view.query_problem {
+        page.push_str(&format!(
+            "<p class=\"error\" role=\"alert\">{}: {}</p>",
+            language.text(
+                "De zoektermen konden niet worden gemarkeerd",
+                "The search terms could not be highlighted"
+            ),
+            html_escape(problem)
+        ));
+    }
+    let source_note = match view.text_source {
+        "ocr" => match view.ocr_confidence {
+            Some(confidence) => format!(
+                "{} ({} {:.0}%)",
+                language.text("Tekst verkregen met OCR", "Text obtained by OCR"),
+                language.text("betrouwbaarheid", "confidence"),
+                confidence
+            ),
+            None => language
+                .text("Tekst verkregen met OCR", "Text obtained by OCR")
+                .to_string(),
+        },
+        "none" => language
+            .text("Deze pagina heeft geen tekst.", "This page has no text.")
+            .to_string(),
+        _ => language
+            .text(
+                "Tekst uit de tekstlaag van de pdf",
+                "Text from the PDF's text layer",
+            )
+            .to_string(),
+    };
+    page.push_str(&format!(
+        "<div class=\"viewer\"><section class=\"text\" aria-labelledby=\"page-text-heading\"><h3 id=\"page-text-heading\" class=\"vh\">{}</h3><p class=\"meta\">{}</p><pre id=\"page-text\">{}</pre></section>\
+<iframe src=\"{}\" title=\"{} {} {}\"></iframe></div>",
+        language.text("Tekst van de pagina", "Text of the page"),
+        html_escape(&source_note),
+        view.page_html,
+        html_escape(&pdf_url(id, view.page)),
+        language.text("Pdf, pagina", "PDF, page"),
+        view.page,
+        html_escape(&document.title),
+    ));
+    page.push_str("</div></main></body></html>");
+    page
+}
+
+/// A page with only a heading and a message (unknown documents and pages, bad parameters).
+pub fn render_message_page(heading: &str, message: &str, language: UiLanguage) -> String {
+    let mut page = page_head(heading, language, "");
+    page.push_str(&page_header("", "", language, false));
+    page.push_str(&format!(
+        "<main class=\"document\" id=\"content\" tabindex=\"-1\"><div><h1>{}</h1><p class=\"error\" role=\"alert\">{}</p></div></main></body></html>",
+        html_escape(heading),
+        html_escape(message)
+    ));
     page
 }
 

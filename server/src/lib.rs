@@ -12,11 +12,13 @@
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
-//! - [`html`]    the server-rendered search page
+//! - [`html`]    the server-rendered search page and document page
+//! - [`export`]  CSV/JSON exports and the Atom feed
 //! - [`error`]   `ApiError` and its JSON response
 
 pub mod app;
 pub mod error;
+pub mod export;
 pub mod html;
 pub mod params;
 pub mod query;

@@ -455,6 +455,27 @@ pub struct PageText {
     pub grounds: Vec<String>,
 }
 
+/// What [`SearchService::match_filter_and_sort`] found: the parsed query, the page hits
+/// grouped by document, the facet counts, and the selected documents (positions in the
+/// document table) in result order.
+struct OrderedMatches {
+    query: Option<Box<dyn Query>>,
+    groups: Option<DocumentGroups>,
+    facets: BTreeMap<String, Vec<FacetCount>>,
+    selected: Vec<usize>,
+}
+
+impl OrderedMatches {
+    /// A document's relevance score (0 in browse mode).
+    fn score_of(&self, stored: &StoredDocument) -> Score {
+        let key = schema::doc_key(&stored.id);
+        self.groups
+            .as_ref()
+            .and_then(|groups| groups.get(&key))
+            .map_or(0.0, DocumentHits::score)
+    }
+}
+
 impl SearchService {
     /// Opens the index in `dir` for searching.
     pub fn open(dir: &std::path::Path) -> Result<SearchService> {
@@ -588,6 +609,69 @@ impl SearchService {
         })
     }
 
+    /// The ground stamps of every page of document `id` that has any, by page number.
+    pub fn page_grounds(&self, id: &str) -> Result<Vec<(u32, Vec<String>)>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc_id, id),
+            IndexRecordOption::Basic,
+        );
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut grounds_by_page = Vec::new();
+        for address in addresses {
+            let record: TantivyDocument = searcher.doc(address)?;
+            let Some(page) = record
+                .get_first(self.fields.page)
+                .and_then(|value| value.as_u64())
+            else {
+                continue;
+            };
+            let page_meta: StoredPage = record
+                .get_first(self.fields.page_meta)
+                .and_then(|value| value.as_str())
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
+            if page > 0 && !page_meta.grounds.is_empty() {
+                grounds_by_page.push((page as u32, page_meta.grounds));
+            }
+        }
+        grounds_by_page.sort();
+        Ok(grounds_by_page)
+    }
+
+    /// A page's whole text as HTML: escaped, with `<mark>` around every word whose analysed
+    /// form is a term of `query` (in the stemmed or the exact text field), line breaks kept.
+    /// A query that does not parse is an error; browse mode gives the plain escaped text.
+    pub fn highlighted_page_text(&self, text: &str, query: &str) -> Result<String> {
+        let trimmed = query.trim();
+        if trimmed.is_empty() || trimmed == "*" {
+            return Ok(render_highlighted_text(text, &[]));
+        }
+        let parsed = self.query_builder.parse(query)?;
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        for field in [self.fields.text, self.fields.text_exact] {
+            let mut terms: HashSet<String> = HashSet::new();
+            parsed.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    if let Some(text) = term.value().as_str() {
+                        terms.insert(text.to_string());
+                    }
+                }
+            });
+            if terms.is_empty() {
+                continue;
+            }
+            let mut analyzer = self.index.tokenizer_for_field(field)?;
+            let mut stream = analyzer.token_stream(text);
+            stream.process(&mut |token| {
+                if terms.contains(&token.text) {
+                    ranges.push(token.offset_from..token.offset_to);
+                }
+            });
+        }
+        Ok(render_highlighted_text(text, &ranges))
+    }
+
     /// The shown hits of one document: its best pages whose text contains a query term, in
     /// score order (at most [`HITS_PER_RESULT`]); when none does (a title-only match), its best
     /// page with its opening words.
@@ -627,13 +711,14 @@ impl SearchService {
         Ok(hits)
     }
 
-    /// Runs a validated request.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
-        let started = Instant::now();
-        request.validate()?;
-        let table = self.table();
-        let searcher = self.reader.searcher();
-
+    /// Steps 1–4 without paging and snippets: the query (none in browse mode), the page hits
+    /// grouped by document, the facet counts, and every selected document in result order.
+    fn match_filter_and_sort(
+        &self,
+        request: &SearchRequest,
+        table: &DocumentTable,
+        searcher: &tantivy::Searcher,
+    ) -> Result<OrderedMatches> {
         // 1–2: match and group.
         let (query, groups): (Option<Box<dyn Query>>, Option<DocumentGroups>) =
             if request.is_browse() {
@@ -656,13 +741,13 @@ impl SearchService {
             .into_iter()
             .filter(|&position| date_in_range(&table.entries[position], request))
             .collect();
-        let facets = count_facets(&table, &in_range, &request.filters);
+        let facets = count_facets(table, &in_range, &request.filters);
         let mut selected: Vec<usize> = in_range
             .into_iter()
             .filter(|&position| passes_filters(&table.entries[position], &request.filters, None))
             .collect();
 
-        // 4: sort, page, snippets.
+        // 4: sort.
         let score_of = |position: usize| -> Score {
             let key = schema::doc_key(&table.entries[position].stored.id);
             groups
@@ -688,15 +773,56 @@ impl SearchService {
             }
             SortOrder::DateOldestFirst => selected.sort_by(|&a, &b| newest_first(b, a)),
         }
-        let total = selected.len();
+        Ok(OrderedMatches {
+            query,
+            groups,
+            facets,
+            selected,
+        })
+    }
+
+    /// Every document matching a validated request (its query, filters, date range and sort;
+    /// `page` and `size` are ignored), in result order, without hits: at most `limit`
+    /// documents, with the total number of matches. For exports and feeds.
+    pub fn all_matching(
+        &self,
+        request: &SearchRequest,
+        limit: usize,
+    ) -> Result<(usize, Vec<SearchResult>)> {
+        request.validate()?;
+        let table = self.table();
+        let searcher = self.reader.searcher();
+        let matches = self.match_filter_and_sort(request, &table, &searcher)?;
+        let total = matches.selected.len();
+        let mut results = Vec::with_capacity(total.min(limit));
+        for &position in matches.selected.iter().take(limit) {
+            let stored = &table.entries[position].stored;
+            let score = matches.score_of(stored);
+            results.push(to_result(stored, score, Vec::new()));
+        }
+        Ok((total, results))
+    }
+
+    /// Runs a validated request.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        request.validate()?;
+        let table = self.table();
+        let searcher = self.reader.searcher();
+        let matches = self.match_filter_and_sort(request, &table, &searcher)?;
+
+        // 4: page, snippets.
+        let total = matches.selected.len();
         let start = (request.page - 1) * request.size;
-        let page_positions: Vec<usize> = selected
-            .into_iter()
+        let page_positions: Vec<usize> = matches
+            .selected
+            .iter()
+            .copied()
             .skip(start)
             .take(request.size)
             .collect();
 
-        let snippet_generator = match &query {
+        let snippet_generator = match &matches.query {
             Some(query) => {
                 let mut generator =
                     SnippetGenerator::create(&searcher, &**query, self.fields.text)?;
@@ -710,18 +836,19 @@ impl SearchService {
             let entry = &table.entries[position];
             let key = schema::doc_key(&entry.stored.id);
             let mut hits = Vec::new();
-            if let (Some(groups), Some(generator)) = (&groups, &snippet_generator) {
+            if let (Some(groups), Some(generator)) = (&matches.groups, &snippet_generator) {
                 if let Some(document_hits) = groups.get(&key) {
                     hits = self.page_hits(&searcher, generator, document_hits)?;
                 }
             }
-            results.push(to_result(&entry.stored, score_of(position), hits));
+            let score = matches.score_of(&entry.stored);
+            results.push(to_result(&entry.stored, score, hits));
         }
         Ok(SearchResponse {
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             results,
-            facets,
+            facets: matches.facets,
         })
     }
 }
@@ -769,6 +896,39 @@ pub fn render_snippet(fragment: &str, highlighted: &[std::ops::Range<usize>]) ->
     }
     html.push_str(&html_escape(&fragment[cursor..]));
     html.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Escapes `text` and wraps the byte `ranges` (in any order, possibly overlapping) in `<mark>`.
+pub fn render_highlighted_text(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut sorted: Vec<std::ops::Range<usize>> = ranges
+        .iter()
+        .filter(|range| {
+            range.start < range.end
+                && range.end <= text.len()
+                && text.is_char_boundary(range.start)
+                && text.is_char_boundary(range.end)
+        })
+        .cloned()
+        .collect();
+    sorted.sort_by_key(|range| (range.start, range.end));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(sorted.len());
+    for range in sorted {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    let mut html = String::with_capacity(text.len() + 16 * merged.len());
+    let mut cursor = 0;
+    for range in merged {
+        html.push_str(&html_escape(&text[cursor..range.start]));
+        html.push_str("<mark>");
+        html.push_str(&html_escape(&text[range.start..range.end]));
+        html.push_str("</mark>");
+        cursor = range.end;
+    }
+    html.push_str(&html_escape(&text[cursor..]));
+    html
 }
 
 /// The first words of a page, escaped, for a hit without highlights.
@@ -933,6 +1093,16 @@ mod tests {
         );
         assert!(html.chars().count() < 110, "{html}");
         assert!(!html.contains("woord woord woord woord woord woord woord woord woord woord woord"));
+    }
+
+    #[test]
+    fn whole_page_highlighting_merges_overlaps_and_escapes() {
+        let text = "a <b> mondkapjes\nmondkapjes";
+        let html = render_highlighted_text(text, &[17..27, 6..16, 6..12, 40..50]);
+        assert_eq!(
+            html,
+            "a &lt;b&gt; <mark>mondkapjes</mark>\n<mark>mondkapjes</mark>"
+        );
     }
 
     #[test]
