@@ -17,6 +17,7 @@ use crate::metadata::{self, MetadataCatalog, ResolvedMetadata};
 use crate::model::{Document, ExtractedPdf, Page, TextSource};
 use crate::ocr::OcrEngine;
 use crate::pdf::{extract_pdf, PdfLimits};
+use crate::retraction::RetractionList;
 use crate::woo;
 use crate::write::IndexSink;
 
@@ -49,6 +50,8 @@ pub enum FileStatus {
     Unchanged,
     /// Could not be indexed; see `error`.
     Failed,
+    /// Its document or publication id is on the retraction list: not indexed.
+    Retracted,
 }
 
 /// What happened to one input file.
@@ -105,6 +108,8 @@ pub struct IndexSummary {
     pub ocr_skipped_pages: u64,
     /// Files skipped because unchanged.
     pub unchanged: usize,
+    /// Files skipped because their document or publication is retracted.
+    pub retracted: usize,
     /// Every failed file (and metadata file) with its reason.
     pub failures: Vec<FileReport>,
     /// Every file's report.
@@ -125,7 +130,7 @@ impl IndexSummary {
     /// One line for the end of `woo index`.
     pub fn line(&self) -> String {
         format!(
-            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {} failed in {:.1} s",
+            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {}{} failed in {:.1} s",
             self.files,
             self.documents,
             self.pages,
@@ -133,6 +138,11 @@ impl IndexSummary {
             self.ocr_pages,
             self.ocr_skipped_pages,
             self.unchanged,
+            if self.retracted > 0 {
+                format!("{} retracted, ", self.retracted)
+            } else {
+                String::new()
+            },
             self.failures.len(),
             self.elapsed.as_secs_f64()
         )
@@ -523,6 +533,20 @@ enum Processed {
     Document(Box<Document>, FileReport),
     Unchanged(FileReport),
     Failed(FileReport),
+    Retracted(FileReport),
+}
+
+/// How a run writes, beyond [`IndexOptions`] (what `woo index` needs is the default).
+#[derive(Debug, Clone, Default)]
+pub struct RunControl {
+    /// Ids (document or publication) whose tombstones are removed before the run, so they are
+    /// indexed again: re-publication on purpose.
+    pub republish: Vec<String>,
+    /// Delete every document of this publication id first, in the same commit as the new
+    /// documents: an upload replaces its publication, leaving no stale documents or pages.
+    pub replace_publication: Option<String>,
+    /// Write everything in one commit (atomic: all documents of the run or none).
+    pub single_commit: bool,
 }
 
 /// OCRs the pages that need it; returns (ocr pages, skipped pages).
@@ -563,6 +587,7 @@ fn process_file(
     catalog: &MetadataCatalog,
     options: &IndexOptions,
     existing_hashes: &HashMap<String, String>,
+    retractions: &RetractionList,
 ) -> Processed {
     let mut report = failure(&input.path, &input.source, String::new());
     report.error = None;
@@ -595,6 +620,17 @@ fn process_file(
         .id
         .clone()
         .unwrap_or_else(|| default_document_id(&input.source));
+    let planned_publication_id = resolved
+        .document
+        .publication_id
+        .clone()
+        .or_else(|| resolved.publication.as_ref().map(|p| p.id.clone()));
+    if let Some(tombstone) = retractions.covering(&planned_id, planned_publication_id.as_deref()) {
+        report.status = FileStatus::Retracted;
+        report.document_id = Some(planned_id);
+        report.error = Some(tombstone.message());
+        return Processed::Retracted(report);
+    }
     if !options.force && existing_hashes.get(&planned_id) == Some(&hash) {
         report.status = FileStatus::Unchanged;
         report.document_id = Some(planned_id);
@@ -641,9 +677,33 @@ pub fn run_index(
     options: &IndexOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IndexSummary> {
-    let started = Instant::now();
     let mut sink = IndexSink::open(&options.index_dir)?;
-    let existing_hashes = if options.force {
+    run_index_in(&mut sink, options, &RunControl::default(), progress)
+}
+
+/// [`run_index`] on an already open writer (the server holds one for its lifetime), with
+/// [`RunControl`]. The retraction list of `sink`'s index is honoured. On `Err` the writer may
+/// hold uncommitted changes: drop it and open a new one (never `rollback`).
+pub fn run_index_in(
+    sink: &mut IndexSink,
+    options: &IndexOptions,
+    control: &RunControl,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let mut retractions = RetractionList::load(sink.dir())?;
+    let mut republished = false;
+    for id in &control.republish {
+        republished |= retractions.remove(id);
+    }
+    if republished {
+        retractions.save(sink.dir())?;
+    }
+    if let Some(publication_id) = &control.replace_publication {
+        sink.delete_publication(publication_id);
+    }
+    // Replacing a publication deletes its documents first: nothing may be skipped as unchanged.
+    let existing_hashes = if options.force || control.replace_publication.is_some() {
         HashMap::new()
     } else {
         sink.existing_content_hashes()?
@@ -675,6 +735,7 @@ pub fn run_index(
     let catalog = &discovery.catalog;
     let pdfs = &discovery.pdfs;
     let existing = &existing_hashes;
+    let retracted = &retractions;
     let mut written_since_commit = 0usize;
     let mut write_error: Option<IndexerError> = None;
     std::thread::scope(|scope| {
@@ -682,7 +743,8 @@ pub fn run_index(
             pool.install(|| {
                 use rayon::prelude::*;
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
-                    let processed = process_file(input, catalog, options, existing);
+                    let processed =
+                        process_file(input, catalog, options, existing, retracted);
                     let _ = sender.send(processed);
                 });
             });
@@ -708,7 +770,10 @@ pub fn run_index(
                             write_error = Some(error);
                         }
                     }
-                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS && write_error.is_none() {
+                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS
+                        && write_error.is_none()
+                        && !control.single_commit
+                    {
                         if let Err(error) = sink.commit() {
                             write_error = Some(error);
                         }
@@ -721,8 +786,14 @@ pub fn run_index(
                     report
                 }
                 Processed::Failed(report) => report,
+                Processed::Retracted(report) => {
+                    summary.retracted += 1;
+                    report
+                }
             };
-            if report.status == FileStatus::Failed || report.error.is_some() {
+            let is_problem = report.status == FileStatus::Failed
+                || (report.error.is_some() && report.status != FileStatus::Retracted);
+            if is_problem {
                 summary.failures.push(report.clone());
             }
             summary.reports.push(report.clone());

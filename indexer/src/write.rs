@@ -277,6 +277,19 @@ impl IndexSink {
             .delete_term(Term::from_field_text(self.fields.doc_id, doc_id));
     }
 
+    /// Deletes every record of every document of a publication (takes effect at the next commit).
+    pub fn delete_publication(&mut self, publication_id: &str) {
+        self.writer.delete_term(Term::from_field_text(
+            self.fields.publication_id,
+            publication_id,
+        ));
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Commits, then fsyncs the index directory so the new `meta.json` survives a power loss.
     /// Returns the commit opstamp.
     pub fn commit(&mut self) -> Result<u64> {
