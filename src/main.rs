@@ -3,15 +3,19 @@
 //! Thin: arguments -> options -> the indexer or server library. Errors are printed with `{:#}`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use woo_indexer::ingest::{run_index, FileStatus, IndexOptions, IndexSummary, Progress};
+use woo_indexer::ingest::{
+    run_index_in, FileStatus, IndexOptions, IndexSummary, Progress, RunControl,
+};
 use woo_indexer::ocr::OcrEngine;
 use woo_indexer::pdf::{extract_pdf, PdfLimits};
+use woo_indexer::write::IndexSink;
+use woo_server::admin::{default_files_dir, AdminConfig, AdminState, TokenSet, ADMIN_TOKEN_ENV};
 use woo_server::{AppState, SearchService};
 
 /// Search engine for documents published under the Dutch Open Government Act (Woo).
@@ -47,6 +51,10 @@ enum Command {
         /// Write the per-file report as JSON to this file.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Remove the retraction of this document or publication id and index it again
+        /// (repeatable). Without it, retracted ids are skipped.
+        #[arg(long, value_name = "ID")]
+        republish: Vec<String>,
     },
     /// Serve the JSON API and the HTML search page.
     Serve {
@@ -56,6 +64,13 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: String,
+        /// Admin tokens file, one `name:scope1,scope2:token` per line (scopes: load, retract).
+        /// With it or $WOO_ADMIN_TOKEN the admin API is on and the server holds the index writer.
+        #[arg(long, value_name = "FILE")]
+        tokens: Option<PathBuf>,
+        /// Where uploaded publications are stored (default: <index>/../<index-name>-files).
+        #[arg(long, value_name = "DIR")]
+        files: Option<PathBuf>,
     },
     /// Print the text of each page of a PDF, pages separated by a form feed (like pdftotext).
     Extract {
@@ -108,6 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ocr_cache,
             force,
             report,
+            republish,
         } => {
             let ocr = if no_ocr { None } else { detect_ocr(ocr_cache) };
             let options = IndexOptions {
@@ -118,7 +134,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jobs,
                 force,
             };
-            let summary = index_with_progress(&options)?;
+            let control = RunControl {
+                republish,
+                ..RunControl::default()
+            };
+            let summary = index_with_progress(&options, &control)?;
             if let Some(report_path) = report {
                 let json = serde_json::to_string_pretty(&summary)?;
                 std::fs::write(&report_path, json)
@@ -130,10 +150,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         }
-        Command::Serve { index, addr } => {
+        Command::Serve {
+            index,
+            addr,
+            tokens,
+            files,
+        } => {
             let search = SearchService::open(&index)
                 .with_context(|| format!("cannot open index {}", index.display()))?;
-            serve(search, &addr)?;
+            let admin = open_admin(&index, tokens.as_deref(), files)?;
+            serve(search, admin, &addr)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
@@ -158,7 +184,32 @@ fn detect_ocr(cache: Option<PathBuf>) -> Option<OcrEngine> {
     engine
 }
 
-fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
+/// The admin state when a token is configured ($WOO_ADMIN_TOKEN or --tokens), else `None`.
+fn open_admin(
+    index: &Path,
+    tokens_file: Option<&Path>,
+    files: Option<PathBuf>,
+) -> anyhow::Result<Option<Arc<AdminState>>> {
+    let environment_token = std::env::var(ADMIN_TOKEN_ENV).ok();
+    let tokens = TokenSet::from_sources(environment_token.as_deref(), tokens_file)
+        .map_err(anyhow::Error::msg)
+        .context("cannot read the admin tokens")?;
+    if tokens.is_empty() {
+        return Ok(None);
+    }
+    let config = AdminConfig {
+        index_dir: index.to_path_buf(),
+        files_dir: files.unwrap_or_else(|| default_files_dir(index)),
+        tokens,
+    };
+    let admin = AdminState::open(config).context("cannot open the index for the admin API")?;
+    Ok(Some(Arc::new(admin)))
+}
+
+fn index_with_progress(
+    options: &IndexOptions,
+    control: &RunControl,
+) -> anyhow::Result<IndexSummary> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -204,7 +255,9 @@ fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
             }
         }
     };
-    let summary = run_index(options, &progress)
+    let mut sink = IndexSink::open(&options.index_dir)
+        .with_context(|| format!("cannot open index {}", options.index_dir.display()))?;
+    let summary = run_index_in(&mut sink, options, control, &progress)
         .with_context(|| format!("indexing into {} failed", options.index_dir.display()))?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -213,7 +266,7 @@ fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
     Ok(summary)
 }
 
-fn serve(search: SearchService, addr: &str) -> anyhow::Result<()> {
+fn serve(search: SearchService, admin: Option<Arc<AdminState>>, addr: &str) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -223,6 +276,7 @@ fn serve(search: SearchService, addr: &str) -> anyhow::Result<()> {
         eprintln!("woo: serving {documents} documents on http://{addr}/");
         let state = AppState {
             search: Arc::new(search),
+            admin,
         };
         woo_server::serve(listener, state)
             .await
@@ -290,8 +344,8 @@ fn demo(addr: &str) -> anyhow::Result<ExitCode> {
         jobs: 0,
         force: false,
     };
-    index_with_progress(&options)?;
+    index_with_progress(&options, &RunControl::default())?;
     let search = SearchService::open(index_dir.path()).context("cannot open the demo index")?;
-    serve(search, addr)?;
+    serve(search, None, addr)?;
     Ok(ExitCode::SUCCESS)
 }

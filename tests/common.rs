@@ -77,6 +77,7 @@ impl Answer {
 pub async fn request(method: &str, uri: &str) -> Answer {
     let state = AppState {
         search: fixture_index().search.clone(),
+        admin: None,
     };
     let response = woo_server::app(state)
         .oneshot(

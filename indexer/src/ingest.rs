@@ -743,8 +743,7 @@ pub fn run_index_in(
             pool.install(|| {
                 use rayon::prelude::*;
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
-                    let processed =
-                        process_file(input, catalog, options, existing, retracted);
+                    let processed = process_file(input, catalog, options, existing, retracted);
                     let _ = sender.send(processed);
                 });
             });
