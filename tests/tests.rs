@@ -9,6 +9,10 @@ mod api;
 /// The HTML search page over the fixtures.
 mod html;
 
+/// The admin API on its own temporary index: tokens, retraction (410, absence, durability),
+/// zip upload (idempotent, bounded), re-upload of a retracted publication.
+mod admin;
+
 /// The `woo` binary: index summary and exit status, re-runs, extract.
 mod cli;
 

@@ -73,6 +73,10 @@ pub struct Tombstone {
     pub actor: String,
     /// When, RFC 3339 UTC.
     pub time: String,
+    /// For a publication: the ids of its documents that were in the index when it was
+    /// retracted (so their endpoints can answer 410 too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
 }
 
 impl Tombstone {
@@ -151,6 +155,17 @@ impl RetractionList {
         self.find(RetractionKind::Publication, id)
     }
 
+    /// The tombstone of document `id`, or of the publication it belonged to when retracted.
+    pub fn of_document(&self, id: &str) -> Option<&Tombstone> {
+        if let Some(tombstone) = self.document(id) {
+            return Some(tombstone);
+        }
+        self.retractions.iter().find(|tombstone| {
+            tombstone.kind == RetractionKind::Publication
+                && tombstone.documents.iter().any(|document| document == id)
+        })
+    }
+
     /// The tombstone that withdraws a document with this id and publication, if any.
     pub fn covering(&self, document_id: &str, publication_id: Option<&str>) -> Option<&Tombstone> {
         if let Some(tombstone) = self.document(document_id) {
@@ -192,6 +207,7 @@ mod tests {
             explanation: "verkeerde bijlage".to_string(),
             actor: "test".to_string(),
             time: now_rfc3339(),
+            documents: Vec::new(),
         }
     }
 

@@ -314,7 +314,7 @@ pub fn routes() -> Router<AppState> {
 /// read-only server answers 410 too.
 pub fn missing_document(state: &AppState, id: &str) -> ApiError {
     let list = read_retractions(&state.search);
-    if let Some(tombstone) = list.document(id) {
+    if let Some(tombstone) = list.of_document(id) {
         return ApiError::Retracted {
             message: tombstone.message(),
             conflict: false,
@@ -447,6 +447,7 @@ async fn retract(
         explanation: request.explanation,
         actor,
         time: now_rfc3339(),
+        documents: Vec::new(),
     };
     let search = state.search.clone();
     let work_admin = admin.clone();
@@ -496,6 +497,13 @@ fn retract_blocking(
     let recorded = match already {
         Some(earlier) => earlier,
         None => {
+            let mut tombstone = tombstone;
+            if tombstone.kind == RetractionKind::Publication {
+                tombstone.documents = affected
+                    .iter()
+                    .map(|document| document.id.clone())
+                    .collect();
+            }
             list.add(tombstone.clone());
             list.save(&index_dir)?;
             tombstone
