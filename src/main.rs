@@ -93,7 +93,14 @@ enum Command {
     Fixtures {
         /// Target folder.
         dir: PathBuf,
+        /// Write the hostile PDFs (for robustness tests) instead.
+        #[arg(long)]
+        hostile: bool,
     },
+    /// Internal: extract one PDF from stdin, write one JSON answer to stdout (run by `woo
+    /// index` per file under resource limits).
+    #[command(hide = true)]
+    ExtractWorker,
 }
 
 fn main() -> ExitCode {
@@ -133,6 +140,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 limits: PdfLimits::default(),
                 jobs,
                 force,
+                extract_worker: std::env::current_exe().ok(),
             };
             let control = RunControl {
                 republish,
@@ -164,7 +172,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
         Command::Demo { addr } => demo(&addr),
-        Command::Fixtures { dir } => {
+        Command::ExtractWorker => {
+            woo_indexer::worker::run_worker_on_stdio("stdin.pdf")
+                .context("extract-worker cannot answer")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures { dir, hostile: true } => {
+            let written = woo_indexer::fixtures::hostile::write_hostile_pdfs(&dir)
+                .with_context(|| format!("cannot write hostile PDFs into {}", dir.display()))?;
+            println!("wrote {} files into {}", written.len(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures {
+            dir,
+            hostile: false,
+        } => {
             let written = woo_indexer::fixtures::write_fixtures(&dir)
                 .with_context(|| format!("cannot write fixtures into {}", dir.display()))?;
             println!("wrote {} files into {}", written.len(), dir.display());
@@ -201,6 +223,7 @@ fn open_admin(
         index_dir: index.to_path_buf(),
         files_dir: files.unwrap_or_else(|| default_files_dir(index)),
         tokens,
+        extract_worker: std::env::current_exe().ok(),
     };
     let admin = AdminState::open(config).context("cannot open the index for the admin API")?;
     Ok(Some(Arc::new(admin)))
@@ -343,6 +366,7 @@ fn demo(addr: &str) -> anyhow::Result<ExitCode> {
         limits: PdfLimits::default(),
         jobs: 0,
         force: false,
+        extract_worker: std::env::current_exe().ok(),
     };
     index_with_progress(&options, &RunControl::default())?;
     let search = SearchService::open(index_dir.path()).context("cannot open the demo index")?;

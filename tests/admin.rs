@@ -48,6 +48,7 @@ fn index_options(inputs: &Path, index: &Path) -> IndexOptions {
         limits: PdfLimits::default(),
         jobs: 2,
         force: false,
+        extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
     }
 }
 
@@ -63,6 +64,7 @@ fn admin_state(index: &Path, files: &Path) -> AppState {
         index_dir: index.to_path_buf(),
         files_dir: files.to_path_buf(),
         tokens,
+        extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
     })
     .unwrap();
     AppState {

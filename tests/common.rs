@@ -40,6 +40,7 @@ pub fn fixture_index() -> &'static FixtureIndex {
             limits: PdfLimits::default(),
             jobs: 2,
             force: false,
+            extract_worker: None,
         };
         let summary = run_index(&options, &|_| {}).expect("fixtures index");
         let search = Arc::new(SearchService::open(dir.path()).expect("open fixture index"));

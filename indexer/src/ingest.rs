@@ -16,9 +16,10 @@ use crate::error::{IndexerError, Result};
 use crate::metadata::{self, MetadataCatalog, ResolvedMetadata};
 use crate::model::{Document, ExtractedPdf, Page, TextSource};
 use crate::ocr::OcrEngine;
-use crate::pdf::{extract_pdf, PdfLimits};
+use crate::pdf::PdfLimits;
 use crate::retraction::RetractionList;
 use crate::woo;
+use crate::worker::{extract_isolated, OutcomeClass};
 use crate::write::IndexSink;
 
 /// Documents written between two commits.
@@ -38,6 +39,9 @@ pub struct IndexOptions {
     pub jobs: usize,
     /// Re-extract files even when their content hash is unchanged.
     pub force: bool,
+    /// The `woo` program, run as `woo extract-worker` per file under resource limits
+    /// ([`crate::worker`]); `None` (or a missing file) extracts in this process.
+    pub extract_worker: Option<PathBuf>,
 }
 
 /// Outcome class of one input file.
@@ -74,6 +78,10 @@ pub struct FileReport {
     pub ocr_pages: u32,
     /// Pages that needed OCR but had none (no OCR engine, or OCR failed).
     pub ocr_skipped_pages: u32,
+    /// Outcome class of the extraction (`indexed`, `no_text`, `malformed`, `timeout`...);
+    /// absent when the file was not extracted (unchanged, retracted, unreadable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<OutcomeClass>,
     /// Reason of failure, or a warning (metadata problem) for an indexed file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -174,6 +182,7 @@ fn failure(path: &Path, source: &str, error: String) -> FileReport {
         pages_without_text: 0,
         ocr_pages: 0,
         ocr_skipped_pages: 0,
+        class: None,
         error: Some(error),
     }
 }
@@ -637,24 +646,22 @@ fn process_file(
         return Processed::Unchanged(report);
     }
     let name = input.source.clone();
-    let extraction = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_pdf(&name, &bytes, &options.limits)
-    }));
-    let mut extracted = match extraction {
-        Ok(Ok(extracted)) => extracted,
-        Ok(Err(error)) => {
-            return Processed::Failed(failure(&input.path, &input.source, error.to_string()))
-        }
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".to_string());
-            let error = IndexerError::Panicked { name, message };
-            return Processed::Failed(failure(&input.path, &input.source, error.to_string()));
-        }
+    let answer = extract_isolated(
+        options.extract_worker.as_ref(),
+        &name,
+        &bytes,
+        &options.limits,
+    );
+    let class = answer.class;
+    let Some(mut extracted) = answer.pdf else {
+        let message = answer
+            .message
+            .unwrap_or_else(|| format!("{name}: extraction failed"));
+        let mut failed = failure(&input.path, &input.source, message);
+        failed.class = Some(class);
+        return Processed::Failed(failed);
     };
+    report.class = Some(class);
     let (ocr_pages, ocr_skipped_pages) =
         apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
     let document = build_document(extracted, &resolved, &input.source, &input.path, hash);
@@ -668,6 +675,12 @@ fn process_file(
         .count() as u32;
     report.ocr_pages = ocr_pages;
     report.ocr_skipped_pages = ocr_skipped_pages;
+    // OCR may have given text to a file that had none.
+    report.class = Some(if report.pages_without_text < report.pages {
+        OutcomeClass::Indexed
+    } else {
+        OutcomeClass::NoText
+    });
     Processed::Document(Box::new(document), report)
 }
 

@@ -203,6 +203,8 @@ pub struct AdminConfig {
     pub files_dir: PathBuf,
     /// The tokens.
     pub tokens: TokenSet,
+    /// The `woo` program for isolated extraction (`woo extract-worker`); `None`: in process.
+    pub extract_worker: Option<PathBuf>,
 }
 
 /// The default files directory: `<index>/../<index-name>-files`.
@@ -893,6 +895,7 @@ fn index_upload(
         limits: PdfLimits::default(),
         jobs: 1,
         force: true,
+        extract_worker: admin.config.extract_worker.clone(),
     };
     let control = RunControl {
         republish: Vec::new(),
