@@ -100,7 +100,11 @@ enum Command {
     /// Internal: extract one PDF from stdin, write one JSON answer to stdout (run by `woo
     /// index` per file under resource limits).
     #[command(hide = true)]
-    ExtractWorker,
+    ExtractWorker {
+        /// The file's name, for messages.
+        #[arg(default_value = "stdin.pdf")]
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -172,8 +176,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
         Command::Demo { addr } => demo(&addr),
-        Command::ExtractWorker => {
-            woo_indexer::worker::run_worker_on_stdio("stdin.pdf")
+        Command::ExtractWorker { name } => {
+            woo_indexer::worker::run_worker_on_stdio(&name)
                 .context("extract-worker cannot answer")?;
             Ok(ExitCode::SUCCESS)
         }

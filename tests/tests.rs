@@ -13,6 +13,10 @@ mod html;
 /// zip upload (idempotent, bounded), re-upload of a retracted publication.
 mod admin;
 
+/// Hostile and damaged PDFs beside good ones: every file classified, the good ones indexed,
+/// extraction isolated in `woo extract-worker` children.
+mod hostile;
+
 /// The `woo` binary: index summary and exit status, re-runs, extract.
 mod cli;
 

@@ -159,12 +159,13 @@ pub fn extract_in_worker_with_timeout(
     wall_clock: Duration,
 ) -> WorkerAnswer {
     let script = format!(
-        "ulimit -v {WORKER_ADDRESS_SPACE_KIB} && ulimit -t {WORKER_CPU_SECONDS} && ulimit -f 0 && exec \"$0\" extract-worker"
+        "ulimit -v {WORKER_ADDRESS_SPACE_KIB} && ulimit -t {WORKER_CPU_SECONDS} && ulimit -f 0 && exec \"$0\" extract-worker \"$1\""
     );
     let spawned = Command::new("/bin/sh")
         .arg("-c")
         .arg(script)
         .arg(program)
+        .arg(name)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
