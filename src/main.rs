@@ -48,7 +48,7 @@ enum Command {
         /// Re-extract every file even when unchanged.
         #[arg(long)]
         force: bool,
-        /// Write the per-file report as JSON to this file.
+        /// Write the per-file report to this file: CSV when its name ends in .csv, else JSON.
         #[arg(long)]
         report: Option<PathBuf>,
         /// Remove the retraction of this document or publication id and index it again
@@ -152,8 +152,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let summary = index_with_progress(&options, &control)?;
             if let Some(report_path) = report {
-                let json = serde_json::to_string_pretty(&summary)?;
-                std::fs::write(&report_path, json)
+                let is_csv = report_path
+                    .extension()
+                    .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+                let text = if is_csv {
+                    summary.reports_csv()
+                } else {
+                    serde_json::to_string_pretty(&summary)?
+                };
+                std::fs::write(&report_path, text)
                     .with_context(|| format!("cannot write report {}", report_path.display()))?;
             }
             if summary.failures.is_empty() {

@@ -157,6 +157,50 @@ impl IndexSummary {
     }
 }
 
+impl IndexSummary {
+    /// The per-file reports as CSV (header line, one line per file, fields quoted when needed).
+    pub fn reports_csv(&self) -> String {
+        let mut csv = String::from(
+            "path,source,status,class,document_id,pages,pages_without_text,ocr_pages,ocr_skipped_pages,error\n",
+        );
+        for report in &self.reports {
+            let status = serde_json::to_value(report.status)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let class = report
+                .class
+                .and_then(|class| serde_json::to_value(class).ok())
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let fields = [
+                report.path.to_string_lossy().into_owned(),
+                report.source.clone(),
+                status,
+                class,
+                report.document_id.clone().unwrap_or_default(),
+                report.pages.to_string(),
+                report.pages_without_text.to_string(),
+                report.ocr_pages.to_string(),
+                report.ocr_skipped_pages.to_string(),
+                report.error.clone().unwrap_or_default(),
+            ];
+            let quoted: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+            csv.push_str(&quoted.join(","));
+            csv.push('\n');
+        }
+        csv
+    }
+}
+
+/// One CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        return format!("\"{}\"", value.replace('"', "\"\""));
+    }
+    value.to_string()
+}
+
 /// One PDF found in the inputs.
 #[derive(Debug, Clone)]
 struct InputFile {
@@ -823,6 +867,23 @@ pub fn run_index_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_csv_quotes_fields_with_commas_and_quotes() {
+        let mut report = failure(Path::new("/in/a.pdf"), "a.pdf", "bad \"x\", y".to_string());
+        report.class = Some(OutcomeClass::Malformed);
+        let summary = IndexSummary {
+            reports: vec![report],
+            ..IndexSummary::default()
+        };
+        let csv = summary.reports_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[1],
+            "/in/a.pdf,a.pdf,failed,malformed,,0,0,0,0,\"bad \"\"x\"\", y\""
+        );
+    }
 
     #[test]
     fn default_ids_are_readable_and_stable() {
