@@ -17,6 +17,10 @@ mod admin;
 /// extraction isolated in `woo extract-worker` children.
 mod hostile;
 
+/// `woo index` killed with SIGKILL at random moments: the index opens, no publication is
+/// half-present, a re-run completes.
+mod crash;
+
 /// The `woo` binary: index summary and exit status, re-runs, extract.
 mod cli;
 
