@@ -270,6 +270,7 @@ fn index_with_progress(
             ) + u64::from(report.pages);
             let message = match (&report.status, &report.error) {
                 (FileStatus::Failed, Some(error)) => Some(format!("failed: {error}")),
+                (FileStatus::Retracted, Some(reason)) => Some(format!("skipped: {reason}")),
                 (_, Some(warning)) => Some(format!("warning: {warning}")),
                 _ => None,
             };

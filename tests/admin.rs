@@ -423,6 +423,20 @@ async fn retracting_a_publication_removes_all_its_documents() {
     assert!(!browse.to_string().contains("VWS-WOO-2024-0117"));
     let search_answer = search(state, "q=mondkapjes").await;
     assert_eq!(search_answer["total"], 0, "{search_answer}");
+    // The background merge + garbage collection leaves no deleted record in any segment.
+    let mut deleted_left = u32::MAX;
+    for _ in 0..200 {
+        let metas = state.search.index().searchable_segment_metas().unwrap();
+        deleted_left = metas.iter().map(|meta| meta.num_deleted_docs()).sum();
+        if deleted_left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        deleted_left, 0,
+        "deleted records still on disk after the purge"
+    );
 }
 
 #[tokio::test]
