@@ -3,15 +3,19 @@
 //! Thin: arguments -> options -> the indexer or server library. Errors are printed with `{:#}`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use woo_indexer::ingest::{run_index, FileStatus, IndexOptions, IndexSummary, Progress};
+use woo_indexer::ingest::{
+    run_index_in, FileStatus, IndexOptions, IndexSummary, Progress, RunControl,
+};
 use woo_indexer::ocr::OcrEngine;
 use woo_indexer::pdf::{extract_pdf, PdfLimits};
+use woo_indexer::write::IndexSink;
+use woo_server::admin::{default_files_dir, AdminConfig, AdminState, TokenSet, ADMIN_TOKEN_ENV};
 use woo_server::{AppState, SearchService};
 
 /// Search engine for documents published under the Dutch Open Government Act (Woo).
@@ -44,9 +48,13 @@ enum Command {
         /// Re-extract every file even when unchanged.
         #[arg(long)]
         force: bool,
-        /// Write the per-file report as JSON to this file.
+        /// Write the per-file report to this file: CSV when its name ends in .csv, else JSON.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Remove the retraction of this document or publication id and index it again
+        /// (repeatable). Without it, retracted ids are skipped.
+        #[arg(long, value_name = "ID")]
+        republish: Vec<String>,
     },
     /// Serve the JSON API and the HTML search page.
     Serve {
@@ -56,6 +64,13 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: String,
+        /// Admin tokens file, one `name:scope1,scope2:token` per line (scopes: load, retract).
+        /// With it or $WOO_ADMIN_TOKEN the admin API is on and the server holds the index writer.
+        #[arg(long, value_name = "FILE")]
+        tokens: Option<PathBuf>,
+        /// Where uploaded publications are stored (default: <index>/../<index-name>-files).
+        #[arg(long, value_name = "DIR")]
+        files: Option<PathBuf>,
     },
     /// Print the text of each page of a PDF, pages separated by a form feed (like pdftotext).
     Extract {
@@ -78,6 +93,17 @@ enum Command {
     Fixtures {
         /// Target folder.
         dir: PathBuf,
+        /// Write the hostile PDFs (for robustness tests) instead.
+        #[arg(long)]
+        hostile: bool,
+    },
+    /// Internal: extract one PDF from stdin, write one JSON answer to stdout (run by `woo
+    /// index` per file under resource limits).
+    #[command(hide = true)]
+    ExtractWorker {
+        /// The file's name, for messages.
+        #[arg(default_value = "stdin.pdf")]
+        name: String,
     },
 }
 
@@ -108,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ocr_cache,
             force,
             report,
+            republish,
         } => {
             let ocr = if no_ocr { None } else { detect_ocr(ocr_cache) };
             let options = IndexOptions {
@@ -117,11 +144,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 limits: PdfLimits::default(),
                 jobs,
                 force,
+                extract_worker: std::env::current_exe().ok(),
             };
-            let summary = index_with_progress(&options)?;
+            let control = RunControl {
+                republish,
+                ..RunControl::default()
+            };
+            let summary = index_with_progress(&options, &control)?;
             if let Some(report_path) = report {
-                let json = serde_json::to_string_pretty(&summary)?;
-                std::fs::write(&report_path, json)
+                let is_csv = report_path
+                    .extension()
+                    .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+                let text = if is_csv {
+                    summary.reports_csv()
+                } else {
+                    serde_json::to_string_pretty(&summary)?
+                };
+                std::fs::write(&report_path, text)
                     .with_context(|| format!("cannot write report {}", report_path.display()))?;
             }
             if summary.failures.is_empty() {
@@ -130,15 +169,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         }
-        Command::Serve { index, addr } => {
+        Command::Serve {
+            index,
+            addr,
+            tokens,
+            files,
+        } => {
             let search = SearchService::open(&index)
                 .with_context(|| format!("cannot open index {}", index.display()))?;
-            serve(search, &addr)?;
+            let admin = open_admin(&index, tokens.as_deref(), files)?;
+            serve(search, admin, &addr)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
         Command::Demo { addr } => demo(&addr),
-        Command::Fixtures { dir } => {
+        Command::ExtractWorker { name } => {
+            woo_indexer::worker::run_worker_on_stdio(&name)
+                .context("extract-worker cannot answer")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures { dir, hostile: true } => {
+            let written = woo_indexer::fixtures::hostile::write_hostile_pdfs(&dir)
+                .with_context(|| format!("cannot write hostile PDFs into {}", dir.display()))?;
+            println!("wrote {} files into {}", written.len(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures {
+            dir,
+            hostile: false,
+        } => {
             let written = woo_indexer::fixtures::write_fixtures(&dir)
                 .with_context(|| format!("cannot write fixtures into {}", dir.display()))?;
             println!("wrote {} files into {}", written.len(), dir.display());
@@ -158,7 +217,33 @@ fn detect_ocr(cache: Option<PathBuf>) -> Option<OcrEngine> {
     engine
 }
 
-fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
+/// The admin state when a token is configured ($WOO_ADMIN_TOKEN or --tokens), else `None`.
+fn open_admin(
+    index: &Path,
+    tokens_file: Option<&Path>,
+    files: Option<PathBuf>,
+) -> anyhow::Result<Option<Arc<AdminState>>> {
+    let environment_token = std::env::var(ADMIN_TOKEN_ENV).ok();
+    let tokens = TokenSet::from_sources(environment_token.as_deref(), tokens_file)
+        .map_err(anyhow::Error::msg)
+        .context("cannot read the admin tokens")?;
+    if tokens.is_empty() {
+        return Ok(None);
+    }
+    let config = AdminConfig {
+        index_dir: index.to_path_buf(),
+        files_dir: files.unwrap_or_else(|| default_files_dir(index)),
+        tokens,
+        extract_worker: std::env::current_exe().ok(),
+    };
+    let admin = AdminState::open(config).context("cannot open the index for the admin API")?;
+    Ok(Some(Arc::new(admin)))
+}
+
+fn index_with_progress(
+    options: &IndexOptions,
+    control: &RunControl,
+) -> anyhow::Result<IndexSummary> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -185,6 +270,7 @@ fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
             ) + u64::from(report.pages);
             let message = match (&report.status, &report.error) {
                 (FileStatus::Failed, Some(error)) => Some(format!("failed: {error}")),
+                (FileStatus::Retracted, Some(reason)) => Some(format!("skipped: {reason}")),
                 (_, Some(warning)) => Some(format!("warning: {warning}")),
                 _ => None,
             };
@@ -204,7 +290,9 @@ fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
             }
         }
     };
-    let summary = run_index(options, &progress)
+    let mut sink = IndexSink::open(&options.index_dir)
+        .with_context(|| format!("cannot open index {}", options.index_dir.display()))?;
+    let summary = run_index_in(&mut sink, options, control, &progress)
         .with_context(|| format!("indexing into {} failed", options.index_dir.display()))?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -213,7 +301,7 @@ fn index_with_progress(options: &IndexOptions) -> anyhow::Result<IndexSummary> {
     Ok(summary)
 }
 
-fn serve(search: SearchService, addr: &str) -> anyhow::Result<()> {
+fn serve(search: SearchService, admin: Option<Arc<AdminState>>, addr: &str) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -223,6 +311,7 @@ fn serve(search: SearchService, addr: &str) -> anyhow::Result<()> {
         eprintln!("woo: serving {documents} documents on http://{addr}/");
         let state = AppState {
             search: Arc::new(search),
+            admin,
         };
         woo_server::serve(listener, state)
             .await
@@ -289,9 +378,10 @@ fn demo(addr: &str) -> anyhow::Result<ExitCode> {
         limits: PdfLimits::default(),
         jobs: 0,
         force: false,
+        extract_worker: std::env::current_exe().ok(),
     };
-    index_with_progress(&options)?;
+    index_with_progress(&options, &RunControl::default())?;
     let search = SearchService::open(index_dir.path()).context("cannot open the demo index")?;
-    serve(search, addr)?;
+    serve(search, None, addr)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -40,6 +40,7 @@ pub fn fixture_index() -> &'static FixtureIndex {
             limits: PdfLimits::default(),
             jobs: 2,
             force: false,
+            extract_worker: None,
         };
         let summary = run_index(&options, &|_| {}).expect("fixtures index");
         let search = Arc::new(SearchService::open(dir.path()).expect("open fixture index"));
@@ -77,6 +78,7 @@ impl Answer {
 pub async fn request(method: &str, uri: &str) -> Answer {
     let state = AppState {
         search: fixture_index().search.clone(),
+        admin: None,
     };
     let response = woo_server::app(state)
         .oneshot(

@@ -29,6 +29,7 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         limits: PdfLimits::default(),
         jobs: 2,
         force: false,
+        extract_worker: None,
     };
     let summary = run_index(&options, &|_| {}).unwrap();
     eprintln!("corpus: {}", summary.line());

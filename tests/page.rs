@@ -78,6 +78,7 @@ async fn csv_export_has_a_header_and_every_hit_in_result_order() {
 async fn json_export_is_an_array_and_says_its_bounds_in_headers() {
     let state = woo_server::AppState {
         search: crate::common::fixture_index().search.clone(),
+        admin: None,
     };
     let response = tower::ServiceExt::oneshot(
         woo_server::app(state),

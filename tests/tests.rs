@@ -9,6 +9,18 @@ mod api;
 /// The HTML search page over the fixtures.
 mod html;
 
+/// The admin API on its own temporary index: tokens, retraction (410, absence, durability),
+/// zip upload (idempotent, bounded), re-upload of a retracted publication.
+mod admin;
+
+/// Hostile and damaged PDFs beside good ones: every file classified, the good ones indexed,
+/// extraction isolated in `woo extract-worker` children.
+mod hostile;
+
+/// `woo index` killed with SIGKILL at random moments: the index opens, no publication is
+/// half-present, a re-run completes.
+mod crash;
+
 /// The `woo` binary: index summary and exit status, re-runs, extract.
 mod cli;
 

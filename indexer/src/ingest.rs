@@ -16,8 +16,10 @@ use crate::error::{IndexerError, Result};
 use crate::metadata::{self, MetadataCatalog, ResolvedMetadata};
 use crate::model::{Document, ExtractedPdf, Page, TextSource};
 use crate::ocr::OcrEngine;
-use crate::pdf::{extract_pdf, PdfLimits};
+use crate::pdf::PdfLimits;
+use crate::retraction::RetractionList;
 use crate::woo;
+use crate::worker::{extract_isolated, OutcomeClass};
 use crate::write::IndexSink;
 
 /// Documents written between two commits.
@@ -37,6 +39,9 @@ pub struct IndexOptions {
     pub jobs: usize,
     /// Re-extract files even when their content hash is unchanged.
     pub force: bool,
+    /// The `woo` program, run as `woo extract-worker` per file under resource limits
+    /// ([`crate::worker`]); `None` (or a missing file) extracts in this process.
+    pub extract_worker: Option<PathBuf>,
 }
 
 /// Outcome class of one input file.
@@ -49,6 +54,8 @@ pub enum FileStatus {
     Unchanged,
     /// Could not be indexed; see `error`.
     Failed,
+    /// Its document or publication id is on the retraction list: not indexed.
+    Retracted,
 }
 
 /// What happened to one input file.
@@ -71,6 +78,10 @@ pub struct FileReport {
     pub ocr_pages: u32,
     /// Pages that needed OCR but had none (no OCR engine, or OCR failed).
     pub ocr_skipped_pages: u32,
+    /// Outcome class of the extraction (`indexed`, `no_text`, `malformed`, `timeout`...);
+    /// absent when the file was not extracted (unchanged, retracted, unreadable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<OutcomeClass>,
     /// Reason of failure, or a warning (metadata problem) for an indexed file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -105,6 +116,8 @@ pub struct IndexSummary {
     pub ocr_skipped_pages: u64,
     /// Files skipped because unchanged.
     pub unchanged: usize,
+    /// Files skipped because their document or publication is retracted.
+    pub retracted: usize,
     /// Every failed file (and metadata file) with its reason.
     pub failures: Vec<FileReport>,
     /// Every file's report.
@@ -125,7 +138,7 @@ impl IndexSummary {
     /// One line for the end of `woo index`.
     pub fn line(&self) -> String {
         format!(
-            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {} failed in {:.1} s",
+            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {}{} failed in {:.1} s",
             self.files,
             self.documents,
             self.pages,
@@ -133,10 +146,59 @@ impl IndexSummary {
             self.ocr_pages,
             self.ocr_skipped_pages,
             self.unchanged,
+            if self.retracted > 0 {
+                format!("{} retracted, ", self.retracted)
+            } else {
+                String::new()
+            },
             self.failures.len(),
             self.elapsed.as_secs_f64()
         )
     }
+}
+
+impl IndexSummary {
+    /// The per-file reports as CSV (header line, one line per file, fields quoted when needed).
+    pub fn reports_csv(&self) -> String {
+        let mut csv = String::from(
+            "path,source,status,class,document_id,pages,pages_without_text,ocr_pages,ocr_skipped_pages,error\n",
+        );
+        for report in &self.reports {
+            let status = serde_json::to_value(report.status)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let class = report
+                .class
+                .and_then(|class| serde_json::to_value(class).ok())
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let fields = [
+                report.path.to_string_lossy().into_owned(),
+                report.source.clone(),
+                status,
+                class,
+                report.document_id.clone().unwrap_or_default(),
+                report.pages.to_string(),
+                report.pages_without_text.to_string(),
+                report.ocr_pages.to_string(),
+                report.ocr_skipped_pages.to_string(),
+                report.error.clone().unwrap_or_default(),
+            ];
+            let quoted: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+            csv.push_str(&quoted.join(","));
+            csv.push('\n');
+        }
+        csv
+    }
+}
+
+/// One CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        return format!("\"{}\"", value.replace('"', "\"\""));
+    }
+    value.to_string()
 }
 
 /// One PDF found in the inputs.
@@ -164,6 +226,7 @@ fn failure(path: &Path, source: &str, error: String) -> FileReport {
         pages_without_text: 0,
         ocr_pages: 0,
         ocr_skipped_pages: 0,
+        class: None,
         error: Some(error),
     }
 }
@@ -523,6 +586,20 @@ enum Processed {
     Document(Box<Document>, FileReport),
     Unchanged(FileReport),
     Failed(FileReport),
+    Retracted(FileReport),
+}
+
+/// How a run writes, beyond [`IndexOptions`] (what `woo index` needs is the default).
+#[derive(Debug, Clone, Default)]
+pub struct RunControl {
+    /// Ids (document or publication) whose tombstones are removed before the run, so they are
+    /// indexed again: re-publication on purpose.
+    pub republish: Vec<String>,
+    /// Delete every document of this publication id first, in the same commit as the new
+    /// documents: an upload replaces its publication, leaving no stale documents or pages.
+    pub replace_publication: Option<String>,
+    /// Write everything in one commit (atomic: all documents of the run or none).
+    pub single_commit: bool,
 }
 
 /// OCRs the pages that need it; returns (ocr pages, skipped pages).
@@ -563,6 +640,7 @@ fn process_file(
     catalog: &MetadataCatalog,
     options: &IndexOptions,
     existing_hashes: &HashMap<String, String>,
+    retractions: &RetractionList,
 ) -> Processed {
     let mut report = failure(&input.path, &input.source, String::new());
     report.error = None;
@@ -595,30 +673,39 @@ fn process_file(
         .id
         .clone()
         .unwrap_or_else(|| default_document_id(&input.source));
+    let planned_publication_id = resolved
+        .document
+        .publication_id
+        .clone()
+        .or_else(|| resolved.publication.as_ref().map(|p| p.id.clone()));
+    if let Some(tombstone) = retractions.covering(&planned_id, planned_publication_id.as_deref()) {
+        report.status = FileStatus::Retracted;
+        report.document_id = Some(planned_id);
+        report.error = Some(tombstone.message());
+        return Processed::Retracted(report);
+    }
     if !options.force && existing_hashes.get(&planned_id) == Some(&hash) {
         report.status = FileStatus::Unchanged;
         report.document_id = Some(planned_id);
         return Processed::Unchanged(report);
     }
     let name = input.source.clone();
-    let extraction = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_pdf(&name, &bytes, &options.limits)
-    }));
-    let mut extracted = match extraction {
-        Ok(Ok(extracted)) => extracted,
-        Ok(Err(error)) => {
-            return Processed::Failed(failure(&input.path, &input.source, error.to_string()))
-        }
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".to_string());
-            let error = IndexerError::Panicked { name, message };
-            return Processed::Failed(failure(&input.path, &input.source, error.to_string()));
-        }
+    let answer = extract_isolated(
+        options.extract_worker.as_ref(),
+        &name,
+        &bytes,
+        &options.limits,
+    );
+    let class = answer.class;
+    let Some(mut extracted) = answer.pdf else {
+        let message = answer
+            .message
+            .unwrap_or_else(|| format!("{name}: extraction failed"));
+        let mut failed = failure(&input.path, &input.source, message);
+        failed.class = Some(class);
+        return Processed::Failed(failed);
     };
+    report.class = Some(class);
     let (ocr_pages, ocr_skipped_pages) =
         apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
     let document = build_document(extracted, &resolved, &input.source, &input.path, hash);
@@ -632,6 +719,12 @@ fn process_file(
         .count() as u32;
     report.ocr_pages = ocr_pages;
     report.ocr_skipped_pages = ocr_skipped_pages;
+    // OCR may have given text to a file that had none.
+    report.class = Some(if report.pages_without_text < report.pages {
+        OutcomeClass::Indexed
+    } else {
+        OutcomeClass::NoText
+    });
     Processed::Document(Box::new(document), report)
 }
 
@@ -641,9 +734,33 @@ pub fn run_index(
     options: &IndexOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IndexSummary> {
-    let started = Instant::now();
     let mut sink = IndexSink::open(&options.index_dir)?;
-    let existing_hashes = if options.force {
+    run_index_in(&mut sink, options, &RunControl::default(), progress)
+}
+
+/// [`run_index`] on an already open writer (the server holds one for its lifetime), with
+/// [`RunControl`]. The retraction list of `sink`'s index is honoured. On `Err` the writer may
+/// hold uncommitted changes: drop it and open a new one (never `rollback`).
+pub fn run_index_in(
+    sink: &mut IndexSink,
+    options: &IndexOptions,
+    control: &RunControl,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let mut retractions = RetractionList::load(sink.dir())?;
+    let mut republished = false;
+    for id in &control.republish {
+        republished |= retractions.remove(id);
+    }
+    if republished {
+        retractions.save(sink.dir())?;
+    }
+    if let Some(publication_id) = &control.replace_publication {
+        sink.delete_publication(publication_id);
+    }
+    // Replacing a publication deletes its documents first: nothing may be skipped as unchanged.
+    let existing_hashes = if options.force || control.replace_publication.is_some() {
         HashMap::new()
     } else {
         sink.existing_content_hashes()?
@@ -675,6 +792,7 @@ pub fn run_index(
     let catalog = &discovery.catalog;
     let pdfs = &discovery.pdfs;
     let existing = &existing_hashes;
+    let retracted = &retractions;
     let mut written_since_commit = 0usize;
     let mut write_error: Option<IndexerError> = None;
     std::thread::scope(|scope| {
@@ -682,7 +800,7 @@ pub fn run_index(
             pool.install(|| {
                 use rayon::prelude::*;
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
-                    let processed = process_file(input, catalog, options, existing);
+                    let processed = process_file(input, catalog, options, existing, retracted);
                     let _ = sender.send(processed);
                 });
             });
@@ -708,7 +826,10 @@ pub fn run_index(
                             write_error = Some(error);
                         }
                     }
-                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS && write_error.is_none() {
+                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS
+                        && write_error.is_none()
+                        && !control.single_commit
+                    {
                         if let Err(error) = sink.commit() {
                             write_error = Some(error);
                         }
@@ -721,8 +842,14 @@ pub fn run_index(
                     report
                 }
                 Processed::Failed(report) => report,
+                Processed::Retracted(report) => {
+                    summary.retracted += 1;
+                    report
+                }
             };
-            if report.status == FileStatus::Failed || report.error.is_some() {
+            let is_problem = report.status == FileStatus::Failed
+                || (report.error.is_some() && report.status != FileStatus::Retracted);
+            if is_problem {
                 summary.failures.push(report.clone());
             }
             summary.reports.push(report.clone());
@@ -740,6 +867,23 @@ pub fn run_index(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_csv_quotes_fields_with_commas_and_quotes() {
+        let mut report = failure(Path::new("/in/a.pdf"), "a.pdf", "bad \"x\", y".to_string());
+        report.class = Some(OutcomeClass::Malformed);
+        let summary = IndexSummary {
+            reports: vec![report],
+            ..IndexSummary::default()
+        };
+        let csv = summary.reports_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[1],
+            "/in/a.pdf,a.pdf,failed,malformed,,0,0,0,0,\"bad \"\"x\"\", y\""
+        );
+    }
 
     #[test]
     fn default_ids_are_readable_and_stable() {

@@ -20,6 +20,8 @@
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
+//! - [`worker`]    extraction in a child process with resource limits; outcome classes
+//! - [`retraction`] tombstones of withdrawn documents/publications, honoured by every run
 //! - [`fixtures`]  the fixture builder that writes the project's own test PDFs with lopdf
 //! - [`error`]     `IndexerError`, the crate's one error type
 
@@ -31,8 +33,10 @@ pub mod metadata;
 pub mod model;
 pub mod ocr;
 pub mod pdf;
+pub mod retraction;
 pub mod schema;
 pub mod woo;
+pub mod worker;
 pub mod write;
 
 pub use error::{IndexerError, Result};

@@ -277,6 +277,19 @@ impl IndexSink {
             .delete_term(Term::from_field_text(self.fields.doc_id, doc_id));
     }
 
+    /// Deletes every record of every document of a publication (takes effect at the next commit).
+    pub fn delete_publication(&mut self, publication_id: &str) {
+        self.writer.delete_term(Term::from_field_text(
+            self.fields.publication_id,
+            publication_id,
+        ));
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Commits, then fsyncs the index directory so the new `meta.json` survives a power loss.
     /// Returns the commit opstamp.
     pub fn commit(&mut self) -> Result<u64> {
@@ -285,11 +298,15 @@ impl IndexSink {
         Ok(opstamp)
     }
 
-    /// Merges all segments into one and removes files no longer used (deleted records'
+    /// Merges all segments into one (also a lone segment holding deleted records) and removes
+    /// files no longer used (deleted records'
     /// bytes leave the disk). Waits for the merge.
     pub fn merge_and_collect_garbage(&mut self) -> Result<()> {
-        let segment_ids = self.index.searchable_segment_ids()?;
-        if segment_ids.len() > 1 {
+        let metas = self.index.searchable_segment_metas()?;
+        let has_deletes = metas.iter().any(|meta| meta.num_deleted_docs() > 0);
+        let segment_ids: Vec<_> = metas.iter().map(|meta| meta.id()).collect();
+        // A single segment with deleted records is rewritten too (a merge of one).
+        if segment_ids.len() > 1 || has_deletes {
             self.writer.merge(&segment_ids).wait()?;
         }
         self.writer.garbage_collect_files().wait()?;

@@ -24,6 +24,9 @@ use futures_util::StreamExt;
 pub struct AppState {
     /// The search service over the index.
     pub search: Arc<SearchService>,
+    /// The admin API's writer, tokens and jobs; `None` when serving read-only (every admin
+    /// route then answers 401).
+    pub admin: Option<Arc<crate::admin::AdminState>>,
 }
 
 /// The OpenAPI description of the JSON API.
@@ -42,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/export", get(api_export))
         .route("/documents/{id}", get(document_page))
         .route("/feed", get(feed))
+        .merge(crate::admin::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
@@ -114,7 +118,7 @@ async fn api_search(
 
 async fn api_document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
     let Some(document) = state.search.document(&id) else {
-        return Err(ApiError::NotFound(format!("no document with id {id:?}")));
+        return Err(crate::admin::missing_document(&state, &id));
     };
     Ok(Json(html::public_document_json(&document)).into_response())
 }
@@ -126,6 +130,9 @@ async fn api_page(
     let page_number: u32 = page.parse().map_err(|_| {
         ApiError::invalid("page", format!("page must be a page number, not {page:?}"))
     })?;
+    if state.search.document(&id).is_none() {
+        return Err(crate::admin::missing_document(&state, &id));
+    }
     let search = state.search.clone();
     let page_text = blocking(move || search.page_text(&id, page_number)).await?;
     Ok(Json(page_text).into_response())
@@ -133,7 +140,7 @@ async fn api_page(
 
 async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
     let Some(document) = state.search.document(&id) else {
-        return Err(ApiError::NotFound(format!("no document with id {id:?}")));
+        return Err(crate::admin::missing_document(&state, &id));
     };
     let bytes = tokio::fs::read(&document.file_path)
         .await

@@ -67,6 +67,29 @@ pub enum ApiError {
     /// Method not allowed on this route.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The document or publication was retracted (410 Gone; 409 on an upload of it).
+    #[error("{message}")]
+    Retracted {
+        /// The tombstone's reason, as a sentence.
+        message: String,
+        /// An upload of a retracted id (409) rather than a read of one (410).
+        conflict: bool,
+    },
+    /// Admin route without a valid bearer token (missing and wrong look the same).
+    #[error("a valid bearer token is needed")]
+    Unauthenticated,
+    /// The token lacks the scope this route needs.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A request body that is not what the route accepts (bad JSON, unknown reason).
+    #[error("{0}")]
+    InvalidBody(String),
+    /// An uploaded archive refused by its limits or contents.
+    #[error("{0}")]
+    ArchiveRejected(String),
+    /// The request body exceeds the route's size limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// Anything that is our fault.
     #[error("internal error")]
     Internal(String),
@@ -108,6 +131,15 @@ impl ApiError {
             | ApiError::ResultWindowTooLarge { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Retracted { conflict: true, .. } => StatusCode::CONFLICT,
+            ApiError::Retracted {
+                conflict: false, ..
+            } => StatusCode::GONE,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::ArchiveRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -126,6 +158,12 @@ impl ApiError {
             ApiError::ResultWindowTooLarge { .. } => "result_window_too_large",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Retracted { .. } => "retracted",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::InvalidBody(_) => "invalid_body",
+            ApiError::ArchiveRejected(_) => "archive_rejected",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -170,6 +208,12 @@ impl From<woo_indexer::IndexerError> for ApiError {
     }
 }
 
+impl From<std::io::Error> for ApiError {
+    fn from(error: std::io::Error) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {
@@ -185,6 +229,12 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(
                 axum::http::header::ALLOW,
                 axum::http::HeaderValue::from_static("GET, HEAD"),
+            );
+        }
+        if matches!(self, ApiError::Unauthenticated) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
             );
         }
         response

@@ -9,6 +9,7 @@
 //!
 //! Modules:
 //! - [`app`]     `fn app(state) -> Router`; handlers translate HTTP <-> search
+//! - [`admin`]   bearer tokens, retraction, publication upload and its jobs
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
@@ -16,6 +17,7 @@
 //! - [`export`]  CSV/JSON exports and the Atom feed
 //! - [`error`]   `ApiError` and its JSON response
 
+pub mod admin;
 pub mod app;
 pub mod error;
 pub mod export;

@@ -1,0 +1,575 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use woo_indexer::ingest::{run_index, IndexOptions};
+use woo_indexer::pdf::PdfLimits;
+use woo_server::admin::{AdminConfig, AdminState, Scope, TokenSet};
+use woo_server::{AppState, SearchService};
+
+use crate::common::{facet_count, fixtures_dir, result_ids, Answer};
+
+const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+const LOAD_ONLY_TOKEN: &str = "test-load-only-token-0123456789";
+const MINISTRY: &str = "Ministerie van Volksgezondheid, Welzijn en Sport";
+const PRIVACY: &str = r#"{"reason": "correctie privacygevoelige gegevens", "explanation": "naam van een medewerker niet weggelakt"}"#;
+
+/// A private copy of the fixtures indexed into a private index, served with the admin API.
+struct AdminFixture {
+    _root: tempfile::TempDir,
+    inputs: PathBuf,
+    index: PathBuf,
+    files: PathBuf,
+    state: AppState,
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn index_options(inputs: &Path, index: &Path) -> IndexOptions {
+    IndexOptions {
+        index_dir: index.to_path_buf(),
+        inputs: vec![inputs.to_path_buf()],
+        ocr: None,
+        limits: PdfLimits::default(),
+        jobs: 2,
+        force: false,
+        extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
+    }
+}
+
+fn admin_state(index: &Path, files: &Path) -> AppState {
+    let mut tokens = TokenSet::default();
+    tokens
+        .add("beheerder", &[Scope::Load, Scope::Retract], ADMIN_TOKEN)
+        .unwrap();
+    tokens
+        .add("laden", &[Scope::Load], LOAD_ONLY_TOKEN)
+        .unwrap();
+    let admin = AdminState::open(AdminConfig {
+        index_dir: index.to_path_buf(),
+        files_dir: files.to_path_buf(),
+        tokens,
+        extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
+    })
+    .unwrap();
+    AppState {
+        search: Arc::new(SearchService::open(index).unwrap()),
+        admin: Some(Arc::new(admin)),
+    }
+}
+
+fn admin_fixture() -> AdminFixture {
+    let root = tempfile::tempdir().unwrap();
+    let inputs = root.path().join("inputs");
+    let index = root.path().join("index");
+    let files = root.path().join("index-files");
+    copy_tree(&fixtures_dir(), &inputs);
+    let summary = run_index(&index_options(&inputs, &index), &|_| {}).unwrap();
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let state = admin_state(&index, &files);
+    AdminFixture {
+        _root: root,
+        inputs,
+        index,
+        files,
+        state,
+    }
+}
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Vec<u8>,
+) -> Answer {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let response = woo_server::app(state.clone())
+        .oneshot(builder.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let www_authenticate = response
+        .headers()
+        .get("www-authenticate")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        // The one header the admin tests need besides the type rides along here.
+        content_type: format!("{content_type}|{www_authenticate}"),
+        body,
+    }
+}
+
+async fn search(state: &AppState, query: &str) -> serde_json::Value {
+    let answer = call(
+        state,
+        "GET",
+        &format!("/api/search?{query}"),
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    answer.json()
+}
+
+fn error_code(answer: &Answer) -> String {
+    answer.json()["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A zip of `(name, bytes)` entries.
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+const UPLOAD_ID: &str = "TEST-UPLOAD-2025-01";
+
+fn upload_zip() -> Vec<u8> {
+    let publication = serde_json::json!({
+        "id": UPLOAD_ID,
+        "title": "Woo-besluit testupload",
+        "publisher": "Gemeente Teststad",
+        "category": "2i",
+        "date": "2025-01-10",
+        "documents": [
+            {"file": "besluit.pdf", "id": "TEST-UPLOAD-besluit", "title": "Besluit testupload"},
+            {"file": "documenten/bijlage.pdf", "id": "TEST-UPLOAD-bijlage", "title": "Bijlage testupload"}
+        ]
+    });
+    let pdf = |path: &str| std::fs::read(fixtures_dir().join(path)).unwrap();
+    zip_of(&[
+        (
+            "publication.json",
+            serde_json::to_vec_pretty(&publication).unwrap(),
+        ),
+        ("besluit.pdf", pdf("vws-mondkapjes/besluit.pdf")),
+        (
+            "documenten/bijlage.pdf",
+            pdf("vws-mondkapjes/documenten/0001.pdf"),
+        ),
+    ])
+}
+
+/// Uploads and waits for the job; returns the finished job.
+async fn upload_and_wait(state: &AppState, zip: Vec<u8>) -> serde_json::Value {
+    let answer = call(
+        state,
+        "POST",
+        "/api/admin/publications",
+        Some(LOAD_ONLY_TOKEN),
+        zip,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text());
+    let status_url = answer.json()["status_url"].as_str().unwrap().to_string();
+    for _ in 0..600 {
+        let job = call(state, "GET", &status_url, Some(LOAD_ONLY_TOKEN), Vec::new()).await;
+        assert_eq!(job.status, StatusCode::OK, "{}", job.text());
+        let job = job.json();
+        if job["state"] == "done" || job["state"] == "failed" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("upload job did not finish");
+}
+
+/// Waits until no writer holds the index (the background purge after a retraction holds the
+/// admin state, and so the writer, until its merge is done).
+async fn wait_for_writer_release(index: &Path) {
+    for _ in 0..200 {
+        if woo_indexer::write::IndexSink::open(index).is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the index writer was not released");
+}
+
+#[tokio::test]
+async fn admin_routes_need_a_token_with_the_right_scope_and_search_stays_public() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let uri = "/api/admin/documents/VWS-WOO-2024-0117-0002";
+    let missing = call(state, "DELETE", uri, None, PRIVACY.into()).await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(&missing), "unauthenticated");
+    assert!(
+        missing.content_type.ends_with("|Bearer"),
+        "{}",
+        missing.content_type
+    );
+    let wrong = call(
+        state,
+        "DELETE",
+        uri,
+        Some("not-the-token-at-all-0000"),
+        PRIVACY.into(),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong.body, missing.body,
+        "missing and wrong token answer alike"
+    );
+    let no_scope = call(state, "DELETE", uri, Some(LOAD_ONLY_TOKEN), PRIVACY.into()).await;
+    assert_eq!(no_scope.status, StatusCode::FORBIDDEN);
+    assert_eq!(error_code(&no_scope), "forbidden");
+    let upload_without_token =
+        call(state, "POST", "/api/admin/publications", None, upload_zip()).await;
+    assert_eq!(upload_without_token.status, StatusCode::UNAUTHORIZED);
+    // Nothing was retracted by the refused calls; search needs no token.
+    let answer = search(state, "q=mondkapjesdeal").await;
+    assert!(result_ids(&answer).contains(&"VWS-WOO-2024-0117-0002".to_string()));
+    // A read-only server (no admin state) refuses admin routes too.
+    let read_only = AppState {
+        search: state.search.clone(),
+        admin: None,
+    };
+    let answer = call(&read_only, "DELETE", uri, Some(ADMIN_TOKEN), PRIVACY.into()).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_retraction_needs_a_listed_reason() {
+    let fixture = admin_fixture();
+    let uri = "/api/admin/documents/VWS-WOO-2024-0117-0002";
+    for body in [
+        r#"{"reason": "zomaar"}"#,
+        r#"{"explanation": "geen reden"}"#,
+        "geen json",
+    ] {
+        let answer = call(
+            &fixture.state,
+            "DELETE",
+            uri,
+            Some(ADMIN_TOKEN),
+            body.into(),
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            answer.text()
+        );
+        assert_eq!(error_code(&answer), "invalid_body");
+    }
+    let unknown = call(
+        &fixture.state,
+        "DELETE",
+        "/api/admin/documents/bestaat-niet",
+        Some(ADMIN_TOKEN),
+        PRIVACY.into(),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_retracted_document_is_gone_at_once_and_stays_gone_after_reopening_and_reindexing() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let id = "VWS-WOO-2024-0117-0002";
+    let before = search(state, "q=mondkapjesdeal").await;
+    assert!(result_ids(&before).contains(&id.to_string()));
+    let browse_before = search(state, "q=&size=100").await;
+    let total_before = browse_before["total"].as_u64().unwrap();
+    let ministry_before = facet_count(&browse_before, "publisher", MINISTRY);
+
+    let answer = call(
+        state,
+        "DELETE",
+        &format!("/api/admin/documents/{id}"),
+        Some(ADMIN_TOKEN),
+        PRIVACY.into(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["retracted"]["id"], id);
+    assert_eq!(json["retracted"]["actor"], "beheerder");
+    assert_eq!(json["documents"], serde_json::json!([id]));
+
+    // Immediately, without sleeping.
+    let after = search(state, "q=mondkapjesdeal").await;
+    assert!(!result_ids(&after).contains(&id.to_string()));
+    assert!(!after.to_string().contains(id));
+    let browse_after = search(state, "q=&size=100").await;
+    assert_eq!(browse_after["total"].as_u64().unwrap(), total_before - 1);
+    assert_eq!(
+        facet_count(&browse_after, "publisher", MINISTRY),
+        ministry_before - 1
+    );
+    for uri in [
+        format!("/api/documents/{id}"),
+        format!("/api/documents/{id}/pages/1"),
+        format!("/api/documents/{id}/file"),
+    ] {
+        let gone = call(state, "GET", &uri, None, Vec::new()).await;
+        assert_eq!(gone.status, StatusCode::GONE, "{uri}: {}", gone.text());
+        assert_eq!(error_code(&gone), "retracted");
+        let message = gone.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains("correctie privacygevoelige gegevens"),
+            "{message}"
+        );
+    }
+
+    // Re-running the indexer over the same folder does not bring it back (the server's
+    // writer is released first: one writer per index).
+    let index = fixture.index.clone();
+    let inputs = fixture.inputs.clone();
+    drop(fixture.state);
+    wait_for_writer_release(&index).await;
+    let mut options = index_options(&inputs, &index);
+    options.force = true;
+    let summary = run_index(&options, &|_| {}).unwrap();
+    assert_eq!(summary.retracted, 1, "{}", summary.line());
+    assert!(summary.line().contains("1 retracted"), "{}", summary.line());
+    let reopened = AppState {
+        search: Arc::new(SearchService::open(&index).unwrap()),
+        admin: None,
+    };
+    let again = search(&reopened, "q=mondkapjesdeal").await;
+    assert!(!result_ids(&again).contains(&id.to_string()));
+    let gone = call(
+        &reopened,
+        "GET",
+        &format!("/api/documents/{id}"),
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::GONE);
+
+    // Re-publishing on purpose brings it back.
+    let mut sink = woo_indexer::write::IndexSink::open(&index).unwrap();
+    let control = woo_indexer::ingest::RunControl {
+        republish: vec![id.to_string()],
+        ..Default::default()
+    };
+    let summary =
+        woo_indexer::ingest::run_index_in(&mut sink, &options, &control, &|_| {}).unwrap();
+    assert_eq!(summary.retracted, 0, "{}", summary.line());
+    drop(sink);
+    let republished = SearchService::open(&index).unwrap();
+    assert!(republished.document(id).is_some());
+}
+
+#[tokio::test]
+async fn retracting_a_publication_removes_all_its_documents() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let answer = call(
+        state,
+        "DELETE",
+        "/api/admin/publications/VWS-WOO-2024-0117",
+        Some(ADMIN_TOKEN),
+        r#"{"reason": "procedurele fout"}"#.into(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.json()["documents"].as_array().unwrap().len(), 6);
+    let browse = search(state, "q=&size=100").await;
+    assert_eq!(facet_count(&browse, "publisher", MINISTRY), 0);
+    assert!(!browse.to_string().contains("VWS-WOO-2024-0117"));
+    let search_answer = search(state, "q=mondkapjes").await;
+    assert_eq!(search_answer["total"], 0, "{search_answer}");
+    // The background merge + garbage collection leaves no deleted record in any segment.
+    let mut deleted_left = u32::MAX;
+    for _ in 0..200 {
+        let metas = state.search.index().searchable_segment_metas().unwrap();
+        deleted_left = metas.iter().map(|meta| meta.num_deleted_docs()).sum();
+        if deleted_left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        deleted_left, 0,
+        "deleted records still on disk after the purge"
+    );
+}
+
+#[tokio::test]
+async fn uploading_a_publication_twice_leaves_one_copy_and_a_retracted_one_is_refused() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let total_before = search(state, "q=&size=100").await["total"]
+        .as_u64()
+        .unwrap();
+    let job = upload_and_wait(state, upload_zip()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["documents"], 2, "{job}");
+    assert_eq!(job["files"], 2, "{job}");
+    let after_first = search(state, "q=&size=100").await;
+    assert_eq!(after_first["total"].as_u64().unwrap(), total_before + 2);
+    let job = upload_and_wait(state, upload_zip()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let after_second = search(state, "q=&size=100").await;
+    assert_eq!(after_second["total"].as_u64().unwrap(), total_before + 2);
+    assert_eq!(
+        facet_count(&after_second, "publisher", "Gemeente Teststad"),
+        2
+    );
+    let document = call(
+        state,
+        "GET",
+        "/api/documents/TEST-UPLOAD-besluit/file",
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(document.status, StatusCode::OK);
+    assert!(document.body.starts_with(b"%PDF"));
+    let stored = fixture.files.join(UPLOAD_ID).join("besluit.pdf");
+    assert!(stored.is_file());
+
+    let retraction = call(
+        state,
+        "DELETE",
+        &format!("/api/admin/publications/{UPLOAD_ID}"),
+        Some(ADMIN_TOKEN),
+        r#"{"reason": "anders", "explanation": "dubbel gepubliceerd"}"#.into(),
+    )
+    .await;
+    assert_eq!(retraction.status, StatusCode::OK, "{}", retraction.text());
+    assert!(!stored.exists(), "the stored copy is deleted");
+    let file = call(
+        state,
+        "GET",
+        "/api/documents/TEST-UPLOAD-besluit/file",
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(file.status, StatusCode::GONE, "{}", file.text());
+    let again = call(
+        state,
+        "POST",
+        "/api/admin/publications",
+        Some(LOAD_ONLY_TOKEN),
+        upload_zip(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text());
+    assert_eq!(error_code(&again), "retracted");
+    let browse = search(state, "q=&size=100").await;
+    assert_eq!(browse["total"].as_u64().unwrap(), total_before);
+}
+
+#[tokio::test]
+async fn hostile_archives_are_rejected() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let publication = br#"{"id": "TEST-HOSTILE", "documents": []}"#.to_vec();
+    let pdf = std::fs::read(fixtures_dir().join("vws-mondkapjes/besluit.pdf")).unwrap();
+    let many: Vec<(String, Vec<u8>)> = (0..10_001)
+        .map(|number| (format!("d/{number}.pdf"), b"%PDF-1.4\n".to_vec()))
+        .collect();
+    let mut many_entries: Vec<(&str, Vec<u8>)> = many
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.clone()))
+        .collect();
+    many_entries.push(("publication.json", publication.clone()));
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "path traversal",
+            zip_of(&[
+                ("publication.json", publication.clone()),
+                ("../ontsnapt.pdf", pdf.clone()),
+            ]),
+        ),
+        (
+            "absolute name",
+            zip_of(&[
+                ("publication.json", publication.clone()),
+                ("/tmp/absoluut.pdf", pdf.clone()),
+            ]),
+        ),
+        (
+            "non-PDF named .pdf",
+            zip_of(&[
+                ("publication.json", publication.clone()),
+                ("nep.pdf", b"PK\x03\x04 not a pdf".to_vec()),
+            ]),
+        ),
+        (
+            "other file type",
+            zip_of(&[
+                ("publication.json", publication.clone()),
+                ("script.sh", b"rm -rf /".to_vec()),
+            ]),
+        ),
+        ("no publication.json", zip_of(&[("a.pdf", pdf.clone())])),
+        ("too many entries", zip_of(&many_entries)),
+        ("not a zip", b"this is not a zip archive".to_vec()),
+    ];
+    for (case, body) in cases {
+        let answer = call(
+            state,
+            "POST",
+            "/api/admin/publications",
+            Some(ADMIN_TOKEN),
+            body,
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}: {}",
+            answer.text()
+        );
+        assert_eq!(error_code(&answer), "archive_rejected", "{case}");
+    }
+    assert!(!fixture.files.join("..").join("ontsnapt.pdf").exists());
+    assert!(!fixture.files.join("TEST-HOSTILE").exists());
+}
