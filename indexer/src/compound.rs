@@ -137,9 +137,15 @@ mod tests {
 
     #[test]
     fn woo_compounds_split_with_linking_letters() {
-        assert_eq!(split("klachtenregeling").unwrap(), vec!["klacht", "regeling"]);
+        assert_eq!(
+            split("klachtenregeling").unwrap(),
+            vec!["klacht", "regeling"]
+        );
         assert_eq!(split("mondkapjesdeal").unwrap(), vec!["mondkapje", "deal"]);
-        assert_eq!(split("subsidieaanvraag").unwrap(), vec!["subsidie", "aanvraag"]);
+        assert_eq!(
+            split("subsidieaanvraag").unwrap(),
+            vec!["subsidie", "aanvraag"]
+        );
     }
 
     #[test]
@@ -180,8 +186,14 @@ mod tests {
     #[test]
     fn the_part_list_is_bounded_and_clean() {
         let parts = part_set();
-        assert!(parts.len() > 1_000 && parts.len() < 10_000, "{}", parts.len());
+        assert!(
+            parts.len() > 1_000 && parts.len() < 10_000,
+            "{}",
+            parts.len()
+        );
         assert!(parts.iter().all(|part| part.len() >= MIN_PART_CHARS));
-        assert!(parts.iter().all(|part| part.bytes().all(|b| b.is_ascii_lowercase())));
+        assert!(parts
+            .iter()
+            .all(|part| part.bytes().all(|b| b.is_ascii_lowercase())));
     }
 }

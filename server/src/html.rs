@@ -245,8 +245,11 @@ pub fn render_search_page(
             response.took_ms
         ));
         if let Some(suggestion) = &response.suggestion {
-            let mut suggested_pairs: Vec<(String, String)> =
-                pairs.iter().filter(|(name, _)| name != "q").cloned().collect();
+            let mut suggested_pairs: Vec<(String, String)> = pairs
+                .iter()
+                .filter(|(name, _)| name != "q")
+                .cloned()
+                .collect();
             suggested_pairs.insert(0, ("q".to_string(), suggestion.clone()));
             page.push_str(&format!(
                 "<p class=\"suggestion\">{} <a href=\"{}\">{}</a>?</p>",

@@ -261,7 +261,10 @@ pub fn lex(query: &str) -> Result<Vec<Token>> {
                 if let Some(&(_, '~')) = characters.get(cursor) {
                     let digits_start = cursor + 1;
                     cursor = digits_start;
-                    while characters.get(cursor).is_some_and(|&(_, c)| c.is_ascii_digit()) {
+                    while characters
+                        .get(cursor)
+                        .is_some_and(|&(_, c)| c.is_ascii_digit())
+                    {
                         cursor += 1;
                     }
                     let digits = &query[byte_at(digits_start)..byte_at(cursor)];
@@ -493,7 +496,8 @@ impl Parser<'_> {
     }
 
     fn here(&self) -> usize {
-        self.peek().map_or(self.end_position(), |token| token.position)
+        self.peek()
+            .map_or(self.end_position(), |token| token.position)
     }
 
     fn parse_or(&mut self, depth: usize) -> Result<Node> {
@@ -903,7 +907,10 @@ impl QueryBuilder {
             ));
         }
         if scope == Scope::Any {
-            alternatives.push(boxed_boost(term_or_phrase(f.title, &stemmed, 0), BOOST_TITLE));
+            alternatives.push(boxed_boost(
+                term_or_phrase(f.title, &stemmed, 0),
+                BOOST_TITLE,
+            ));
             alternatives.push(boxed_boost(
                 term_or_phrase(f.title_exact, &exact, 0),
                 BOOST_TITLE_EXACT,
@@ -970,7 +977,10 @@ impl QueryBuilder {
                     term_or_phrase(f.title_exact, &exact, slop),
                     BOOST_TITLE_EXACT,
                 ),
-                boxed_boost(term_or_phrase(f.identifiers, &exact, slop), BOOST_IDENTIFIERS),
+                boxed_boost(
+                    term_or_phrase(f.identifiers, &exact, slop),
+                    BOOST_IDENTIFIERS,
+                ),
             ]),
         };
         Ok(query)
@@ -1052,9 +1062,8 @@ impl QueryBuilder {
         for value in values.keys() {
             let value_text = String::from_utf8_lossy(value);
             let folded_value = fold(&value_text);
-            let value_words: Vec<&str> = folded_value
-                .split(|c: char| !c.is_alphanumeric())
-                .collect();
+            let value_words: Vec<&str> =
+                folded_value.split(|c: char| !c.is_alphanumeric()).collect();
             let contains_all = !wanted_words.is_empty()
                 && wanted_words.iter().all(|word| value_words.contains(word));
             if folded_value == wanted || contains_all {
@@ -1230,7 +1239,10 @@ mod tests {
         let dangling = parse("mondkapjes OR").unwrap_err();
         assert!(dangling.to_string().contains("position 14"), "{dangling}");
         let empty_group = parse("a ()").unwrap_err();
-        assert!(empty_group.to_string().contains("position 4"), "{empty_group}");
+        assert!(
+            empty_group.to_string().contains("position 4"),
+            "{empty_group}"
+        );
         assert_eq!(code("date:2021-13"), "query_syntax");
         assert_eq!(code("date:[2021-01-01 2021-06-30]"), "query_syntax");
         assert_eq!(code("date:[2021-06-01 TO 2021-01-01]"), "query_syntax");
@@ -1291,7 +1303,10 @@ mod tests {
                 word(Scope::Any, "c", Modifier::None, 14),
             ])
         );
-        assert_eq!(parsed("Woo-verzoek"), word(Scope::Any, "Woo-verzoek", Modifier::None, 1));
+        assert_eq!(
+            parsed("Woo-verzoek"),
+            word(Scope::Any, "Woo-verzoek", Modifier::None, 1)
+        );
     }
 
     #[test]
@@ -1304,11 +1319,23 @@ mod tests {
                 slop: 5
             }
         );
-        assert_eq!(parsed("verzoek*"), word(Scope::Any, "verzoek", Modifier::Prefix, 1));
-        assert_eq!(parsed("jansen~"), word(Scope::Any, "jansen", Modifier::Fuzzy(2), 1));
-        assert_eq!(parsed("jansen~1"), word(Scope::Any, "jansen", Modifier::Fuzzy(1), 1));
+        assert_eq!(
+            parsed("verzoek*"),
+            word(Scope::Any, "verzoek", Modifier::Prefix, 1)
+        );
+        assert_eq!(
+            parsed("jansen~"),
+            word(Scope::Any, "jansen", Modifier::Fuzzy(2), 1)
+        );
+        assert_eq!(
+            parsed("jansen~1"),
+            word(Scope::Any, "jansen", Modifier::Fuzzy(1), 1)
+        );
         // Short words get distance 1 at most.
-        assert_eq!(parsed("klok~2"), word(Scope::Any, "klok", Modifier::Fuzzy(1), 1));
+        assert_eq!(
+            parsed("klok~2"),
+            word(Scope::Any, "klok", Modifier::Fuzzy(1), 1)
+        );
     }
 
     #[test]
@@ -1328,7 +1355,10 @@ mod tests {
             parsed("ground:5.1.2e"),
             word(Scope::Facet("ground"), "5.1.2e", Modifier::None, 8)
         );
-        assert_eq!(parsed("id:0001"), word(Scope::Id, "0001", Modifier::None, 4));
+        assert_eq!(
+            parsed("id:0001"),
+            word(Scope::Id, "0001", Modifier::None, 4)
+        );
         let march = parsed("date:2021-03");
         let Node::DateRange(Some(from), Some(to)) = march else {
             panic!("{march:?}")
