@@ -140,7 +140,7 @@ def fts_search(db, query):
 
 def build_xapian(work, pages):
     path = os.path.join(work, "xapian")
-    database = xapian.inmemory_open()
+    database = xapian.WritableDatabase(path, xapian.DB_CREATE_OR_OVERWRITE)
     stemmer = xapian.Stem("dutch")
     generator = xapian.TermGenerator()
     generator.set_stemmer(stemmer)
@@ -150,6 +150,7 @@ def build_xapian(work, pages):
         generator.index_text(fold(text))
         document.set_data(source)
         database.add_document(document)
+    database.commit()
     return database
 
 

@@ -16,8 +16,8 @@ import re
 import sys
 import unicodedata
 
-MIN_COUNT = 3
-MAX_PARTS = 4000
+MIN_COUNT = 2
+MAX_PARTS = 12000
 SEED = """
 aanvraag aanvrager advies afspraak akkoord antwoord bedrijf beleid besluit bestuur bezwaar
 bijlage brief budget college contract corona deal dossier document financien gemeente
@@ -29,7 +29,39 @@ informatie openbaarheid beslissing inventaris woning huur sport school jeugd ene
 EXCLUDED = """
 heid lijk lijke baar bare schap ling lingen isch ische achtig tief tieve teit ment menten
 tion sche ster sters aties atie eren ende iger igen ning ingen ting eerd eerde erend
+heden rijk onder over mede voor door tegen mini pers best info form eken erin ring
 """.split()
+LINKED_ENDINGS = ("en", "s", "e")
+
+
+def known(word, dictionary):
+    if dictionary is None or word in dictionary:
+        return True
+    return any(word.endswith(end) and word[: -len(end)] in dictionary for end in LINKED_ENDINGS)
+
+
+def base_form(word, dictionary):
+    if dictionary is None or word in dictionary:
+        return word
+    for end in LINKED_ENDINGS:
+        if word.endswith(end) and word[: -len(end)] in dictionary:
+            return word[: -len(end)]
+    return word
+
+
+def pieces_of_compounds(counts, dictionary):
+    """Dictionary words that occur as the head or tail of at least two corpus compounds
+    (`toeslag` in `kinderopvangtoeslag`), though rarely alone."""
+    seen = collections.Counter()
+    for word in counts:
+        if len(word) < 9 or not word.isascii() or dictionary is None:
+            continue
+        for cut in range(4, len(word) - 3):
+            head, tail = word[:cut], word[cut:]
+            if known(head, dictionary) and known(tail, dictionary):
+                seen[base_form(head, dictionary)] += 1
+                seen[base_form(tail, dictionary)] += 1
+    return {piece for piece, count in seen.items() if count >= 2 and 4 <= len(piece) <= 20}
 
 
 def fold(word):
@@ -67,6 +99,7 @@ def main():
     ]
     candidates.sort(key=lambda pair: (-pair[0], pair[1]))
     parts = {word for _, word in candidates[:MAX_PARTS]}
+    parts.update(pieces_of_compounds(counts, dictionary))
     parts.update(SEED)
     parts.difference_update(EXCLUDED)
     for word in sorted(parts):
