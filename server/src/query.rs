@@ -57,6 +57,8 @@ pub const MAX_PREFIX_EXPANSIONS: usize = 50;
 const MAX_TERMS_SCANNED: usize = 20_000;
 /// Most prefix and fuzzy words in one query.
 pub const MAX_EXPANDING_WORDS: usize = 4;
+/// Most rare words of one query looked up for a suggestion.
+const MAX_SUGGESTED_WORDS: usize = 3;
 /// Most facet values one facet scope expands to.
 const MAX_FACET_MATCHES: usize = 64;
 
@@ -1091,6 +1093,7 @@ impl QueryBuilder {
         let mut copied_to = 0usize;
         let mut changed = false;
         let mut previous_was_scope = false;
+        let mut looked_up = 0usize;
         for token in &tokens {
             let after_scope = previous_was_scope;
             previous_was_scope = matches!(token.kind, TokenKind::Scope(_));
@@ -1101,9 +1104,10 @@ impl QueryBuilder {
                 continue;
             }
             let folded = fold(word);
-            if folded.chars().count() < 4 {
+            if folded.chars().count() < 4 || looked_up == MAX_SUGGESTED_WORDS {
                 continue;
             }
+            looked_up += 1;
             let Some(replacement) = self.better_word(searcher, &folded) else {
                 continue;
             };
