@@ -6,6 +6,9 @@ mod common;
 /// The JSON API over the fixtures: search, facets, filters, snippets, pages, files, bad input.
 mod api;
 
+/// The query language, compound splitting, identifiers first and suggestions.
+mod query;
+
 /// The HTML search page over the fixtures.
 mod html;
 

@@ -5,6 +5,8 @@
 //!   with an exception map for words the stemmer conflates (`gemeente` vs `gemeen`).
 //! - [`EXACT_TOKENIZER`] (`woo_exact`): the same tokens, folded but not stemmed. Used for the
 //!   exact-match field (boosted) and for identifiers.
+//! - [`PARTS_TOKENIZER`] (`woo_parts`): only the stemmed parts of compound words
+//!   (`klachtenregeling` -> `klacht`, `regel`), see [`crate::compound`].
 //!
 //! Token rules: a token is a run of letters and digits. Runs joined by `.`, `-` or `/` stay one
 //! token when a digit is on either side of the joint, so `5.1.2e`, `10.2.e`, `2024-0001234` and
@@ -19,6 +21,8 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 pub const STEMMED_TOKENIZER: &str = "woo_nl";
 /// Name of the folded, unstemmed tokenizer.
 pub const EXACT_TOKENIZER: &str = "woo_exact";
+/// Name of the tokenizer that emits only the stemmed parts of compound words.
+pub const PARTS_TOKENIZER: &str = "woo_parts";
 
 /// Tokens longer than this (in bytes) are dropped: they are never words.
 const MAX_TOKEN_BYTES: usize = 64;
@@ -47,6 +51,9 @@ pub enum AnalysisMode {
     Stemmed,
     /// Fold only (the `woo_exact` tokenizer).
     Exact,
+    /// Only the stemmed parts of compound words (the `woo_parts` tokenizer, see
+    /// [`crate::compound`]); other words yield nothing.
+    CompoundParts,
 }
 
 /// The tantivy tokenizer implementing the rules of this module.
@@ -108,6 +115,10 @@ pub fn register_analyzers(index: &tantivy::Index) {
     manager.register(
         EXACT_TOKENIZER,
         tantivy::tokenizer::TextAnalyzer::from(DutchTokenizer::new(AnalysisMode::Exact)),
+    );
+    manager.register(
+        PARTS_TOKENIZER,
+        tantivy::tokenizer::TextAnalyzer::from(DutchTokenizer::new(AnalysisMode::CompoundParts)),
     );
 }
 
@@ -240,9 +251,24 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
             continue;
         }
         let folded = fold(raw);
+        if mode == AnalysisMode::CompoundParts {
+            if let Some(parts) = crate::compound::split_compound(&folded) {
+                for part in parts {
+                    tokens.push(Token {
+                        offset_from: word.start,
+                        offset_to: word.end,
+                        position,
+                        text: stem_word(&stemmer, part),
+                        position_length: 1,
+                    });
+                }
+            }
+            position += 1;
+            continue;
+        }
         let term = match mode {
-            AnalysisMode::Stemmed => stem_word(&stemmer, &folded),
             AnalysisMode::Exact => folded.clone(),
+            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => stem_word(&stemmer, &folded),
         };
         tokens.push(Token {
             offset_from: word.start,
@@ -258,8 +284,10 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
                     continue;
                 }
                 let part_term = match mode {
-                    AnalysisMode::Stemmed => stem_word(&stemmer, part),
                     AnalysisMode::Exact => part.to_string(),
+                    AnalysisMode::Stemmed | AnalysisMode::CompoundParts => {
+                        stem_word(&stemmer, part)
+                    }
                 };
                 tokens.push(Token {
                     offset_from: word.start,
@@ -348,6 +376,28 @@ mod tests {
             &text[tokens[1].offset_from..tokens[1].offset_to],
             "financiële"
         );
+    }
+
+    #[test]
+    fn compound_parts_are_stemmed_like_the_words_a_query_names() {
+        let parts = terms(
+            "De klachtenregeling en de mondkapjesdeal",
+            AnalysisMode::CompoundParts,
+        );
+        assert_eq!(
+            parts,
+            vec![
+                stemmed("klacht")[0].clone(),
+                stemmed("regeling")[0].clone(),
+                stemmed("mondkapje")[0].clone(),
+                stemmed("deal")[0].clone(),
+            ]
+        );
+        assert_eq!(
+            terms("subsidieaanvraag", AnalysisMode::CompoundParts)[0],
+            stemmed("subsidie")[0]
+        );
+        assert!(terms("gemeente overheid", AnalysisMode::CompoundParts).is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! - [`model`]     the `Document` / `Page` types that flow through the pipeline
 //! - [`woo`]       Woo value lists: information categories (TOOI), refusal grounds, judgements
 //! - [`analysis`]  the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
+//! - [`compound`]  Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
 //! - [`schema`]    field names and `build_schema()`: the contract the server reads
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
@@ -26,6 +27,7 @@
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod analysis;
+pub mod compound;
 pub mod error;
 pub mod fixtures;
 pub mod ingest;

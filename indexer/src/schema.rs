@@ -15,10 +15,10 @@ use tantivy::schema::{
     STRING,
 };
 
-use crate::analysis::{EXACT_TOKENIZER, STEMMED_TOKENIZER};
+use crate::analysis::{EXACT_TOKENIZER, PARTS_TOKENIZER, STEMMED_TOKENIZER};
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// File in the index directory holding [`SCHEMA_VERSION`].
 pub const SCHEMA_VERSION_FILE: &str = "woo-schema-version";
 
@@ -34,6 +34,9 @@ pub const PAGE: &str = "page";
 pub const TEXT: &str = "text";
 /// Page text, folded but unstemmed (exact matches rank higher).
 pub const TEXT_EXACT: &str = "text_exact";
+/// Stemmed parts of the compound words of the page text and title (no positions): a query
+/// for `klacht` also finds `klachtenregeling`, ranked below exact matches.
+pub const TEXT_PARTS: &str = "text_parts";
 /// Title, stemmed.
 pub const TITLE: &str = "title";
 /// Title, unstemmed.
@@ -85,6 +88,8 @@ pub struct Fields {
     pub text: Field,
     /// See [`TEXT_EXACT`].
     pub text_exact: Field,
+    /// See [`TEXT_PARTS`].
+    pub text_parts: Field,
     /// See [`TITLE`].
     pub title: Field,
     /// See [`TITLE_EXACT`].
@@ -127,6 +132,7 @@ impl Fields {
             page: schema.get_field(PAGE)?,
             text: schema.get_field(TEXT)?,
             text_exact: schema.get_field(TEXT_EXACT)?,
+            text_parts: schema.get_field(TEXT_PARTS)?,
             title: schema.get_field(TITLE)?,
             title_exact: schema.get_field(TITLE_EXACT)?,
             identifiers: schema.get_field(IDENTIFIERS)?,
@@ -173,6 +179,14 @@ pub fn build_schema() -> Schema {
     );
     builder.add_text_field(TEXT, analyzed_text(STEMMED_TOKENIZER, true));
     builder.add_text_field(TEXT_EXACT, analyzed_text(EXACT_TOKENIZER, false));
+    builder.add_text_field(
+        TEXT_PARTS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PARTS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     builder.add_text_field(TITLE, analyzed_text(STEMMED_TOKENIZER, true));
     builder.add_text_field(TITLE_EXACT, analyzed_text(EXACT_TOKENIZER, false));
     builder.add_text_field(IDENTIFIERS, analyzed_text(EXACT_TOKENIZER, false));

@@ -198,6 +198,7 @@ impl IndexSink {
             record.add_u64(fields.doc_key, key);
             record.add_text(fields.title, &document.title);
             record.add_text(fields.title_exact, &document.title);
+            record.add_text(fields.text_parts, &document.title);
             record.add_text(fields.identifiers, &identifier_text);
             if let Some(value) = &document.publisher {
                 record.add_text(fields.publisher, value);
@@ -231,6 +232,7 @@ impl IndexSink {
         if let Some(summary) = &document.summary {
             document_record.add_text(fields.text, summary);
             document_record.add_text(fields.text_exact, summary);
+            document_record.add_text(fields.text_parts, summary);
         }
         for language in &stored.languages {
             document_record.add_text(fields.language, language);
@@ -255,6 +257,7 @@ impl IndexSink {
                 fields.page => u64::from(page.page),
                 fields.text => page.text.as_str(),
                 fields.text_exact => page.text.as_str(),
+                fields.text_parts => page.text.as_str(),
                 fields.text_source => page.source.as_str(),
                 fields.page_meta => serde_json::to_string(&page_meta).unwrap_or_default(),
             );

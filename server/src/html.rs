@@ -287,8 +287,8 @@ fn page_header(query: &str, keep_hidden: &str, language: UiLanguage, heading: bo
         "<details><summary>{}</summary><p>{}</p></details></header>",
         language.text("Hulp bij zoeken", "Search help"),
         language.text(
-            "Woorden worden gecombineerd met EN. <code>OR</code> voor of, <code>-woord</code> of <code>NOT</code> om uit te sluiten, <code>\"exacte zin\"</code>, <code>\"woorden dichtbij\"~5</code>, <code>(haakjes)</code>, velden <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>judgement:</code> <code>year:</code> <code>id:</code>. Weigeringsgronden en kenmerken zoals <code>5.1.2e</code> of <code>2024-0001234</code> vindt u zoals ze geschreven zijn.",
-            "Words are combined with AND. <code>OR</code> for either, <code>-word</code> or <code>NOT</code> to exclude, <code>\"exact phrase\"</code>, <code>\"words near\"~5</code>, <code>(brackets)</code>, fields <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>judgement:</code> <code>year:</code> <code>id:</code>. Refusal grounds and reference numbers such as <code>5.1.2e</code> or <code>2024-0001234</code> are found as written.",
+            "Woorden worden gecombineerd met EN. <code>OR</code> voor of, <code>-woord</code> of <code>NOT</code> om uit te sluiten, <code>(haakjes)</code>, <code>\"exacte zin\"</code> (onverbogen), <code>\"woorden dichtbij\"~5</code>, <code>verzoek*</code> (begint met, minstens 3 tekens), <code>jansen~</code> of <code>jansen~2</code> (spelfouten en slechte OCR), velden <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>judgement:</code> <code>year:</code> <code>id:</code>, datums <code>date:2021-03</code> en <code>date:[2021-01-01 TO 2021-06-30]</code>. Samenstellingen worden gesplitst: <code>klacht</code> vindt ook <code>klachtenregeling</code>. Weigeringsgronden en kenmerken zoals <code>5.1.2e</code> of <code>2024-0001234</code> vindt u zoals ze geschreven zijn; een documentnummer als zoekvraag zet dat document bovenaan.",
+            "Words are combined with AND. <code>OR</code> for either, <code>-word</code> or <code>NOT</code> to exclude, <code>(brackets)</code>, <code>\"exact phrase\"</code> (unstemmed), <code>\"words near\"~5</code>, <code>verzoek*</code> (starts with, at least 3 characters), <code>jansen~</code> or <code>jansen~2</code> (typos and bad OCR), fields <code>title:</code> <code>publisher:</code> <code>ground:</code> <code>type:</code> <code>judgement:</code> <code>year:</code> <code>id:</code>, dates <code>date:2021-03</code> and <code>date:[2021-01-01 TO 2021-06-30]</code>. Compounds are split: <code>klacht</code> also finds <code>klachtenregeling</code>. Refusal grounds and reference numbers such as <code>5.1.2e</code> or <code>2024-0001234</code> are found as written; a document number as the query puts that document first.",
         )
     ));
     html
@@ -510,6 +510,20 @@ pub fn render_search_page(
             },
             response.took_ms
         ));
+        if let Some(suggestion) = &response.suggestion {
+            let mut suggested_pairs: Vec<(String, String)> = pairs
+                .iter()
+                .filter(|(name, _)| name != "q" && name != "page")
+                .cloned()
+                .collect();
+            suggested_pairs.insert(0, ("q".to_string(), suggestion.clone()));
+            page.push_str(&format!(
+                "<p class=\"suggestion\">{} <a href=\"{}\">{}</a>?</p>",
+                language.text("Bedoelde u", "Did you mean"),
+                html_escape(&query_string(&suggested_pairs)),
+                html_escape(suggestion)
+            ));
+        }
         let export_pairs = without(pairs, &["page", "size", "lang"]);
         let mut csv_pairs = vec![("format".to_string(), "csv".to_string())];
         csv_pairs.extend(export_pairs.iter().cloned());
@@ -890,6 +904,7 @@ mod tests {
             took_ms: 0.0,
             results: Vec::new(),
             facets: Default::default(),
+            suggestion: None,
         };
         let page = render_search_page(&pairs, &response, None, UiLanguage::Dutch);
         assert!(!page.contains("<script>"));

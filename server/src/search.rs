@@ -220,7 +220,14 @@ pub struct SearchResponse {
     pub results: Vec<SearchResult>,
     /// Facet counts by facet name.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// "Bedoelde u …?": a corrected query, when the query found fewer than
+    /// [`SUGGEST_BELOW_TOTAL`] documents and a rare word has a frequent near neighbour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
+
+/// Queries with fewer results than this get a spelling suggestion when one is found.
+pub const SUGGEST_BELOW_TOTAL: usize = 3;
 
 /// One document of the in-memory table.
 #[derive(Debug, Clone)]
@@ -491,7 +498,7 @@ impl SearchService {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let query_builder = QueryBuilder::new(&index, &fields);
+        let query_builder = QueryBuilder::new(&fields);
         let table = build_document_table(&reader.searcher(), &fields)?;
         Ok(SearchService {
             index,
@@ -647,7 +654,8 @@ impl SearchService {
         if trimmed.is_empty() || trimmed == "*" {
             return Ok(render_highlighted_text(text, &[]));
         }
-        let parsed = self.query_builder.parse(query)?;
+        let searcher = self.reader.searcher();
+        let parsed = self.query_builder.parse(&searcher, query)?;
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         for field in [self.fields.text, self.fields.text_exact] {
             let mut terms: HashSet<String> = HashSet::new();
@@ -724,7 +732,7 @@ impl SearchService {
             if request.is_browse() {
                 (None, None)
             } else {
-                let query = self.query_builder.parse(&request.query)?;
+                let query = self.query_builder.parse(&searcher, &request.query)?;
                 let groups = searcher.search(&*query, &GroupingCollector)?;
                 (Some(query), Some(groups))
             };
@@ -813,6 +821,11 @@ impl SearchService {
 
         // 4: page, snippets.
         let total = matches.selected.len();
+        let suggestion = if total < SUGGEST_BELOW_TOTAL && !request.is_browse() {
+            self.query_builder.suggest(&searcher, &request.query)
+        } else {
+            None
+        };
         let start = (request.page - 1) * request.size;
         let page_positions: Vec<usize> = matches
             .selected
@@ -849,6 +862,7 @@ impl SearchService {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             results,
             facets: matches.facets,
+            suggestion,
         })
     }
 }
