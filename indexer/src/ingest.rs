@@ -422,6 +422,14 @@ fn normalise_category(value: &str) -> String {
     }
 }
 
+/// The title a decision letter is recognised by: the metadata's, else the file name.
+fn title_for_decision(entry: &metadata::DocumentMetadata, source: &str) -> String {
+    entry
+        .title
+        .clone()
+        .unwrap_or_else(|| file_stem_title(source))
+}
+
 /// Builds the document from its extraction and metadata (pure: no I/O).
 pub fn build_document(
     extracted: ExtractedPdf,
@@ -446,6 +454,8 @@ pub fn build_document(
         .collect();
 
     let references = find_references(&pages);
+    let decision =
+        crate::decision::analyse_decision(&title_for_decision(entry, source), entry.document_type.as_deref(), &pages);
     let title = entry
         .title
         .clone()
@@ -514,7 +524,12 @@ pub fn build_document(
         // The publication's summary describes the publication, not each document.
         summary: entry.summary.clone(),
         references,
+        decision_date: decision.as_ref().and_then(|facts| facts.decision_date.clone()),
+        request_date: decision.as_ref().and_then(|facts| facts.request_date.clone()),
+        decision: decision.as_ref().and_then(|facts| facts.decision.clone()),
+        articles: decision.map(|facts| facts.articles).unwrap_or_default(),
         pages,
+        ..Document::default()
     }
 }
 

@@ -12,6 +12,7 @@
 //!
 //! Modules:
 //! - [`model`]     the `Document` / `Page` types that flow through the pipeline
+//! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
 //! - [`woo`]       Woo value lists: information categories (TOOI), refusal grounds, judgements
 //! - [`analysis`]  the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
 //! - [`schema`]    field names and `build_schema()`: the contract the server reads
@@ -24,6 +25,7 @@
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod analysis;
+pub mod decision;
 pub mod error;
 pub mod fixtures;
 pub mod ingest;
