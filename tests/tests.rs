@@ -14,3 +14,6 @@ mod cli;
 
 /// The real documents in ../shared/corpus, when present.
 mod corpus;
+
+/// Woo structure: decision letters (dates, decision, articles), their facet and filters.
+mod woo;

@@ -73,7 +73,7 @@ fn month_number(name: &str) -> Option<u32> {
 /// A date written out (`15 maart 2024`, `1 sept. 2021`) or numeric (`15-03-2024`, `15/3/2024`).
 static DATE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?P<day>[0-3]?\d)(?:e|ste|de)?\s+(?P<month>januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan\.?|febr?\.?|mrt\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|okt\.?|nov\.?|dec\.?)\s+(?P<year>(?:19|20)\d\d)|(?P<nday>[0-3]?\d)[-/.](?P<nmonth>[01]?\d)[-/.](?P<nyear>(?:19|20)\d\d))\b",
+        r"(?i)\b(?:(?P<day>[0-3]?\d)(?:e|ste|de)?\s*(?P<month>januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan\.?|febr?\.?|mrt\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|okt\.?|nov\.?|dec\.?)\s+(?P<year>(?:19|20)\d\d)|(?P<nday>[0-3]?\d)[-/.](?P<nmonth>[01]?\d)[-/.](?P<nyear>(?:19|20)\d\d))\b",
     )
     .expect("valid date pattern")
 });
@@ -224,7 +224,7 @@ pub fn analyse_decision(
     Some(DecisionFacts {
         decision_date,
         request_date,
-        decision: decision_from_text(&collapse(&decision_text)).map(str::to_string),
+        decision: decision_of_letter(&collapse(&decision_text)).map(str::to_string),
         articles,
     })
 }
@@ -232,7 +232,7 @@ pub fn analyse_decision(
 /// A `Datum` label (value on the same or next line), or a `Plaats, 15 maart 2024` line.
 fn labelled_letter_date(text: &str) -> Option<String> {
     static DATUM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?im)^[ \t]*(?:datum|date|dagtekening|verzenddatum)(?:[ \t]+(?:besluit|brief))?[ \t]*[:.]?[ \t]*(?:\n[ \t]*)?(?P<rest>[^\n]*)")
+        Regex::new(r"(?im)^[ \t]*(?:datum|date|dagtekening|verzenddatum|publicatiedatum)(?:[ \t]+(?:besluit|brief))?[ \t]*[:.]?[ \t]*(?:\n[ \t]*)?(?P<rest>[^\n]*)")
             .expect("valid datum pattern")
     });
     static PLACE_COMMA_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -308,6 +308,24 @@ fn find_request_date(text: &str) -> Option<String> {
         }
     }
     let collapsed = collapse(text);
+    static EARLIER_LETTER_OF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:in uw|bij|met uw|per) (?:brief|e-mail|email|e-mailbericht|mail|verzoek|schrijven|formulier)(?: van| d\.d\.| gedateerd| op)? ")
+            .expect("valid earlier letter pattern")
+    });
+    for found in EARLIER_LETTER_OF.find_iter(&collapsed) {
+        let after = &collapsed[found.end()..];
+        let Some(date) = find_dates(after).into_iter().next() else {
+            continue;
+        };
+        let sentence_end = after.find(". ").unwrap_or(after.len());
+        let names_request = ["verzoek", "verzocht", "gevraagd"]
+            .iter()
+            .any(|word| after[..sentence_end].contains(word))
+            || found.as_str().contains("verzoek");
+        if date.start == 0 && names_request && !after[..sentence_end].contains("ontvangst van uw") {
+            return Some(date.iso);
+        }
+    }
     for sentence in split_sentences(&collapsed) {
         let about_request = ["verzoek", "verzocht", "gevraagd"]
             .iter()
@@ -412,6 +430,12 @@ const DEELS_PHRASES: &[&str] = &[
     "gedeeltelijk toegewezen",
     "gedeeltelijk ingewilligd",
     "deels toe te wijzen",
+    "deels aan uw verzoek",
+    "(gedeeltelijk) openbaar",
+    "met inachtneming van de weigeringsgronden",
+    "met in achtneming van de weigeringsgronden",
+    "(deels) aan uw verzoek",
+    "gedeeltelijk aan uw verzoek",
     "deels in te willigen",
 ];
 const NIET_PHRASES: &[&str] = &[
@@ -436,8 +460,37 @@ const OPENBAAR_PHRASES: &[&str] = &[
     "volledig openbaar",
     "geheel openbaar",
     "verstrek ik",
+    "aan uw verzoek tegemoet",
     "openbaar worden gemaakt",
 ];
+
+/// Words that open the sentence stating the decision.
+const DECISION_SENTENCE_WORDS: &[&str] = &[
+    "besluit ik",
+    "ik besluit",
+    "heb besloten",
+    "heb ik besloten",
+    "wij hebben besloten",
+    "hebben wij besloten",
+];
+
+/// The decision type of a letter: from the sentences that state the decision (`Ik heb besloten
+/// ...`, `... besluit ik ...`) when they name one, else from the whole text.
+pub fn decision_of_letter(collapsed: &str) -> Option<&'static str> {
+    let decision_sentences: Vec<&str> = split_sentences(collapsed)
+        .into_iter()
+        .filter(|sentence| {
+            !sentence.starts_with("indien")
+                && DECISION_SENTENCE_WORDS
+                    .iter()
+                    .any(|word| sentence.contains(word))
+        })
+        .collect();
+    if let Some(decision) = decision_from_text(&decision_sentences.join(". ")) {
+        return Some(decision);
+    }
+    decision_from_text(collapsed)
+}
 
 /// The decision type from the letter's text (lowercase, whitespace collapsed).
 ///
@@ -555,6 +608,18 @@ mod tests {
             Some(DECISION_DEELS_OPENBAAR)
         );
         assert_eq!(decide("Geachte heer, hierbij de agenda."), None);
+        assert_eq!(
+            decision_of_letter(&collapse(
+                "Ik heb besloten (deels) aan uw verzoek tegemoet te komen. Document 3 is niet openbaar te maken."
+            )),
+            Some(DECISION_DEELS_OPENBAAR)
+        );
+        assert_eq!(
+            decision_of_letter(&collapse(
+                "Besluit Ik heb besloten om uw verzoek af te wijzen. De stukken zijn elders openbaar gemaakt."
+            )),
+            Some(DECISION_NIET_OPENBAAR)
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
+//! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`fixtures`]  the fixture builder that writes the project's own test PDFs with lopdf
@@ -29,6 +30,7 @@ pub mod decision;
 pub mod error;
 pub mod fixtures;
 pub mod ingest;
+pub mod inventory;
 pub mod metadata;
 pub mod model;
 pub mod ocr;

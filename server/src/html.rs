@@ -8,7 +8,7 @@ use serde_json::json;
 use woo_indexer::StoredDocument;
 
 use crate::error::ApiError;
-use crate::search::{html_escape, SearchResponse, FACET_NAMES};
+use crate::search::{html_escape, SearchResponse, SearchResult, FACET_NAMES};
 
 /// Parameters the HTML page accepts besides the API's.
 pub const HTML_EXTRA_PARAMETERS: &[&str] = &["lang"];
@@ -63,6 +63,10 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
         "date": document.date,
         "judgement": document.judgement,
         "grounds": document.grounds,
+        "decision_date": document.decision_date,
+        "request_date": document.request_date,
+        "decision": document.decision,
+        "articles": document.articles,
         "ground_stamps": document.ground_stamps,
         "summary": document.summary,
         "page_count": document.page_count,
@@ -113,6 +117,24 @@ fn with_page(pairs: &[(String, String)], page: usize) -> Vec<(String, String)> {
     next
 }
 
+/// "besluit deels openbaar van 2024-03-15 op verzoek van 2024-01-02 (5.1.2e)", escaped.
+fn decision_summary(result: &SearchResult, decision: &str, language: UiLanguage) -> String {
+    let mut summary = format!("{} {}", language.text("besluit", "decision"), decision);
+    if let Some(date) = &result.decision_date {
+        summary.push_str(&format!(" {} {date}", language.text("van", "of")));
+    }
+    if let Some(date) = &result.request_date {
+        summary.push_str(&format!(
+            " {} {date}",
+            language.text("op verzoek van", "on request of")
+        ));
+    }
+    if !result.articles.is_empty() {
+        summary.push_str(&format!(" ({})", result.articles.join(", ")));
+    }
+    html_escape(&summary)
+}
+
 fn facet_title(name: &str, language: UiLanguage) -> &'static str {
     match name {
         "publisher" => language.text("Organisatie", "Publisher"),
@@ -123,6 +145,7 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         "ground" => language.text("Weigeringsgrond", "Refusal ground"),
         "judgement" => language.text("Beoordeling", "Judgement"),
         "text_source" => language.text("Tekst verkregen via", "Text obtained by"),
+        "decision" => language.text("Besluit", "Decision"),
         _ => "",
     }
 }
@@ -268,6 +291,9 @@ pub fn render_search_page(
         }
         if let Some(judgement) = &result.judgement {
             meta.push(html_escape(judgement));
+        }
+        if let Some(decision) = &result.decision {
+            meta.push(decision_summary(result, decision, language));
         }
         meta.push(format!(
             "{} {}",

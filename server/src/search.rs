@@ -58,6 +58,7 @@ pub const FACET_NAMES: &[&str] = &[
     "ground",
     "judgement",
     "text_source",
+    "decision",
 ];
 
 /// Result order.
@@ -89,6 +90,10 @@ pub struct SearchRequest {
     pub from_days: Option<i64>,
     /// Latest document date, days since 1970.
     pub to_days: Option<i64>,
+    /// Earliest decision date (decision letters), days since 1970.
+    pub decided_from_days: Option<i64>,
+    /// Latest decision date (decision letters), days since 1970.
+    pub decided_to_days: Option<i64>,
 }
 
 impl SearchRequest {
@@ -140,6 +145,14 @@ impl SearchRequest {
                 return Err(ApiError::invalid("from", "from is after to"));
             }
         }
+        if let (Some(from), Some(to)) = (self.decided_from_days, self.decided_to_days) {
+            if from > to {
+                return Err(ApiError::invalid(
+                    "decided_from",
+                    "decided_from is after decided_to",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -183,6 +196,18 @@ pub struct SearchResult {
     pub judgement: Option<String>,
     /// Refusal grounds.
     pub grounds: Vec<String>,
+    /// Decision letters: the letter's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_date: Option<String>,
+    /// Decision letters: the date of the request answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_date: Option<String>,
+    /// Decision letters: the decision type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Decision letters: refusal-ground articles cited.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
     /// Publication id.
     pub publication_id: Option<String>,
     /// Publication title.
@@ -229,6 +254,8 @@ pub struct DocumentEntry {
     pub stored: StoredDocument,
     /// Date as days since 1970.
     pub date_days: Option<i64>,
+    /// Decision date (decision letters) as days since 1970.
+    pub decision_days: Option<i64>,
     /// Facet values by facet name.
     pub facet_values: BTreeMap<&'static str, Vec<String>>,
 }
@@ -263,6 +290,7 @@ fn facet_values_of(stored: &StoredDocument) -> BTreeMap<&'static str, Vec<String
     values.insert("ground", stored.grounds.clone());
     values.insert("judgement", stored.judgement.iter().cloned().collect());
     values.insert("text_source", stored.text_sources.clone());
+    values.insert("decision", stored.decision.iter().cloned().collect());
     values
 }
 
@@ -298,6 +326,10 @@ pub fn build_document_table(
         table.entries.push(DocumentEntry {
             date_days: stored
                 .date
+                .as_deref()
+                .and_then(woo_indexer::write::date_to_days),
+            decision_days: stored
+                .decision_date
                 .as_deref()
                 .and_then(woo_indexer::write::date_to_days),
             facet_values: facet_values_of(&stored),
@@ -812,6 +844,10 @@ fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> Searc
         date: stored.date.clone(),
         judgement: stored.judgement.clone(),
         grounds: stored.grounds.clone(),
+        decision_date: stored.decision_date.clone(),
+        request_date: stored.request_date.clone(),
+        decision: stored.decision.clone(),
+        articles: stored.articles.clone(),
         publication_id: stored.publication_id.clone(),
         publication_title: stored.publication_title.clone(),
         page_count: stored.page_count,
@@ -821,16 +857,27 @@ fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> Searc
 }
 
 fn date_in_range(entry: &DocumentEntry, request: &SearchRequest) -> bool {
-    if request.from_days.is_none() && request.to_days.is_none() {
+    days_in_range(entry.date_days, request.from_days, request.to_days)
+        && days_in_range(
+            entry.decision_days,
+            request.decided_from_days,
+            request.decided_to_days,
+        )
+}
+
+/// Whether `days` lies in `from..=to`; without bounds everything passes, with bounds a missing
+/// date fails.
+fn days_in_range(days: Option<i64>, from: Option<i64>, to: Option<i64>) -> bool {
+    if from.is_none() && to.is_none() {
         return true;
     }
-    let Some(days) = entry.date_days else {
+    let Some(days) = days else {
         return false;
     };
-    if request.from_days.is_some_and(|from| days < from) {
+    if from.is_some_and(|from| days < from) {
         return false;
     }
-    if request.to_days.is_some_and(|to| days > to) {
+    if to.is_some_and(|to| days > to) {
         return false;
     }
     true

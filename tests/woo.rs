@@ -1,0 +1,118 @@
+use std::path::PathBuf;
+
+use woo_indexer::decision::analyse_decision;
+use woo_indexer::pdf::{extract_pdf, PdfLimits};
+use woo_indexer::Page;
+
+use crate::common::{facet_count, get_ok, result_ids};
+
+const BESLUIT_ID: &str = "VWS-WOO-2024-0117-besluit";
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    eprintln!("skipped: ../shared/corpus is not there");
+    None
+}
+
+/// The fixture decision letter carries its decision and request dates, decision and articles in
+/// the document JSON and in search results.
+#[tokio::test]
+async fn the_fixture_decision_letter_is_read() {
+    let document = get_ok(&format!("/api/documents/{BESLUIT_ID}")).await;
+    assert_eq!(document["decision_date"], "2024-03-15", "{document}");
+    assert_eq!(document["request_date"], "2024-01-02", "{document}");
+    assert_eq!(document["decision"], "deels openbaar", "{document}");
+    let articles: Vec<&str> = document["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|value| value.as_str())
+        .collect();
+    assert!(articles.contains(&"5.1.2e"), "{articles:?}");
+
+    let results = get_ok("/api/search?q=mondkapjes&decision=deels+openbaar").await;
+    assert_eq!(result_ids(&results), vec![BESLUIT_ID.to_string()]);
+    assert_eq!(results["results"][0]["decision_date"], "2024-03-15");
+}
+
+/// Only decision letters get a decision; the decision facet and the decided_from/decided_to
+/// filters narrow to them.
+#[tokio::test]
+async fn decision_facet_and_decision_date_filters() {
+    let browse = get_ok("/api/search").await;
+    assert_eq!(facet_count(&browse, "decision", "deels openbaar"), 1, "{}", browse["facets"]["decision"]);
+    let in_march = get_ok("/api/search?decided_from=2024-03&decided_to=2024-03").await;
+    assert_eq!(result_ids(&in_march), vec![BESLUIT_ID.to_string()]);
+    let before = get_ok("/api/search?decided_to=2023").await;
+    assert_eq!(before["total"], 0);
+    let html = crate::common::get("/?q=mondkapjes&decision=deels+openbaar").await.text();
+    assert!(html.contains("besluit deels openbaar van 2024-03-15"), "{html}");
+}
+
+/// Decision and request dates and decision types of the corpus decision letters listed in
+/// benches/decision_letters.tsv (verified by reading them); prints the accuracy figures.
+#[test]
+fn corpus_decision_letters_accuracy() {
+    let Some(corpus) = corpus_dir() else {
+        return;
+    };
+    let truth_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/decision_letters.tsv");
+    let truth = std::fs::read_to_string(truth_path).unwrap();
+    let (mut letters, mut recognised, mut decision_dates, mut request_dates, mut request_total, mut decisions) =
+        (0, 0, 0, 0, 0, 0);
+    for line in truth.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()) {
+        let columns: Vec<&str> = line.split('\t').collect();
+        let [path, decision_date, request_date, decision] = columns[..] else {
+            panic!("bad truth line {line:?}");
+        };
+        letters += 1;
+        let bytes = std::fs::read(corpus.join(path)).unwrap();
+        let extracted = extract_pdf(path, &bytes, &PdfLimits::default()).unwrap();
+        let pages: Vec<Page> = extracted
+            .pages
+            .into_iter()
+            .map(|page| Page {
+                page: page.page,
+                text: page.text,
+                ..Page::default()
+            })
+            .collect();
+        let title = path.rsplit('/').next().unwrap().trim_end_matches(".pdf").replace('+', " ");
+        let Some(facts) = analyse_decision(&title, None, &pages) else {
+            eprintln!("not recognised as a decision letter: {path}");
+            continue;
+        };
+        recognised += 1;
+        let expected_request = (request_date != "-").then_some(request_date);
+        if request_date != "-" {
+            request_total += 1;
+        }
+        if facts.decision_date.as_deref() == Some(decision_date) {
+            decision_dates += 1;
+        } else {
+            eprintln!("decision date {:?} != {decision_date}: {path}", facts.decision_date);
+        }
+        if facts.request_date.as_deref() == expected_request {
+            if expected_request.is_some() {
+                request_dates += 1;
+            }
+        } else {
+            eprintln!("request date {:?} != {request_date}: {path}", facts.request_date);
+        }
+        if facts.decision.as_deref() == Some(decision) {
+            decisions += 1;
+        } else {
+            eprintln!("decision {:?} != {decision}: {path}", facts.decision);
+        }
+    }
+    println!(
+        "decision letters: {letters}; recognised {recognised}/{letters}; decision date {decision_dates}/{letters}; request date {request_dates}/{request_total}; decision type {decisions}/{letters}"
+    );
+    assert_eq!(recognised, letters);
+    assert!(decision_dates * 10 >= letters * 9, "decision dates {decision_dates}/{letters}");
+    assert!(request_dates * 10 >= request_total * 8, "request dates {request_dates}/{request_total}");
+    assert!(decisions * 10 >= letters * 8, "decisions {decisions}/{letters}");
+}
