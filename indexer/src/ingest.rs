@@ -13,6 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
+use crate::inventory::{self, InventoryLinks};
 use crate::metadata::{self, MetadataCatalog, ResolvedMetadata};
 use crate::model::{Document, ExtractedPdf, Page, TextSource};
 use crate::ocr::OcrEngine;
@@ -152,6 +153,9 @@ struct Discovery {
     pdfs: Vec<InputFile>,
     catalog: MetadataCatalog,
     problems: Vec<FileReport>,
+    /// Inventory candidates (`*.xlsx`, `*.csv`) with their path relative to the input.
+    inventory_files: Vec<InputFile>,
+    inventory_links: InventoryLinks,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -233,10 +237,49 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(path),
                     source: relative_source(input, path),
                 });
+            } else if is_inventory_candidate(path) {
+                discovery.inventory_files.push(InputFile {
+                    path: metadata::normalise_path(path),
+                    source: relative_source(input, path),
+                });
             }
         }
     }
+    link_inventories(&mut discovery);
     discovery
+}
+
+/// `*.xlsx` and `*.csv` files (not complaint records) may be inventory lists.
+fn is_inventory_candidate(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    (name.ends_with(".xlsx") || name.ends_with(".csv")) && !name.ends_with(".klachten.csv")
+}
+
+/// Reads every inventory candidate and links its rows to the PDFs found (see [`inventory`]).
+fn link_inventories(discovery: &mut Discovery) {
+    let pdf_paths: Vec<PathBuf> = discovery.pdfs.iter().map(|pdf| pdf.path.clone()).collect();
+    let catalog = &discovery.catalog;
+    let metadata_id = |pdf: &Path| -> Option<String> {
+        catalog.lookup(pdf).and_then(|(_, entry)| entry.id.clone())
+    };
+    for file in &discovery.inventory_files {
+        match inventory::read_inventory(&file.path) {
+            Ok(Some(found)) => inventory::link_inventory(
+                &found,
+                &file.source,
+                &pdf_paths,
+                &metadata_id,
+                &mut discovery.inventory_links,
+            ),
+            Ok(None) => {}
+            Err(error) => discovery
+                .problems
+                .push(failure(&file.path, &file.source, error.to_string())),
+        }
+    }
 }
 
 fn add_publication(discovery: &mut Discovery, path: &Path, root: &Path) {
@@ -576,6 +619,7 @@ fn apply_ocr(extracted: &mut ExtractedPdf, path: &Path, ocr: Option<&OcrEngine>)
 fn process_file(
     input: &InputFile,
     catalog: &MetadataCatalog,
+    inventory_links: &InventoryLinks,
     options: &IndexOptions,
     existing_hashes: &HashMap<String, String>,
 ) -> Processed {
@@ -604,6 +648,11 @@ fn process_file(
             without_sidecar
         }
     };
+    let mut resolved = resolved;
+    if let Some(linked) = inventory_links.rows_by_pdf.get(&input.path) {
+        let has_publication = resolved.publication.is_some();
+        inventory::apply_row(&mut resolved.document, linked, has_publication);
+    }
     let hash = content_hash(&bytes, &resolved, options.ocr.is_some());
     let planned_id = resolved
         .document
@@ -687,7 +736,12 @@ pub fn run_index(
         .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
 
     let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
+    for entry in &discovery.inventory_links.unlinked {
+        sink.upsert(entry)?;
+        summary.documents += 1;
+    }
     let catalog = &discovery.catalog;
+    let inventory_links = &discovery.inventory_links;
     let pdfs = &discovery.pdfs;
     let existing = &existing_hashes;
     let mut written_since_commit = 0usize;
@@ -697,7 +751,7 @@ pub fn run_index(
             pool.install(|| {
                 use rayon::prelude::*;
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
-                    let processed = process_file(input, catalog, options, existing);
+                    let processed = process_file(input, catalog, inventory_links, options, existing);
                     let _ = sender.send(processed);
                 });
             });
