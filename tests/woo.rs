@@ -43,13 +43,23 @@ async fn the_fixture_decision_letter_is_read() {
 #[tokio::test]
 async fn decision_facet_and_decision_date_filters() {
     let browse = get_ok("/api/search").await;
-    assert_eq!(facet_count(&browse, "decision", "deels openbaar"), 1, "{}", browse["facets"]["decision"]);
+    assert_eq!(
+        facet_count(&browse, "decision", "deels openbaar"),
+        1,
+        "{}",
+        browse["facets"]["decision"]
+    );
     let in_march = get_ok("/api/search?decided_from=2024-03&decided_to=2024-03").await;
     assert_eq!(result_ids(&in_march), vec![BESLUIT_ID.to_string()]);
     let before = get_ok("/api/search?decided_to=2023").await;
     assert_eq!(before["total"], 0);
-    let html = crate::common::get("/?q=mondkapjes&decision=deels+openbaar").await.text();
-    assert!(html.contains("besluit deels openbaar van 2024-03-15"), "{html}");
+    let html = crate::common::get("/?q=mondkapjes&decision=deels+openbaar")
+        .await
+        .text();
+    assert!(
+        html.contains("besluit deels openbaar van 2024-03-15"),
+        "{html}"
+    );
 }
 
 /// Decision and request dates and decision types of the corpus decision letters listed in
@@ -61,9 +71,18 @@ fn corpus_decision_letters_accuracy() {
     };
     let truth_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/decision_letters.tsv");
     let truth = std::fs::read_to_string(truth_path).unwrap();
-    let (mut letters, mut recognised, mut decision_dates, mut request_dates, mut request_total, mut decisions) =
-        (0, 0, 0, 0, 0, 0);
-    for line in truth.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()) {
+    let (
+        mut letters,
+        mut recognised,
+        mut decision_dates,
+        mut request_dates,
+        mut request_total,
+        mut decisions,
+    ) = (0, 0, 0, 0, 0, 0);
+    for line in truth
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    {
         let columns: Vec<&str> = line.split('\t').collect();
         let [path, decision_date, request_date, decision] = columns[..] else {
             panic!("bad truth line {line:?}");
@@ -80,7 +99,12 @@ fn corpus_decision_letters_accuracy() {
                 ..Page::default()
             })
             .collect();
-        let title = path.rsplit('/').next().unwrap().trim_end_matches(".pdf").replace('+', " ");
+        let title = path
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".pdf")
+            .replace('+', " ");
         let Some(facts) = analyse_decision(&title, None, &pages) else {
             eprintln!("not recognised as a decision letter: {path}");
             continue;
@@ -93,14 +117,20 @@ fn corpus_decision_letters_accuracy() {
         if facts.decision_date.as_deref() == Some(decision_date) {
             decision_dates += 1;
         } else {
-            eprintln!("decision date {:?} != {decision_date}: {path}", facts.decision_date);
+            eprintln!(
+                "decision date {:?} != {decision_date}: {path}",
+                facts.decision_date
+            );
         }
         if facts.request_date.as_deref() == expected_request {
             if expected_request.is_some() {
                 request_dates += 1;
             }
         } else {
-            eprintln!("request date {:?} != {request_date}: {path}", facts.request_date);
+            eprintln!(
+                "request date {:?} != {request_date}: {path}",
+                facts.request_date
+            );
         }
         if facts.decision.as_deref() == Some(decision) {
             decisions += 1;
@@ -112,7 +142,138 @@ fn corpus_decision_letters_accuracy() {
         "decision letters: {letters}; recognised {recognised}/{letters}; decision date {decision_dates}/{letters}; request date {request_dates}/{request_total}; decision type {decisions}/{letters}"
     );
     assert_eq!(recognised, letters);
-    assert!(decision_dates * 10 >= letters * 9, "decision dates {decision_dates}/{letters}");
-    assert!(request_dates * 10 >= request_total * 8, "request dates {request_dates}/{request_total}");
-    assert!(decisions * 10 >= letters * 8, "decisions {decisions}/{letters}");
+    assert!(
+        decision_dates * 10 >= letters * 9,
+        "decision dates {decision_dates}/{letters}"
+    );
+    assert!(
+        request_dates * 10 >= request_total * 8,
+        "request dates {request_dates}/{request_total}"
+    );
+    assert!(
+        decisions * 10 >= letters * 8,
+        "decisions {decisions}/{letters}"
+    );
+}
+
+/// Indexes `inputs` into a fresh index and opens it for searching.
+fn index_folder(inputs: Vec<PathBuf>) -> (tempfile::TempDir, woo_server::SearchService) {
+    let index = tempfile::tempdir().unwrap();
+    let options = woo_indexer::ingest::IndexOptions {
+        index_dir: index.path().to_path_buf(),
+        inputs,
+        ocr: None,
+        limits: PdfLimits::default(),
+        jobs: 1,
+        force: false,
+    };
+    let summary = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let search = woo_server::SearchService::open(index.path()).unwrap();
+    (index, search)
+}
+
+/// A csv inventory beside its PDFs gives them title, date, judgement and grounds; a row without
+/// a PDF is a searchable entry without pages (its page endpoint answers 404).
+#[tokio::test]
+async fn a_csv_inventory_links_rows_and_keeps_rows_without_a_pdf() {
+    let folder = tempfile::tempdir().unwrap();
+    let pdf =
+        woo_indexer::fixtures::simple_pdf("", &["Van: a\nAan: b\nOnderwerp: levering mondkapjes"]);
+    std::fs::write(folder.path().join("0001.pdf"), pdf).unwrap();
+    std::fs::write(
+        folder.path().join("inventaris.csv"),
+        "Nr;Document;Datum;Beoordeling;Weigeringsgrond;Toelichting\n\
+         0001;E-mail over levering;02-03-2021;Deels openbaar;5.1.2e;\n\
+         0002;Offerte leverancier;04-03-2021;Niet openbaar;5.1.1c, 5.1.2.e;bedrijfsgegevens\n",
+    )
+    .unwrap();
+    let (_index, search) = index_folder(vec![folder.path().to_path_buf()]);
+    let table = search.table();
+    let linked = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.source == "0001.pdf")
+        .unwrap();
+    assert_eq!(linked.stored.title, "E-mail over levering");
+    assert_eq!(linked.stored.date.as_deref(), Some("2021-03-02"));
+    assert_eq!(linked.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert!(linked.stored.grounds.contains(&"5.1.2e".to_string()));
+    let entry = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.title == "Offerte leverancier")
+        .unwrap();
+    assert_eq!(entry.stored.page_count, 0);
+    assert_eq!(
+        entry.stored.document_type.as_deref(),
+        Some("inventarisregel")
+    );
+    assert_eq!(entry.stored.judgement.as_deref(), Some("niet openbaar"));
+    assert_eq!(entry.stored.grounds, vec!["5.1.1c", "5.1.2e"]);
+    assert_eq!(entry.stored.publication_id, linked.stored.publication_id);
+    let request = woo_server::search::SearchRequest {
+        query: "offerte bedrijfsgegevens".to_string(),
+        page: 1,
+        size: 10,
+        ..Default::default()
+    };
+    let found = search.search(&request).unwrap();
+    assert_eq!(found.total, 1);
+    assert!(found.results[0].hits.is_empty());
+    assert!(search.page_text(&entry.stored.id, 1).is_err());
+}
+
+/// The WooFAIRify dossier comes out as one publication: its inventory CSV gives the memos their
+/// judgement and grounds, and its two decision letters are read.
+#[test]
+fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
+    let Some(corpus) = corpus_dir() else {
+        return;
+    };
+    let (_index, search) = index_folder(vec![corpus.join("woofairify")]);
+    let table = search.table();
+    let memo = table
+        .entries
+        .iter()
+        .find(|entry| {
+            entry
+                .stored
+                .source
+                .ends_with("4. Memo BO verslag gesprek 20210907.pdf")
+        })
+        .unwrap();
+    assert_eq!(memo.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert!(
+        memo.stored.grounds.contains(&"5.1.2e".to_string()),
+        "{:?}",
+        memo.stored.grounds
+    );
+    assert_eq!(memo.stored.date.as_deref(), Some("2021-07-20"));
+    let publications: std::collections::BTreeSet<_> = table
+        .entries
+        .iter()
+        .filter_map(|entry| entry.stored.publication_id.clone())
+        .collect();
+    assert_eq!(publications.len(), 1, "{publications:?}");
+    let decisions: Vec<_> = table
+        .entries
+        .iter()
+        .filter(|entry| entry.stored.decision.is_some())
+        .map(|entry| {
+            (
+                entry.stored.decision_date.clone(),
+                entry.stored.decision.clone(),
+            )
+        })
+        .collect();
+    println!(
+        "woofairify: {} documents, decisions {decisions:?}",
+        table.entries.len()
+    );
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(decisions.contains(&(
+        Some("2021-12-23".to_string()),
+        Some("deels openbaar".to_string())
+    )));
 }

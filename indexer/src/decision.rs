@@ -167,21 +167,33 @@ pub fn looks_like_decision_letter(
         .join("\n");
     let text = collapse(&text);
     let names_request = REQUEST_WORDS.iter().any(|word| text.contains(word));
-    let labelled_besluit = [Some(title), document_type]
+    let labels: Vec<String> = [Some(title), document_type]
         .into_iter()
         .flatten()
         .map(str::to_lowercase)
-        .any(|label| {
-            label.contains("besluit") && !label.contains("besluitenlijst")
-                || label.contains("beslissing op")
-        });
+        .collect();
+    let labelled_other = labels
+        .iter()
+        .any(|label| label.contains("inventaris") || label.contains("besluitenlijst"));
+    if labelled_other {
+        return false;
+    }
+    let labelled_besluit = labels
+        .iter()
+        .any(|label| label.contains("besluit") || label.contains("beslissing op"));
     if labelled_besluit && (names_request || text.contains("openbaar")) {
         return true;
     }
-    names_request
-        && (text.contains("besluit op uw") || text.contains("besluit op het"))
-        && decision_from_text(&text).is_some()
-        || names_request && decision_from_text(&text).is_some() && text.contains("besl")
+    let states_decision = [
+        "besluit op uw",
+        "besluit op het",
+        "besluit ik",
+        "heb besloten",
+        "hebben besloten",
+    ]
+    .iter()
+    .any(|phrase| text.contains(phrase));
+    names_request && states_decision && decision_from_text(&text).is_some()
 }
 
 /// Reads a decision letter; `None` when the document does not look like one.
@@ -207,12 +219,11 @@ pub fn analyse_decision(
         .join("\n");
     let first_page = pages.first().map_or("", |page| page.text.as_str());
     let request_date = find_request_date(&letter_text);
-    let decision_date = find_decision_date(first_page, request_date.as_deref())
-        .or_else(|| {
-            pages
-                .get(1)
-                .and_then(|page| labelled_letter_date(&page.text))
-        });
+    let decision_date = find_decision_date(first_page, request_date.as_deref()).or_else(|| {
+        pages
+            .get(1)
+            .and_then(|page| labelled_letter_date(&page.text))
+    });
     let mut articles: Vec<String> = Vec::new();
     for page in pages.iter().take(DECISION_PAGES) {
         for code in woo::find_ground_stamps(&page.text) {
@@ -229,23 +240,40 @@ pub fn analyse_decision(
     })
 }
 
-/// A `Datum` label (value on the same or next line), or a `Plaats, 15 maart 2024` line.
+/// Lines after a `Datum` label searched for its value (labels in a column: `Datum`, `Betreft`,
+/// then their values).
+const LABEL_VALUE_LINES: usize = 4;
+
+/// A `Datum` label (value on the same or one of the next lines), or a `Plaats, 15 maart 2024` line.
 fn labelled_letter_date(text: &str) -> Option<String> {
     static DATUM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?im)^[ \t]*(?:datum|date|dagtekening|verzenddatum|publicatiedatum)(?:[ \t]+(?:besluit|brief))?[ \t]*[:.]?[ \t]*(?:\n[ \t]*)?(?P<rest>[^\n]*)")
+        Regex::new(r"(?i)^(?:datum|date|dagtekening|verzenddatum|publicatiedatum)\b(?:\s+(?:besluit|brief))?\s*[:.]?\s*(?P<rest>.*)$")
             .expect("valid datum pattern")
     });
     static PLACE_COMMA_DATE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?m)^[ \t]*(?:[A-Z][a-z'’]+(?:[ -][A-Za-z'’]+){0,2}),[ \t]*(?P<rest>[^\n]*)")
             .expect("valid place pattern")
     });
-    for captures in DATUM_LABEL.captures_iter(text) {
-        let rest = captures.name("rest").map_or("", |m| m.as_str());
-        let Some(date) = find_dates(rest).into_iter().next() else {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Some(captures) = DATUM_LABEL.captures(line) else {
             continue;
         };
-        if date.start <= 3 {
-            return Some(date.iso);
+        let rest = captures.name("rest").map_or("", |m| m.as_str());
+        // The value stands after the label, or (a label column) on one of the next lines.
+        let candidates = std::iter::once(rest).chain(
+            lines
+                .iter()
+                .skip(index + 1)
+                .take(LABEL_VALUE_LINES)
+                .copied(),
+        );
+        for candidate in candidates {
+            if let Some(date) = find_dates(candidate).into_iter().next() {
+                if date.start <= 3 {
+                    return Some(date.iso);
+                }
+            }
         }
     }
     for captures in PLACE_COMMA_DATE.captures_iter(text) {
@@ -262,8 +290,19 @@ fn labelled_letter_date(text: &str) -> Option<String> {
 /// Words that put a date in a sentence about the request (or another earlier letter), so it
 /// is not the letter's own date.
 const EARLIER_LETTER_WORDS: &[&str] = &[
-    "verzoek", "verzocht", "ontvang", "brief van", "e-mail van", "email van", "mail van",
-    "ingediend", "uw brief", "gevraagd", "besluit van", "bezwaar", "ingekomen",
+    "verzoek",
+    "verzocht",
+    "ontvang",
+    "brief van",
+    "e-mail van",
+    "email van",
+    "mail van",
+    "ingediend",
+    "uw brief",
+    "gevraagd",
+    "besluit van",
+    "bezwaar",
+    "ingekomen",
 ];
 
 /// The letter's date: labelled, else the first date on the first page that is not the request
@@ -284,7 +323,10 @@ fn find_decision_date(first_page: &str, request_date: Option<&str>) -> Option<St
         let context = collapse(&first_page[before_start..date.end]);
         let sentence_start = context.rfind(". ").map_or(0, |index| index + 2);
         let sentence = &context[sentence_start..];
-        if EARLIER_LETTER_WORDS.iter().any(|word| sentence.contains(word)) {
+        if EARLIER_LETTER_WORDS
+            .iter()
+            .any(|word| sentence.contains(word))
+        {
             continue;
         }
         return Some(date.iso);
@@ -333,7 +375,8 @@ fn find_request_date(text: &str) -> Option<String> {
         if !about_request {
             continue;
         }
-        let about_decision_itself = sentence.contains("bezwaar") || sentence.contains("besluit van");
+        let about_decision_itself =
+            sentence.contains("bezwaar") || sentence.contains("besluit van");
         if about_decision_itself {
             continue;
         }
@@ -394,7 +437,10 @@ fn split_sentences(collapsed: &str) -> Vec<&str> {
             .unwrap_or_default();
         let is_abbreviation = word_before.chars().count() <= 1
             || month_number(word_before).is_some()
-            || matches!(word_before, "art" | "nr" | "o.a" | "m.b.t" | "t.a.v" | "jl" | "j.l" | "d.d" | "bijv");
+            || matches!(
+                word_before,
+                "art" | "nr" | "o.a" | "m.b.t" | "t.a.v" | "jl" | "j.l" | "d.d" | "bijv"
+            );
         if is_abbreviation {
             continue;
         }
@@ -486,10 +532,13 @@ pub fn decision_of_letter(collapsed: &str) -> Option<&'static str> {
                     .any(|word| sentence.contains(word))
         })
         .collect();
-    if let Some(decision) = decision_from_text(&decision_sentences.join(". ")) {
-        return Some(decision);
+    let whole_text = decision_from_text(collapsed);
+    match decision_from_text(&decision_sentences.join(". ")) {
+        // A request refused because nothing was found.
+        Some(DECISION_NIET_OPENBAAR) if whole_text == Some(DECISION_GEEN_DOCUMENTEN) => whole_text,
+        Some(decision) => Some(decision),
+        None => whole_text,
     }
-    decision_from_text(collapsed)
 }
 
 /// The decision type from the letter's text (lowercase, whitespace collapsed).
@@ -557,6 +606,10 @@ mod tests {
             Some("2021-09-01")
         );
         assert_eq!(
+            labelled_letter_date("Datum\n\n9 december 2025\n").as_deref(),
+            Some("2025-12-09")
+        );
+        assert_eq!(
             labelled_letter_date("Datum: 05-03-2019").as_deref(),
             Some("2019-03-05")
         );
@@ -565,10 +618,19 @@ mod tests {
     #[test]
     fn request_dates_come_from_the_sentences_about_the_request() {
         let cases = [
-            ("Bij brief van 3 februari 2020 heeft u verzocht om informatie.", "2020-02-03"),
-            ("In uw verzoek van 12 mei 2022 vraagt u om documenten.", "2022-05-12"),
+            (
+                "Bij brief van 3 februari 2020 heeft u verzocht om informatie.",
+                "2020-02-03",
+            ),
+            (
+                "In uw verzoek van 12 mei 2022 vraagt u om documenten.",
+                "2022-05-12",
+            ),
             ("Uw brief van\n4-6-2019\nOns kenmerk", "2019-06-04"),
-            ("U heeft op 30 november 2021 een Woo-verzoek ingediend.", "2021-11-30"),
+            (
+                "U heeft op 30 november 2021 een Woo-verzoek ingediend.",
+                "2021-11-30",
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(find_request_date(text).as_deref(), Some(expected), "{text}");
@@ -577,7 +639,8 @@ mod tests {
 
     #[test]
     fn an_unlabelled_letter_date_skips_the_request_sentence() {
-        let first_page = "Amsterdam\n\nOp 2 januari 2024 ontving ik uw verzoek.\n\n14 februari 2024\n";
+        let first_page =
+            "Amsterdam\n\nOp 2 januari 2024 ontving ik uw verzoek.\n\n14 februari 2024\n";
         assert_eq!(
             find_decision_date(first_page, Some("2024-01-02")).as_deref(),
             Some("2024-02-14")
@@ -625,16 +688,37 @@ mod tests {
     #[test]
     fn other_documents_are_not_decision_letters() {
         let memo = pages(&["Memo\nDatum 1 juni 2021\nVerslag van het overleg over de zonneweide."]);
-        assert_eq!(analyse_decision("Memo BO verslag", Some("memo"), &memo), None);
+        assert_eq!(
+            analyse_decision("Memo BO verslag", Some("memo"), &memo),
+            None
+        );
         let list = pages(&["Besluitenlijst raadsvergadering 29 juni 2015"]);
         assert_eq!(analyse_decision("Besluitenlijst", None, &list), None);
+        let inventory =
+            pages(&["Inventarislijst bij het besluit op uw Woo-verzoek\n0001 deels openbaar"]);
+        assert_eq!(
+            analyse_decision(
+                "Inventarislijst Woo-besluit",
+                Some("inventaris"),
+                &inventory
+            ),
+            None
+        );
+        let request_only = pages(&["Geachte heer,\nHierbij dien ik een Woo-verzoek in. Ik vraag u alles openbaar te maken."]);
+        assert_eq!(analyse_decision("Brief", None, &request_only), None);
     }
 
     #[test]
     fn written_and_numeric_dates_parse() {
-        assert_eq!(first_date("op 1e maart 2020").as_deref(), Some("2020-03-01"));
+        assert_eq!(
+            first_date("op 1e maart 2020").as_deref(),
+            Some("2020-03-01")
+        );
         assert_eq!(first_date("15/3/2024").as_deref(), Some("2024-03-15"));
         assert_eq!(first_date("31 februari 2024"), None);
-        assert_eq!(first_date("versie 1.2.2024"), Some("2024-02-01".to_string()));
+        assert_eq!(
+            first_date("versie 1.2.2024"),
+            Some("2024-02-01".to_string())
+        );
     }
 }

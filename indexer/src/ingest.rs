@@ -275,9 +275,11 @@ fn link_inventories(discovery: &mut Discovery) {
                 &mut discovery.inventory_links,
             ),
             Ok(None) => {}
-            Err(error) => discovery
-                .problems
-                .push(failure(&file.path, &file.source, error.to_string())),
+            Err(error) => {
+                discovery
+                    .problems
+                    .push(failure(&file.path, &file.source, error.to_string()))
+            }
         }
     }
 }
@@ -497,8 +499,11 @@ pub fn build_document(
         .collect();
 
     let references = find_references(&pages);
-    let decision =
-        crate::decision::analyse_decision(&title_for_decision(entry, source), entry.document_type.as_deref(), &pages);
+    let decision = crate::decision::analyse_decision(
+        &title_for_decision(entry, source),
+        entry.document_type.as_deref(),
+        &pages,
+    );
     let title = entry
         .title
         .clone()
@@ -567,8 +572,12 @@ pub fn build_document(
         // The publication's summary describes the publication, not each document.
         summary: entry.summary.clone(),
         references,
-        decision_date: decision.as_ref().and_then(|facts| facts.decision_date.clone()),
-        request_date: decision.as_ref().and_then(|facts| facts.request_date.clone()),
+        decision_date: decision
+            .as_ref()
+            .and_then(|facts| facts.decision_date.clone()),
+        request_date: decision
+            .as_ref()
+            .and_then(|facts| facts.request_date.clone()),
         decision: decision.as_ref().and_then(|facts| facts.decision.clone()),
         articles: decision.map(|facts| facts.articles).unwrap_or_default(),
         pages,
@@ -751,7 +760,8 @@ pub fn run_index(
             pool.install(|| {
                 use rayon::prelude::*;
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
-                    let processed = process_file(input, catalog, inventory_links, options, existing);
+                    let processed =
+                        process_file(input, catalog, inventory_links, options, existing);
                     let _ = sender.send(processed);
                 });
             });

@@ -90,7 +90,8 @@ pub enum InventoryColumn {
 /// (`01 Document`) are ignored.
 pub fn column_of_header(header: &str) -> Option<InventoryColumn> {
     let lowered = header.trim().to_lowercase();
-    let without_number = lowered.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    let without_number =
+        lowered.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     let key: String = without_number
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -104,8 +105,14 @@ pub fn column_of_header(header: &str) -> Option<InventoryColumn> {
         "beoordeling" | "valuation" | "oordeel" | "besluit" | "status" => {
             InventoryColumn::Judgement
         }
-        "beoordelingsgrond" | "beoordelingsgronden" | "weigeringsgrond" | "weigeringsgronden"
-        | "groundsofrefusal" | "grond" | "gronden" | "wettelijkegrond" => InventoryColumn::Grounds,
+        "beoordelingsgrond"
+        | "beoordelingsgronden"
+        | "weigeringsgrond"
+        | "weigeringsgronden"
+        | "groundsofrefusal"
+        | "grond"
+        | "gronden"
+        | "wettelijkegrond" => InventoryColumn::Grounds,
         "toelichting" | "opmerking" | "opmerkingen" => InventoryColumn::Explanation,
         "familie" | "familyid" | "family" | "familieid" => InventoryColumn::FamilyId,
         "emailthreadid" | "threadid" | "emailthread" => InventoryColumn::ThreadId,
@@ -121,7 +128,12 @@ pub fn column_of_header(header: &str) -> Option<InventoryColumn> {
 fn cell_value(cell: &str) -> Option<String> {
     let trimmed = cell.trim();
     let lowered = trimmed.to_lowercase();
-    if trimmed.is_empty() || matches!(lowered.as_str(), "nan" | "-" | "n.v.t." | "nvt" | "none" | "null") {
+    if trimmed.is_empty()
+        || matches!(
+            lowered.as_str(),
+            "nan" | "-" | "n.v.t." | "nvt" | "none" | "null"
+        )
+    {
         return None;
     }
     Some(trimmed.to_string())
@@ -180,7 +192,9 @@ pub fn rows_of_table(table: &[Vec<String>]) -> Option<Vec<InventoryRow>> {
         let columns: Vec<Option<InventoryColumn>> =
             row.iter().map(|cell| column_of_header(cell)).collect();
         let has = |wanted: InventoryColumn| columns.contains(&Some(wanted));
-        if has(InventoryColumn::Judgement) && (has(InventoryColumn::Id) || has(InventoryColumn::Title)) {
+        if has(InventoryColumn::Judgement)
+            && (has(InventoryColumn::Id) || has(InventoryColumn::Title))
+        {
             header = Some((index, columns));
             break;
         }
@@ -286,10 +300,8 @@ pub fn read_csv_table(path: &Path) -> Result<Vec<Vec<String>>> {
 
 /// Reads the first worksheet of an xlsx file that looks like an inventory, as text cells.
 fn read_xlsx_tables(path: &Path) -> Result<Vec<Vec<Vec<String>>>> {
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook(path).map_err(|error: calamine::XlsxError| {
-            inventory_error(path, error.to_string())
-        })?;
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path)
+        .map_err(|error: calamine::XlsxError| inventory_error(path, error.to_string()))?;
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook
@@ -364,7 +376,8 @@ pub fn pdf_name_starts_with_id(row: &InventoryRow, pdf_file_name: &str) -> bool 
     let Some(rest) = pdf_file_name.strip_prefix(id) else {
         return false;
     };
-    rest.starts_with([' ', '_', '-', '.']) && !rest.starts_with(".pdf") || rest.eq_ignore_ascii_case(".pdf")
+    rest.starts_with([' ', '_', '-', '.']) && !rest.starts_with(".pdf")
+        || rest.eq_ignore_ascii_case(".pdf")
 }
 
 /// An inventory row linked to a PDF, with the publication the inventory stands for.
@@ -394,7 +407,10 @@ pub const INVENTORY_ROW_TYPE: &str = "inventarisregel";
 /// The folder whose PDFs an inventory describes: its own folder, or the one above when its own
 /// holds no PDF (a `metadata/` folder beside `documenten/`).
 pub fn inventory_scope(inventory_path: &Path, pdf_paths: &[PathBuf]) -> PathBuf {
-    let own = inventory_path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let own = inventory_path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
     if pdf_paths.iter().any(|pdf| pdf.starts_with(&own)) {
         return own;
     }
@@ -416,13 +432,17 @@ pub fn link_inventory(
     links: &mut InventoryLinks,
 ) {
     let scope = inventory_scope(&inventory.path, pdf_paths);
-    let in_scope: Vec<&PathBuf> = pdf_paths.iter().filter(|pdf| pdf.starts_with(&scope)).collect();
+    let in_scope: Vec<&PathBuf> = pdf_paths
+        .iter()
+        .filter(|pdf| pdf.starts_with(&scope))
+        .collect();
     let scope_name = scope
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| "inventaris".to_string());
     let scope_source = source.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let publication_id = crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}"));
+    let publication_id =
+        crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}"));
     let file_name_of = |pdf: &PathBuf| {
         pdf.file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -450,9 +470,13 @@ pub fn link_inventory(
             });
             continue;
         }
-        links
-            .unlinked
-            .push(row_document(row, index, source, &publication_id, &scope_name));
+        links.unlinked.push(row_document(
+            row,
+            index,
+            source,
+            &publication_id,
+            &scope_name,
+        ));
     }
 }
 
@@ -464,7 +488,10 @@ fn row_document(
     publication_id: &str,
     publication_title: &str,
 ) -> Document {
-    let row_number = row.id.clone().unwrap_or_else(|| format!("rij-{}", index + 1));
+    let row_number = row
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("rij-{}", index + 1));
     let row_json = serde_json::to_string(row).unwrap_or_default();
     let hash: String = Sha256::digest(row_json.as_bytes())
         .iter()
@@ -497,7 +524,11 @@ fn row_document(
 /// Fills the metadata of a PDF from its inventory row where the PDF's own metadata is silent.
 pub fn apply_row(document: &mut DocumentMetadata, linked: &LinkedRow, has_publication: bool) {
     let row = &linked.row;
-    if document.title.as_deref().is_none_or(|title| title.trim().is_empty()) {
+    if document
+        .title
+        .as_deref()
+        .is_none_or(|title| title.trim().is_empty())
+    {
         document.title = row.title.clone();
     }
     if document.date.is_none() {
@@ -530,18 +561,39 @@ mod tests {
 
     #[test]
     fn header_variants_are_recognised() {
-        assert_eq!(column_of_header("01 Document"), Some(InventoryColumn::Title));
+        assert_eq!(
+            column_of_header("01 Document"),
+            Some(InventoryColumn::Title)
+        );
         assert_eq!(column_of_header(" ID "), Some(InventoryColumn::Id));
-        assert_eq!(column_of_header("Documentnummer"), Some(InventoryColumn::Id));
+        assert_eq!(
+            column_of_header("Documentnummer"),
+            Some(InventoryColumn::Id)
+        );
         assert_eq!(
             column_of_header("Beoordelingsgrond(en)"),
             Some(InventoryColumn::Grounds)
         );
-        assert_eq!(column_of_header("Weigeringsgronden"), Some(InventoryColumn::Grounds));
-        assert_eq!(column_of_header("groundsOfRefusal"), Some(InventoryColumn::Grounds));
-        assert_eq!(column_of_header("Email Thread ID"), Some(InventoryColumn::ThreadId));
-        assert_eq!(column_of_header("Family ID"), Some(InventoryColumn::FamilyId));
-        assert_eq!(column_of_header("Publieke link"), Some(InventoryColumn::PublicLink));
+        assert_eq!(
+            column_of_header("Weigeringsgronden"),
+            Some(InventoryColumn::Grounds)
+        );
+        assert_eq!(
+            column_of_header("groundsOfRefusal"),
+            Some(InventoryColumn::Grounds)
+        );
+        assert_eq!(
+            column_of_header("Email Thread ID"),
+            Some(InventoryColumn::ThreadId)
+        );
+        assert_eq!(
+            column_of_header("Family ID"),
+            Some(InventoryColumn::FamilyId)
+        );
+        assert_eq!(
+            column_of_header("Publieke link"),
+            Some(InventoryColumn::PublicLink)
+        );
         assert_eq!(column_of_header("06 Datum"), Some(InventoryColumn::Date));
         assert_eq!(column_of_header("Matter"), None);
     }
@@ -551,7 +603,13 @@ mod tests {
         let rows = rows_of_table(&table(&[
             &["Inventarislijst Woo-besluit", "", "", "", ""],
             &["Nr", "Document", "Datum", "Beoordeling", "Weigeringsgrond"],
-            &["0001", "E-mail over levering", "02-03-2021", "Deels openbaar", "5.1.2e; 5.1.2.i"],
+            &[
+                "0001",
+                "E-mail over levering",
+                "02-03-2021",
+                "Deels openbaar",
+                "5.1.2e; 5.1.2.i",
+            ],
             &["0005", "Offerte", "4/23/2021", "Niet openbaar", "[10.2.e]"],
             &["", "", "", "", ""],
         ]))
@@ -568,7 +626,10 @@ mod tests {
 
     #[test]
     fn tables_that_are_not_inventories_are_refused() {
-        assert_eq!(rows_of_table(&table(&[&["naam", "adres"], &["a", "b"]])), None);
+        assert_eq!(
+            rows_of_table(&table(&[&["naam", "adres"], &["a", "b"]])),
+            None
+        );
     }
 
     #[test]
@@ -612,7 +673,11 @@ mod tests {
                 .unwrap()
                 .unwrap_or_else(|| panic!("{name} not read as an inventory"));
             assert!(!inventory.rows.is_empty(), "{name}");
-            println!("{name}: {} rows, first {:?}", inventory.rows.len(), inventory.rows[0]);
+            println!(
+                "{name}: {} rows, first {:?}",
+                inventory.rows.len(),
+                inventory.rows[0]
+            );
         }
     }
 }
