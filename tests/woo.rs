@@ -76,7 +76,9 @@ struct Accuracy {
 /// Measures the decision-letter reader on the letters of a truth table in benches/ (columns:
 /// path in the corpus, decision date, request date (`-` none, `?` not verified), decision).
 fn measure_decision_letters(corpus: &std::path::Path, truth_file: &str) -> Accuracy {
-    let truth_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches").join(truth_file);
+    let truth_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("benches")
+        .join(truth_file);
     let truth = std::fs::read_to_string(truth_path).unwrap();
     let mut accuracy = Accuracy::default();
     for line in truth
@@ -113,7 +115,10 @@ fn measure_decision_letters(corpus: &std::path::Path, truth_file: &str) -> Accur
         if facts.decision_date.as_deref() == Some(decision_date) {
             accuracy.decision_dates += 1;
         } else {
-            eprintln!("decision date {:?} != {decision_date}: {path}", facts.decision_date);
+            eprintln!(
+                "decision date {:?} != {decision_date}: {path}",
+                facts.decision_date
+            );
         }
         if request_date != "?" {
             let expected_request = (request_date != "-").then_some(request_date);
@@ -121,7 +126,10 @@ fn measure_decision_letters(corpus: &std::path::Path, truth_file: &str) -> Accur
             if facts.request_date.as_deref() == expected_request {
                 accuracy.request_dates += usize::from(expected_request.is_some());
             } else {
-                eprintln!("request date {:?} != {request_date}: {path}", facts.request_date);
+                eprintln!(
+                    "request date {:?} != {request_date}: {path}",
+                    facts.request_date
+                );
             }
         }
         if facts.decision.as_deref() == Some(decision) {
@@ -156,12 +164,18 @@ fn corpus_decision_letters_accuracy() {
         let accuracy = measure_decision_letters(&corpus, truth_file);
         let letters = accuracy.letters;
         assert_eq!(accuracy.recognised, letters, "{truth_file}");
-        assert!(accuracy.decision_dates * 10 >= letters * 8, "{truth_file}: {accuracy:?}");
+        assert!(
+            accuracy.decision_dates * 10 >= letters * 8,
+            "{truth_file}: {accuracy:?}"
+        );
         assert!(
             accuracy.request_dates * 10 >= accuracy.request_total * 8,
             "{truth_file}: {accuracy:?}"
         );
-        assert!(accuracy.decisions * 10 >= letters * 7, "{truth_file}: {accuracy:?}");
+        assert!(
+            accuracy.decisions * 10 >= letters * 7,
+            "{truth_file}: {accuracy:?}"
+        );
     }
 }
 

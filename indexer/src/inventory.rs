@@ -162,7 +162,7 @@ pub fn date_of_cell(cell: &str) -> Option<String> {
     if let Some(date) = crate::ingest::normalise_date(&value) {
         return Some(date);
     }
-    let parts: Vec<&str> = value.split(|c: char| c == ' ').next()?.split('/').collect();
+    let parts: Vec<&str> = value.split(' ').next()?.split('/').collect();
     if parts.len() == 3 {
         let swapped = format!("{}/{}/{}", parts[1], parts[0], parts[2]);
         if let Some(date) = crate::ingest::normalise_date(&swapped) {
