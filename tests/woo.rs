@@ -300,3 +300,82 @@ fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
         Some("deels openbaar".to_string())
     )));
 }
+
+/// The hand-written complaint records (30 judgements of 3 bodies) index as category 2l with
+/// outcome and subject facets, and `GET /api/complaints/stats` counts them by group.
+#[tokio::test]
+async fn complaint_records_index_and_count_by_group() {
+    use tower::ServiceExt;
+    let records = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/klachten");
+    let (_index, search) = index_folder(vec![records]);
+    let request = woo_server::search::SearchRequest {
+        query: "woo-verzoek termijn".to_string(),
+        page: 1,
+        size: 10,
+        filters: [("outcome".to_string(), vec!["gegrond".to_string()])].into(),
+        ..Default::default()
+    };
+    let found = search.search(&request).unwrap();
+    assert!(found.total >= 1, "{}", found.total);
+    let browse = search
+        .search(&woo_server::search::SearchRequest {
+            page: 1,
+            size: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(browse.total, 30);
+    let category = &browse.facets["category"];
+    assert_eq!(category[0].value, "2l");
+    assert_eq!(category[0].count, 30);
+    let outcome_count = |value: &str| {
+        browse.facets["outcome"]
+            .iter()
+            .find(|facet| facet.value == value)
+            .map_or(0, |facet| facet.count)
+    };
+    assert_eq!(outcome_count("gegrond"), 10);
+    assert_eq!(outcome_count("niet-ontvankelijk"), 5);
+
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(search),
+    };
+    let call = |uri: &str| {
+        let app = woo_server::app(state.clone());
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+            )
+        }
+    };
+    let (status, stats) = call("/api/complaints/stats?group=publisher,outcome").await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["total"], 30);
+    let utrecht_gegrond = stats["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|group| {
+            group["key"]["publisher"] == "Gemeente Utrecht" && group["key"]["outcome"] == "gegrond"
+        })
+        .unwrap();
+    assert_eq!(utrecht_gegrond["count"], 5);
+    let (status, by_year) = call("/api/complaints/stats?group=year").await;
+    assert_eq!(status, 200);
+    assert_eq!(by_year["groups"].as_array().unwrap().len(), 3);
+    let (status, error) = call("/api/complaints/stats?group=colour").await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["error"]["code"], "invalid_parameter");
+    let (status, _) = call("/api/complaints/stats").await;
+    assert_eq!(status, 400);
+}

@@ -156,6 +156,8 @@ struct Discovery {
     /// Inventory candidates (`*.xlsx`, `*.csv`) with their path relative to the input.
     inventory_files: Vec<InputFile>,
     inventory_links: InventoryLinks,
+    /// Complaint judgements read from `*.klachten.csv` / `*.klachten.jsonl`.
+    complaints: Vec<Document>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -237,6 +239,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(path),
                     source: relative_source(input, path),
                 });
+            } else if crate::complaint::is_complaint_file(path) {
+                add_complaints(&mut discovery, path, &relative_source(input, path));
             } else if is_inventory_candidate(path) {
                 discovery.inventory_files.push(InputFile {
                     path: metadata::normalise_path(path),
@@ -247,6 +251,20 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
     }
     link_inventories(&mut discovery);
     discovery
+}
+
+fn add_complaints(discovery: &mut Discovery, path: &Path, source: &str) {
+    match crate::complaint::read_complaints(path) {
+        Ok(records) => {
+            for record in &records {
+                let document = crate::complaint::complaint_document(record, source, path);
+                discovery.complaints.push(document);
+            }
+        }
+        Err(error) => discovery
+            .problems
+            .push(failure(path, source, error.to_string())),
+    }
 }
 
 /// `*.xlsx` and `*.csv` files (not complaint records) may be inventory lists.
@@ -745,7 +763,12 @@ pub fn run_index(
         .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
 
     let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
-    for entry in &discovery.inventory_links.unlinked {
+    for entry in discovery
+        .inventory_links
+        .unlinked
+        .iter()
+        .chain(&discovery.complaints)
+    {
         sink.upsert(entry)?;
         summary.documents += 1;
     }

@@ -12,6 +12,7 @@
 //!
 //! Modules:
 //! - [`model`]     the `Document` / `Page` types that flow through the pipeline
+//! - [`complaint`] complaint judgements (`*.klachten.csv`/`.jsonl`) -> documents of category 2l
 //! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
 //! - [`woo`]       Woo value lists: information categories (TOOI), refusal grounds, judgements
 //! - [`analysis`]  the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
@@ -26,6 +27,7 @@
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod analysis;
+pub mod complaint;
 pub mod decision;
 pub mod error;
 pub mod fixtures;

@@ -67,6 +67,9 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
         "request_date": document.request_date,
         "decision": document.decision,
         "articles": document.articles,
+        "outcome": document.outcome,
+        "subject": document.subject,
+        "received_date": document.received_date,
         "ground_stamps": document.ground_stamps,
         "summary": document.summary,
         "page_count": document.page_count,
@@ -146,6 +149,8 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         "judgement" => language.text("Beoordeling", "Judgement"),
         "text_source" => language.text("Tekst verkregen via", "Text obtained by"),
         "decision" => language.text("Besluit", "Decision"),
+        "outcome" => language.text("Oordeel klacht", "Complaint outcome"),
+        "subject" => language.text("Onderwerp klacht", "Complaint subject"),
         _ => "",
     }
 }

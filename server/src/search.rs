@@ -59,6 +59,8 @@ pub const FACET_NAMES: &[&str] = &[
     "judgement",
     "text_source",
     "decision",
+    "outcome",
+    "subject",
 ];
 
 /// Result order.
@@ -291,6 +293,8 @@ fn facet_values_of(stored: &StoredDocument) -> BTreeMap<&'static str, Vec<String
     values.insert("judgement", stored.judgement.iter().cloned().collect());
     values.insert("text_source", stored.text_sources.clone());
     values.insert("decision", stored.decision.iter().cloned().collect());
+    values.insert("outcome", stored.outcome.iter().cloned().collect());
+    values.insert("subject", stored.subject.iter().cloned().collect());
     values
 }
 
@@ -756,6 +760,68 @@ impl SearchService {
             facets,
         })
     }
+}
+
+/// Keys `GET /api/complaints/stats` groups by.
+pub const COMPLAINT_GROUP_KEYS: &[&str] = &["publisher", "outcome", "year", "subject"];
+
+/// One group of complaint judgements and its count.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComplaintGroup {
+    /// The value of each group key, in the order asked (`null` when a record has none).
+    pub key: BTreeMap<String, Option<String>>,
+    /// Complaint judgements in the group.
+    pub count: usize,
+}
+
+/// Counts complaint judgements (category `2l`) grouped by `keys` (each one of
+/// [`COMPLAINT_GROUP_KEYS`]), largest groups first.
+pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<ComplaintGroup>> {
+    if keys.is_empty() {
+        return Err(ApiError::invalid(
+            "group",
+            format!(
+                "group must name one or more of {}",
+                COMPLAINT_GROUP_KEYS.join(", ")
+            ),
+        ));
+    }
+    for key in keys {
+        if !COMPLAINT_GROUP_KEYS.contains(&key.as_str()) {
+            return Err(ApiError::invalid(
+                "group",
+                format!(
+                    "cannot group by {key:?}; group by {}",
+                    COMPLAINT_GROUP_KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut counts: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
+    for entry in &table.entries {
+        if entry.stored.category.as_deref() != Some(woo_indexer::complaint::COMPLAINT_CATEGORY) {
+            continue;
+        }
+        let values: Vec<Option<String>> = keys
+            .iter()
+            .map(|key| {
+                entry
+                    .facet_values
+                    .get(key.as_str())
+                    .and_then(|values| values.first().cloned())
+            })
+            .collect();
+        *counts.entry(values).or_default() += 1;
+    }
+    let mut groups: Vec<ComplaintGroup> = counts
+        .into_iter()
+        .map(|(values, count)| ComplaintGroup {
+            key: keys.iter().cloned().zip(values).collect(),
+            count,
+        })
+        .collect();
+    groups.sort_by(|a, b| b.count.cmp(&a.count));
+    Ok(groups)
 }
 
 /// A highlighted snippet, or `None` when no query term occurs in the text.
