@@ -820,7 +820,7 @@ pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<Com
             count,
         })
         .collect();
-    groups.sort_by(|a, b| b.count.cmp(&a.count));
+    groups.sort_by_key(|group| std::cmp::Reverse(group.count));
     Ok(groups)
 }
 
