@@ -35,3 +35,5 @@ mod page;
 
 /// The search page in headless Chromium over WebDriver (skips when Chromium is missing).
 mod browser;
+/// Woo structure: decision letters (dates, decision, articles), their facet and filters.
+mod woo;

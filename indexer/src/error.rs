@@ -43,6 +43,22 @@ pub enum IndexerError {
         /// What is wrong.
         reason: String,
     },
+    /// An inventory list (xlsx, csv) cannot be read.
+    #[error("{path}: invalid inventory: {reason}")]
+    Inventory {
+        /// The inventory file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A complaint-records file (`*.klachten.csv`, `*.klachten.jsonl`) cannot be read.
+    #[error("{path}: invalid complaint records: {reason}")]
+    Complaint {
+        /// The records file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// The extractor panicked on this file.
     #[error("{name}: extractor crashed: {message}")]
     Panicked {

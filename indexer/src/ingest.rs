@@ -13,6 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
+use crate::inventory::{self, InventoryLinks};
 use crate::metadata::{self, MetadataCatalog, ResolvedMetadata};
 use crate::model::{Document, ExtractedPdf, Page, TextSource};
 use crate::ocr::OcrEngine;
@@ -214,6 +215,11 @@ struct Discovery {
     pdfs: Vec<InputFile>,
     catalog: MetadataCatalog,
     problems: Vec<FileReport>,
+    /// Inventory candidates (`*.xlsx`, `*.csv`) with their path relative to the input.
+    inventory_files: Vec<InputFile>,
+    inventory_links: InventoryLinks,
+    /// Complaint judgements read from `*.klachten.csv` / `*.klachten.jsonl`.
+    complaints: Vec<Document>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -296,10 +302,67 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(path),
                     source: relative_source(input, path),
                 });
+            } else if crate::complaint::is_complaint_file(path) {
+                add_complaints(&mut discovery, path, &relative_source(input, path));
+            } else if is_inventory_candidate(path) {
+                discovery.inventory_files.push(InputFile {
+                    path: metadata::normalise_path(path),
+                    source: relative_source(input, path),
+                });
             }
         }
     }
+    link_inventories(&mut discovery);
     discovery
+}
+
+fn add_complaints(discovery: &mut Discovery, path: &Path, source: &str) {
+    match crate::complaint::read_complaints(path) {
+        Ok(records) => {
+            for record in &records {
+                let document = crate::complaint::complaint_document(record, source, path);
+                discovery.complaints.push(document);
+            }
+        }
+        Err(error) => discovery
+            .problems
+            .push(failure(path, source, error.to_string())),
+    }
+}
+
+/// `*.xlsx` and `*.csv` files (not complaint records) may be inventory lists.
+fn is_inventory_candidate(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    (name.ends_with(".xlsx") || name.ends_with(".csv")) && !name.ends_with(".klachten.csv")
+}
+
+/// Reads every inventory candidate and links its rows to the PDFs found (see [`inventory`]).
+fn link_inventories(discovery: &mut Discovery) {
+    let pdf_paths: Vec<PathBuf> = discovery.pdfs.iter().map(|pdf| pdf.path.clone()).collect();
+    let catalog = &discovery.catalog;
+    let metadata_id = |pdf: &Path| -> Option<String> {
+        catalog.lookup(pdf).and_then(|(_, entry)| entry.id.clone())
+    };
+    for file in &discovery.inventory_files {
+        match inventory::read_inventory(&file.path) {
+            Ok(Some(found)) => inventory::link_inventory(
+                &found,
+                &file.source,
+                &pdf_paths,
+                &metadata_id,
+                &mut discovery.inventory_links,
+            ),
+            Ok(None) => {}
+            Err(error) => {
+                discovery
+                    .problems
+                    .push(failure(&file.path, &file.source, error.to_string()))
+            }
+        }
+    }
 }
 
 fn add_publication(discovery: &mut Discovery, path: &Path, root: &Path) {
@@ -485,6 +548,14 @@ fn normalise_category(value: &str) -> String {
     }
 }
 
+/// The title a decision letter is recognised by: the metadata's, else the file name.
+fn title_for_decision(entry: &metadata::DocumentMetadata, source: &str) -> String {
+    entry
+        .title
+        .clone()
+        .unwrap_or_else(|| file_stem_title(source))
+}
+
 /// Builds the document from its extraction and metadata (pure: no I/O).
 pub fn build_document(
     extracted: ExtractedPdf,
@@ -509,6 +580,11 @@ pub fn build_document(
         .collect();
 
     let references = find_references(&pages);
+    let decision = crate::decision::analyse_decision(
+        &title_for_decision(entry, source),
+        entry.document_type.as_deref(),
+        &pages,
+    );
     let title = entry
         .title
         .clone()
@@ -577,7 +653,16 @@ pub fn build_document(
         // The publication's summary describes the publication, not each document.
         summary: entry.summary.clone(),
         references,
+        decision_date: decision
+            .as_ref()
+            .and_then(|facts| facts.decision_date.clone()),
+        request_date: decision
+            .as_ref()
+            .and_then(|facts| facts.request_date.clone()),
+        decision: decision.as_ref().and_then(|facts| facts.decision.clone()),
+        articles: decision.map(|facts| facts.articles).unwrap_or_default(),
         pages,
+        ..Document::default()
     }
 }
 
@@ -638,6 +723,7 @@ fn apply_ocr(extracted: &mut ExtractedPdf, path: &Path, ocr: Option<&OcrEngine>)
 fn process_file(
     input: &InputFile,
     catalog: &MetadataCatalog,
+    inventory_links: &InventoryLinks,
     options: &IndexOptions,
     existing_hashes: &HashMap<String, String>,
     retractions: &RetractionList,
@@ -667,6 +753,11 @@ fn process_file(
             without_sidecar
         }
     };
+    let mut resolved = resolved;
+    if let Some(linked) = inventory_links.rows_by_pdf.get(&input.path) {
+        let has_publication = resolved.publication.is_some();
+        inventory::apply_row(&mut resolved.document, linked, has_publication);
+    }
     let hash = content_hash(&bytes, &resolved, options.ocr.is_some());
     let planned_id = resolved
         .document
@@ -789,7 +880,17 @@ pub fn run_index_in(
         .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
 
     let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
+    for entry in discovery
+        .inventory_links
+        .unlinked
+        .iter()
+        .chain(&discovery.complaints)
+    {
+        sink.upsert(entry)?;
+        summary.documents += 1;
+    }
     let catalog = &discovery.catalog;
+    let inventory_links = &discovery.inventory_links;
     let pdfs = &discovery.pdfs;
     let existing = &existing_hashes;
     let retracted = &retractions;
@@ -800,7 +901,14 @@ pub fn run_index_in(
             pool.install(|| {
                 use rayon::prelude::*;
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
-                    let processed = process_file(input, catalog, options, existing, retracted);
+                    let processed = process_file(
+                        input,
+                        catalog,
+                        inventory_links,
+                        options,
+                        existing,
+                        retracted,
+                    );
                     let _ = sender.send(processed);
                 });
             });

@@ -12,6 +12,8 @@
 //!
 //! Modules:
 //! - [`model`]     the `Document` / `Page` types that flow through the pipeline
+//! - [`complaint`] complaint judgements (`*.klachten.csv`/`.jsonl`) -> documents of category 2l
+//! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
 //! - [`woo`]       Woo value lists: information categories (TOOI), refusal grounds, judgements
 //! - [`analysis`]  the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
 //! - [`compound`]  Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
@@ -19,6 +21,7 @@
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
+//! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
@@ -27,10 +30,13 @@
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod analysis;
+pub mod complaint;
 pub mod compound;
+pub mod decision;
 pub mod error;
 pub mod fixtures;
 pub mod ingest;
+pub mod inventory;
 pub mod metadata;
 pub mod model;
 pub mod ocr;

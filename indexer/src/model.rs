@@ -132,6 +132,28 @@ pub struct Document {
     /// Reference numbers found in the text (`kenmerk`, `zaaknummer`...), searchable as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// Decision letters: the letter's date, `YYYY-MM-DD` (see [`crate::decision`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_date: Option<String>,
+    /// Decision letters: the date of the request answered, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_date: Option<String>,
+    /// Decision letters: `openbaar`, `deels openbaar`, `niet openbaar` or
+    /// `geen documenten aangetroffen`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Decision letters: refusal-ground articles cited, canonical Woo codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+    /// Complaint judgements: `gegrond`, `deels gegrond`, `ongegrond`, `niet-ontvankelijk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Complaint judgements: subject (theme) of the complaint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_date: Option<String>,
     /// The pages, in order.
     pub pages: Vec<Page>,
 }
@@ -183,6 +205,28 @@ pub struct StoredDocument {
     /// Reference numbers found in the text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// Decision letters: the letter's date, `YYYY-MM-DD` (see [`crate::decision`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_date: Option<String>,
+    /// Decision letters: the date of the request answered, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_date: Option<String>,
+    /// Decision letters: `openbaar`, `deels openbaar`, `niet openbaar` or
+    /// `geen documenten aangetroffen`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Decision letters: refusal-ground articles cited, canonical Woo codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+    /// Complaint judgements: `gegrond`, `deels gegrond`, `ongegrond`, `niet-ontvankelijk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Complaint judgements: subject (theme) of the complaint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_date: Option<String>,
     /// Number of pages.
     pub page_count: u32,
     /// Languages of its pages (ISO 639-1 where known).

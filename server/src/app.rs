@@ -39,6 +39,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/search", get(api_search))
         .route("/api/openapi.json", get(openapi))
+        .route("/api/complaints/stats", get(api_complaint_stats))
         .route("/api/documents/{id}", get(api_document))
         .route("/api/documents/{id}/pages/{page}", get(api_page))
         .route("/api/documents/{id}/file", get(api_file))
@@ -114,6 +115,33 @@ async fn api_search(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(http_response)
+}
+
+/// `GET /api/complaints/stats?group=publisher,outcome,year`: complaint judgements counted by group.
+async fn api_complaint_stats(
+    State(state): State<AppState>,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Response> {
+    let pairs = decode_pairs(raw_query.as_deref().unwrap_or(""))?;
+    let mut keys: Vec<String> = Vec::new();
+    for (name, value) in &pairs {
+        if name != "group" {
+            return Err(ApiError::invalid(
+                name,
+                format!("unknown parameter {name:?}; only group is accepted"),
+            ));
+        }
+        keys.extend(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|key| !key.is_empty())
+                .map(str::to_string),
+        );
+    }
+    let groups = crate::search::complaint_stats(&state.search.table(), &keys)?;
+    let total: usize = groups.iter().map(|group| group.count).sum();
+    Ok(Json(serde_json::json!({"total": total, "groups": groups})).into_response())
 }
 
 async fn api_document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {

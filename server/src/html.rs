@@ -77,6 +77,13 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
         "pages_without_text": document.pages_without_text,
         "ocr_pages": document.ocr_pages,
         "content_hash": document.content_hash,
+        "decision_date": document.decision_date,
+        "request_date": document.request_date,
+        "decision": document.decision,
+        "articles": document.articles,
+        "outcome": document.outcome,
+        "subject": document.subject,
+        "received_date": document.received_date,
         "file": format!("/api/documents/{}/file", url_encode(&document.id)),
     })
 }
@@ -129,6 +136,9 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         "ground" => language.text("Weigeringsgrond", "Refusal ground"),
         "judgement" => language.text("Beoordeling", "Judgement"),
         "text_source" => language.text("Tekst verkregen via", "Text obtained by"),
+        "decision" => language.text("Besluit", "Decision"),
+        "outcome" => language.text("Oordeel klacht", "Complaint outcome"),
+        "subject" => language.text("Onderwerp klacht", "Complaint subject"),
         _ => "",
     }
 }
@@ -406,6 +416,24 @@ fn grouped_results(results: &[SearchResult]) -> Vec<PublicationGroup<'_>> {
     groups
 }
 
+/// "besluit deels openbaar van 2024-03-15 op verzoek van 2024-01-02 (5.1.2e)", escaped.
+fn decision_summary(result: &SearchResult, decision: &str, language: UiLanguage) -> String {
+    let mut summary = format!("{} {}", language.text("besluit", "decision"), decision);
+    if let Some(date) = &result.decision_date {
+        summary.push_str(&format!(" {} {date}", language.text("van", "of")));
+    }
+    if let Some(date) = &result.request_date {
+        summary.push_str(&format!(
+            " {} {date}",
+            language.text("op verzoek van", "on request of")
+        ));
+    }
+    if !result.articles.is_empty() {
+        summary.push_str(&format!(" ({})", result.articles.join(", ")));
+    }
+    html_escape(&summary)
+}
+
 fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> String {
     let first_page = result.hits.first().map_or(1, |hit| hit.page);
     let mut html = String::from("<article>");
@@ -429,6 +457,9 @@ fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> St
     }
     if !result.grounds.is_empty() {
         meta.push(html_escape(&result.grounds.join(", ")));
+    }
+    if let Some(decision) = &result.decision {
+        meta.push(decision_summary(result, decision, language));
     }
     meta.push(format!(
         "{} {}",

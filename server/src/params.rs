@@ -10,7 +10,16 @@ use crate::search::{SearchRequest, SortOrder, FACET_NAMES};
 pub const DEFAULT_PAGE_SIZE: usize = 10;
 
 /// Parameters accepted besides the facets.
-const SINGLE_PARAMETERS: &[&str] = &["q", "page", "size", "sort", "from", "to"];
+const SINGLE_PARAMETERS: &[&str] = &[
+    "q",
+    "page",
+    "size",
+    "sort",
+    "from",
+    "to",
+    "decided_from",
+    "decided_to",
+];
 
 /// Splits a raw query string into decoded (name, value) pairs; `+` is a space.
 pub fn decode_pairs(raw: &str) -> Result<Vec<(String, String)>> {
@@ -125,7 +134,13 @@ pub fn search_request_from_pairs(
             "to" if !value.is_empty() => {
                 request.to_days = Some(parse_date_param("to", value, true)?)
             }
-            "from" | "to" => {}
+            "decided_from" if !value.is_empty() => {
+                request.decided_from_days = Some(parse_date_param("decided_from", value, false)?)
+            }
+            "decided_to" if !value.is_empty() => {
+                request.decided_to_days = Some(parse_date_param("decided_to", value, true)?)
+            }
+            "from" | "to" | "decided_from" | "decided_to" => {}
             facet if FACET_NAMES.contains(&facet) => {
                 if !value.is_empty() {
                     filters
@@ -207,6 +222,12 @@ mod tests {
         assert_eq!(code("from=2024-13-45"), "invalid_parameter");
         assert_eq!(code("from=2024-05-01&to=2024-01-01"), "invalid_parameter");
         assert_eq!(code("sort=random"), "invalid_parameter");
+        assert_eq!(code("decided_from=2024-13"), "invalid_parameter");
+        assert_eq!(
+            code("decided_from=2024-05-01&decided_to=2024-01-01"),
+            "invalid_parameter"
+        );
+        assert_eq!(code("decision=deels+openbaar&decided_to=2024"), "ok");
     }
 
     #[test]

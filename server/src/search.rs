@@ -58,6 +58,9 @@ pub const FACET_NAMES: &[&str] = &[
     "ground",
     "judgement",
     "text_source",
+    "decision",
+    "outcome",
+    "subject",
 ];
 
 /// Result order.
@@ -89,6 +92,10 @@ pub struct SearchRequest {
     pub from_days: Option<i64>,
     /// Latest document date, days since 1970.
     pub to_days: Option<i64>,
+    /// Earliest decision date (decision letters), days since 1970.
+    pub decided_from_days: Option<i64>,
+    /// Latest decision date (decision letters), days since 1970.
+    pub decided_to_days: Option<i64>,
 }
 
 impl SearchRequest {
@@ -140,6 +147,14 @@ impl SearchRequest {
                 return Err(ApiError::invalid("from", "from is after to"));
             }
         }
+        if let (Some(from), Some(to)) = (self.decided_from_days, self.decided_to_days) {
+            if from > to {
+                return Err(ApiError::invalid(
+                    "decided_from",
+                    "decided_from is after decided_to",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -183,6 +198,18 @@ pub struct SearchResult {
     pub judgement: Option<String>,
     /// Refusal grounds.
     pub grounds: Vec<String>,
+    /// Decision letters: the letter's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_date: Option<String>,
+    /// Decision letters: the date of the request answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_date: Option<String>,
+    /// Decision letters: the decision type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Decision letters: refusal-ground articles cited.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
     /// Publication id.
     pub publication_id: Option<String>,
     /// Publication title.
@@ -236,6 +263,8 @@ pub struct DocumentEntry {
     pub stored: StoredDocument,
     /// Date as days since 1970.
     pub date_days: Option<i64>,
+    /// Decision date (decision letters) as days since 1970.
+    pub decision_days: Option<i64>,
     /// Facet values by facet name.
     pub facet_values: BTreeMap<&'static str, Vec<String>>,
 }
@@ -270,6 +299,9 @@ fn facet_values_of(stored: &StoredDocument) -> BTreeMap<&'static str, Vec<String
     values.insert("ground", stored.grounds.clone());
     values.insert("judgement", stored.judgement.iter().cloned().collect());
     values.insert("text_source", stored.text_sources.clone());
+    values.insert("decision", stored.decision.iter().cloned().collect());
+    values.insert("outcome", stored.outcome.iter().cloned().collect());
+    values.insert("subject", stored.subject.iter().cloned().collect());
     values
 }
 
@@ -305,6 +337,10 @@ pub fn build_document_table(
         table.entries.push(DocumentEntry {
             date_days: stored
                 .date
+                .as_deref()
+                .and_then(woo_indexer::write::date_to_days),
+            decision_days: stored
+                .decision_date
                 .as_deref()
                 .and_then(woo_indexer::write::date_to_days),
             facet_values: facet_values_of(&stored),
@@ -867,6 +903,68 @@ impl SearchService {
     }
 }
 
+/// Keys `GET /api/complaints/stats` groups by.
+pub const COMPLAINT_GROUP_KEYS: &[&str] = &["publisher", "outcome", "year", "subject"];
+
+/// One group of complaint judgements and its count.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComplaintGroup {
+    /// The value of each group key, in the order asked (`null` when a record has none).
+    pub key: BTreeMap<String, Option<String>>,
+    /// Complaint judgements in the group.
+    pub count: usize,
+}
+
+/// Counts complaint judgements (category `2l`) grouped by `keys` (each one of
+/// [`COMPLAINT_GROUP_KEYS`]), largest groups first.
+pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<ComplaintGroup>> {
+    if keys.is_empty() {
+        return Err(ApiError::invalid(
+            "group",
+            format!(
+                "group must name one or more of {}",
+                COMPLAINT_GROUP_KEYS.join(", ")
+            ),
+        ));
+    }
+    for key in keys {
+        if !COMPLAINT_GROUP_KEYS.contains(&key.as_str()) {
+            return Err(ApiError::invalid(
+                "group",
+                format!(
+                    "cannot group by {key:?}; group by {}",
+                    COMPLAINT_GROUP_KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut counts: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
+    for entry in &table.entries {
+        if entry.stored.category.as_deref() != Some(woo_indexer::complaint::COMPLAINT_CATEGORY) {
+            continue;
+        }
+        let values: Vec<Option<String>> = keys
+            .iter()
+            .map(|key| {
+                entry
+                    .facet_values
+                    .get(key.as_str())
+                    .and_then(|values| values.first().cloned())
+            })
+            .collect();
+        *counts.entry(values).or_default() += 1;
+    }
+    let mut groups: Vec<ComplaintGroup> = counts
+        .into_iter()
+        .map(|(values, count)| ComplaintGroup {
+            key: keys.iter().cloned().zip(values).collect(),
+            count,
+        })
+        .collect();
+    groups.sort_by_key(|group| std::cmp::Reverse(group.count));
+    Ok(groups)
+}
+
 /// A highlighted snippet, or `None` when no query term occurs in the text.
 fn highlighted_snippet(generator: &SnippetGenerator, text: &str) -> Option<String> {
     let snippet = generator.snippet(text);
@@ -986,6 +1084,10 @@ fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> Searc
         date: stored.date.clone(),
         judgement: stored.judgement.clone(),
         grounds: stored.grounds.clone(),
+        decision_date: stored.decision_date.clone(),
+        request_date: stored.request_date.clone(),
+        decision: stored.decision.clone(),
+        articles: stored.articles.clone(),
         publication_id: stored.publication_id.clone(),
         publication_title: stored.publication_title.clone(),
         page_count: stored.page_count,
@@ -995,16 +1097,27 @@ fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> Searc
 }
 
 fn date_in_range(entry: &DocumentEntry, request: &SearchRequest) -> bool {
-    if request.from_days.is_none() && request.to_days.is_none() {
+    days_in_range(entry.date_days, request.from_days, request.to_days)
+        && days_in_range(
+            entry.decision_days,
+            request.decided_from_days,
+            request.decided_to_days,
+        )
+}
+
+/// Whether `days` lies in `from..=to`; without bounds everything passes, with bounds a missing
+/// date fails.
+fn days_in_range(days: Option<i64>, from: Option<i64>, to: Option<i64>) -> bool {
+    if from.is_none() && to.is_none() {
         return true;
     }
-    let Some(days) = entry.date_days else {
+    let Some(days) = days else {
         return false;
     };
-    if request.from_days.is_some_and(|from| days < from) {
+    if from.is_some_and(|from| days < from) {
         return false;
     }
-    if request.to_days.is_some_and(|to| days > to) {
+    if to.is_some_and(|to| days > to) {
         return false;
     }
     true

@@ -1,0 +1,683 @@
+//! Inventory lists (inventarislijsten, productierapporten) in xlsx or csv -> one
+//! [`InventoryRow`] per listed document: its number, title, date, judgement and grounds.
+//!
+//! Ministries name the columns in many ways; [`column_of_header`] reads a header
+//! case-, whitespace-, punctuation- and number-prefix-insensitively (`01 Document`,
+//! `Beoordelingsgrond(en)`, `groundsOfRefusal`). A table is an inventory when one of its first
+//! rows holds a judgement column and an id or title column; that row is the header.
+//!
+//! How rows are linked to PDFs and what becomes of rows without a PDF is decided in
+//! [`crate::ingest`] (see the README, "Inventory lists").
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use calamine::Reader;
+use sha2::{Digest, Sha256};
+
+use crate::error::{IndexerError, Result};
+use crate::metadata::DocumentMetadata;
+use crate::model::Document;
+use crate::woo;
+
+/// Rows searched for the header row.
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// One document listed in an inventory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InventoryRow {
+    /// Document number (`ID`, `Documentnummer`, `Nr`).
+    pub id: Option<String>,
+    /// Title or e-mail subject (`Document`, `Onderwerp`, `Titel`).
+    pub title: Option<String>,
+    /// Date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Judgement, normalised (`deels openbaar`).
+    pub judgement: Option<String>,
+    /// Refusal grounds, normalised Woo codes (`5.1.2e`).
+    pub grounds: Vec<String>,
+    /// Explanation (`Toelichting`).
+    pub explanation: Option<String>,
+    /// Family id (attachments of one e-mail share it).
+    pub family_id: Option<String>,
+    /// E-mail thread id.
+    pub thread_id: Option<String>,
+    /// Public link (`Publieke link`): where an already public document can be found.
+    pub public_link: Option<String>,
+    /// File name of the document (`fileName`, `Bestandsnaam`).
+    pub file_name: Option<String>,
+    /// Document type (`Documentsoort`, `annexType`).
+    pub document_type: Option<String>,
+}
+
+/// An inventory file with its rows.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// The file.
+    pub path: PathBuf,
+    /// Its rows, in order.
+    pub rows: Vec<InventoryRow>,
+}
+
+/// The columns an inventory may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryColumn {
+    /// Document number.
+    Id,
+    /// Title or subject.
+    Title,
+    /// Date.
+    Date,
+    /// Judgement.
+    Judgement,
+    /// Refusal grounds.
+    Grounds,
+    /// Explanation.
+    Explanation,
+    /// Family id.
+    FamilyId,
+    /// E-mail thread id.
+    ThreadId,
+    /// Public link.
+    PublicLink,
+    /// File name.
+    FileName,
+    /// Document type.
+    DocumentType,
+}
+
+/// The column a header names, or `None`. Case, spaces, punctuation and a number prefix
+/// (`01 Document`) are ignored.
+pub fn column_of_header(header: &str) -> Option<InventoryColumn> {
+    let lowered = header.trim().to_lowercase();
+    let without_number =
+        lowered.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    let key: String = without_number
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    let column = match key.as_str() {
+        "id" | "documentid" | "documentnummer" | "documentnr" | "docnr" | "nr" | "nummer"
+        | "identifier" | "volgnummer" => InventoryColumn::Id,
+        "document" | "onderwerp" | "titel" | "title" | "documentnaam" | "omschrijving"
+        | "naamdocument" | "documenttitel" => InventoryColumn::Title,
+        "datum" | "date" | "documentdatum" => InventoryColumn::Date,
+        "beoordeling" | "valuation" | "oordeel" | "besluit" | "status" => {
+            InventoryColumn::Judgement
+        }
+        "beoordelingsgrond"
+        | "beoordelingsgronden"
+        | "weigeringsgrond"
+        | "weigeringsgronden"
+        | "groundsofrefusal"
+        | "grond"
+        | "gronden"
+        | "wettelijkegrond" => InventoryColumn::Grounds,
+        "toelichting" | "opmerking" | "opmerkingen" => InventoryColumn::Explanation,
+        "familie" | "familyid" | "family" | "familieid" => InventoryColumn::FamilyId,
+        "emailthreadid" | "threadid" | "emailthread" => InventoryColumn::ThreadId,
+        "publiekelink" | "link" | "vindplaats" => InventoryColumn::PublicLink,
+        "filename" | "bestandsnaam" | "bestand" => InventoryColumn::FileName,
+        "documentsoort" | "soortdocument" | "annextype" => InventoryColumn::DocumentType,
+        _ => return None,
+    };
+    Some(column)
+}
+
+/// A cell value that means "nothing": empty, `NaN`, `-`, `n.v.t.`.
+fn cell_value(cell: &str) -> Option<String> {
+    let trimmed = cell.trim();
+    let lowered = trimmed.to_lowercase();
+    if trimmed.is_empty()
+        || matches!(
+            lowered.as_str(),
+            "nan" | "-" | "n.v.t." | "nvt" | "none" | "null"
+        )
+    {
+        return None;
+    }
+    Some(trimmed.to_string())
+}
+
+/// Grounds in a cell: `5.1.1c; 5.1.2e`, `[10.2.e]`, `5.1.2e, 5.1.2i`, normalised; unknown
+/// values kept as written.
+pub fn grounds_of_cell(cell: &str) -> Vec<String> {
+    let mut grounds = Vec::new();
+    for part in cell.split([';', ',', '[', ']', '|', '\n', '/']) {
+        let Some(value) = cell_value(part.trim_matches(['\'', '"', ' '])) else {
+            continue;
+        };
+        let ground = woo::normalise_ground(&value).unwrap_or(value);
+        if !grounds.contains(&ground) {
+            grounds.push(ground);
+        }
+    }
+    grounds
+}
+
+/// A date cell as `YYYY-MM-DD`: ISO, `DD-MM-YYYY`, US `M/D/YYYY` when the day is over 12, or an
+/// Excel serial number.
+pub fn date_of_cell(cell: &str) -> Option<String> {
+    let value = cell_value(cell)?;
+    if let Some(date) = crate::ingest::normalise_date(&value) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = value.split(' ').next()?.split('/').collect();
+    if parts.len() == 3 {
+        let swapped = format!("{}/{}/{}", parts[1], parts[0], parts[2]);
+        if let Some(date) = crate::ingest::normalise_date(&swapped) {
+            return Some(date);
+        }
+    }
+    let serial: f64 = value.parse().ok()?;
+    if !(1.0..200_000.0).contains(&serial) {
+        return None;
+    }
+    // Excel day 25569 is 1970-01-01.
+    let days = serial.floor() as i64 - 25_569;
+    let date = time::Date::from_julian_day((days + 2_440_588) as i32).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
+}
+
+/// Rows of a table (header included) -> inventory rows; `None` when no header row in the first
+/// rows has a judgement column and an id or title column.
+pub fn rows_of_table(table: &[Vec<String>]) -> Option<Vec<InventoryRow>> {
+    let mut header: Option<(usize, Vec<Option<InventoryColumn>>)> = None;
+    for (index, row) in table.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let columns: Vec<Option<InventoryColumn>> =
+            row.iter().map(|cell| column_of_header(cell)).collect();
+        let has = |wanted: InventoryColumn| columns.contains(&Some(wanted));
+        if has(InventoryColumn::Judgement)
+            && (has(InventoryColumn::Id) || has(InventoryColumn::Title))
+        {
+            header = Some((index, columns));
+            break;
+        }
+    }
+    let (header_index, columns) = header?;
+    let mut rows = Vec::new();
+    for cells in table.iter().skip(header_index + 1) {
+        let cells = aligned_cells(cells, columns.len());
+        let mut row = InventoryRow::default();
+        for (column, cell) in columns.iter().zip(&cells) {
+            let Some(column) = column else {
+                continue;
+            };
+            let value = cell_value(cell);
+            match column {
+                InventoryColumn::Id => row.id = row.id.take().or(value),
+                InventoryColumn::Title => row.title = row.title.take().or(value),
+                InventoryColumn::Date => row.date = row.date.take().or_else(|| date_of_cell(cell)),
+                InventoryColumn::Judgement => {
+                    row.judgement = row.judgement.take().or_else(|| {
+                        value.map(|value| {
+                            woo::normalise_judgement(&value)
+                                .map(str::to_string)
+                                .unwrap_or_else(|| value.to_lowercase())
+                        })
+                    })
+                }
+                InventoryColumn::Grounds => {
+                    for ground in grounds_of_cell(cell) {
+                        if !row.grounds.contains(&ground) {
+                            row.grounds.push(ground);
+                        }
+                    }
+                }
+                InventoryColumn::Explanation => row.explanation = row.explanation.take().or(value),
+                InventoryColumn::FamilyId => row.family_id = row.family_id.take().or(value),
+                InventoryColumn::ThreadId => row.thread_id = row.thread_id.take().or(value),
+                InventoryColumn::PublicLink => row.public_link = row.public_link.take().or(value),
+                InventoryColumn::FileName => row.file_name = row.file_name.take().or(value),
+                InventoryColumn::DocumentType => {
+                    row.document_type = row.document_type.take().or(value)
+                }
+            }
+        }
+        if row.id.is_some() || row.title.is_some() {
+            rows.push(row);
+        }
+    }
+    Some(rows)
+}
+
+/// A csv row with more cells than the header (an unquoted comma in a free-text cell) is read
+/// with its first half of columns from the left and the rest from the right.
+fn aligned_cells(cells: &[String], header_width: usize) -> Vec<String> {
+    if cells.len() <= header_width {
+        return cells.to_vec();
+    }
+    let extra = cells.len() - header_width;
+    (0..header_width)
+        .map(|index| {
+            if index < header_width / 2 {
+                cells[index].clone()
+            } else {
+                cells[index + extra].clone()
+            }
+        })
+        .collect()
+}
+
+fn inventory_error(path: &Path, reason: String) -> IndexerError {
+    IndexerError::Inventory {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// Reads a csv table (separator `,` or `;`, whichever the header line has more of).
+pub fn read_csv_table(path: &Path) -> Result<Vec<Vec<String>>> {
+    let bytes = std::fs::read(path).map_err(|source| IndexerError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let first_line = text.lines().next().unwrap_or_default();
+    let separator = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .from_reader(text.as_bytes());
+    let mut table = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| inventory_error(path, error.to_string()))?;
+        table.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(table)
+}
+
+/// Reads the first worksheet of an xlsx file that looks like an inventory, as text cells.
+fn read_xlsx_tables(path: &Path) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path)
+        .map_err(|error: calamine::XlsxError| inventory_error(path, error.to_string()))?;
+    let mut tables = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|error| inventory_error(path, format!("sheet {name:?}: {error}")))?;
+        let mut table = Vec::new();
+        for row in range.rows() {
+            table.push(row.iter().map(cell_text).collect());
+        }
+        tables.push(table);
+    }
+    Ok(tables)
+}
+
+/// A cell as text; Excel dates as their serial number (read by [`date_of_cell`]).
+fn cell_text(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::DateTime(date_time) => date_time.as_f64().to_string(),
+        calamine::Data::Float(number) if number.fract() == 0.0 => format!("{number:.0}"),
+        other => other.to_string(),
+    }
+}
+
+/// Reads an inventory from an `.xlsx` or `.csv` file; `Ok(None)` when the file is not an
+/// inventory (no inventory header found).
+pub fn read_inventory(path: &Path) -> Result<Option<Inventory>> {
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or_default()
+        .to_lowercase();
+    let tables = match extension.as_str() {
+        "csv" => vec![read_csv_table(path)?],
+        "xlsx" => read_xlsx_tables(path)?,
+        _ => return Ok(None),
+    };
+    for table in tables {
+        if let Some(rows) = rows_of_table(&table) {
+            return Ok(Some(Inventory {
+                path: path.to_path_buf(),
+                rows,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether an inventory row is the row of a PDF: same file name, the PDF's stem or metadata id
+/// equals the row id.
+pub fn row_names_pdf(row: &InventoryRow, pdf_file_name: &str, metadata_id: Option<&str>) -> bool {
+    if row
+        .file_name
+        .as_deref()
+        .is_some_and(|name| name.eq_ignore_ascii_case(pdf_file_name))
+    {
+        return true;
+    }
+    let Some(id) = row.id.as_deref() else {
+        return false;
+    };
+    let stem = pdf_file_name
+        .rsplit_once('.')
+        .map_or(pdf_file_name, |(stem, _)| stem);
+    stem.eq_ignore_ascii_case(id) || metadata_id == Some(id)
+}
+
+/// Whether the PDF's file name starts with the row id followed by a separator (`0001 mail.pdf`).
+pub fn pdf_name_starts_with_id(row: &InventoryRow, pdf_file_name: &str) -> bool {
+    let Some(id) = row.id.as_deref() else {
+        return false;
+    };
+    let Some(rest) = pdf_file_name.strip_prefix(id) else {
+        return false;
+    };
+    rest.starts_with([' ', '_', '-', '.']) && !rest.starts_with(".pdf")
+        || rest.eq_ignore_ascii_case(".pdf")
+}
+
+/// An inventory row linked to a PDF, with the publication the inventory stands for.
+#[derive(Debug, Clone)]
+pub struct LinkedRow {
+    /// The row.
+    pub row: InventoryRow,
+    /// Publication id given to documents of the inventory that have none.
+    pub publication_id: String,
+    /// Publication title given with it.
+    pub publication_title: String,
+}
+
+/// What the inventories of the inputs give: rows by the PDF they describe, and documents for
+/// the rows without a PDF.
+#[derive(Debug, Default)]
+pub struct InventoryLinks {
+    /// Row of each linked PDF, by the PDF's path.
+    pub rows_by_pdf: HashMap<PathBuf, LinkedRow>,
+    /// One zero-page document per row without a PDF (type [`INVENTORY_ROW_TYPE`]).
+    pub unlinked: Vec<Document>,
+}
+
+/// Document type of a row without a PDF.
+pub const INVENTORY_ROW_TYPE: &str = "inventarisregel";
+
+/// The folder whose PDFs an inventory describes: its own folder, or the one above when its own
+/// holds no PDF (a `metadata/` folder beside `documenten/`).
+pub fn inventory_scope(inventory_path: &Path, pdf_paths: &[PathBuf]) -> PathBuf {
+    let own = inventory_path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    if pdf_paths.iter().any(|pdf| pdf.starts_with(&own)) {
+        return own;
+    }
+    match own.parent() {
+        Some(above) if pdf_paths.iter().any(|pdf| pdf.starts_with(above)) => above.to_path_buf(),
+        _ => own,
+    }
+}
+
+/// Links every row of `inventory` to the one PDF in its scope it names (file name, stem or
+/// metadata id equal to the row id; else the only PDF whose name starts with the id); rows
+/// without a PDF become zero-page documents. `source` is the inventory's path as shown,
+/// `metadata_id` gives a PDF's id from its metadata.
+pub fn link_inventory(
+    inventory: &Inventory,
+    source: &str,
+    pdf_paths: &[PathBuf],
+    metadata_id: &dyn Fn(&Path) -> Option<String>,
+    links: &mut InventoryLinks,
+) {
+    let scope = inventory_scope(&inventory.path, pdf_paths);
+    let in_scope: Vec<&PathBuf> = pdf_paths
+        .iter()
+        .filter(|pdf| pdf.starts_with(&scope))
+        .collect();
+    let scope_name = scope
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "inventaris".to_string());
+    let scope_source = source.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let publication_id =
+        crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}"));
+    let file_name_of = |pdf: &PathBuf| {
+        pdf.file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    for (index, row) in inventory.rows.iter().enumerate() {
+        let exact: Vec<&&PathBuf> = in_scope
+            .iter()
+            .filter(|pdf| row_names_pdf(row, &file_name_of(pdf), metadata_id(pdf).as_deref()))
+            .collect();
+        let by_prefix: Vec<&&PathBuf> = in_scope
+            .iter()
+            .filter(|pdf| pdf_name_starts_with_id(row, &file_name_of(pdf)))
+            .collect();
+        let linked = match (exact.as_slice(), by_prefix.as_slice()) {
+            ([only], _) => Some((**only).clone()),
+            ([], [only]) => Some((**only).clone()),
+            _ => None,
+        };
+        if let Some(pdf) = linked {
+            links.rows_by_pdf.entry(pdf).or_insert_with(|| LinkedRow {
+                row: row.clone(),
+                publication_id: publication_id.clone(),
+                publication_title: scope_name.clone(),
+            });
+            continue;
+        }
+        links.unlinked.push(row_document(
+            row,
+            index,
+            source,
+            &publication_id,
+            &scope_name,
+        ));
+    }
+}
+
+/// The searchable entry of a row without a PDF: no pages, type [`INVENTORY_ROW_TYPE`].
+fn row_document(
+    row: &InventoryRow,
+    index: usize,
+    source: &str,
+    publication_id: &str,
+    publication_title: &str,
+) -> Document {
+    let row_number = row
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("rij-{}", index + 1));
+    let row_json = serde_json::to_string(row).unwrap_or_default();
+    let hash: String = Sha256::digest(row_json.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let mut summary_parts: Vec<String> = Vec::new();
+    summary_parts.extend(row.explanation.clone());
+    summary_parts.extend(row.public_link.clone());
+    Document {
+        id: format!("{publication_id}-{row_number}"),
+        title: row
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Inventarisregel {row_number}")),
+        source: format!("{source}#{row_number}"),
+        file_path: String::new(),
+        content_hash: hash,
+        publication_id: Some(publication_id.to_string()),
+        publication_title: Some(publication_title.to_string()),
+        document_type: Some(INVENTORY_ROW_TYPE.to_string()),
+        date: row.date.clone(),
+        judgement: row.judgement.clone(),
+        grounds: row.grounds.clone(),
+        summary: (!summary_parts.is_empty()).then(|| summary_parts.join(" ")),
+        references: row.id.iter().cloned().collect(),
+        ..Document::default()
+    }
+}
+
+/// Fills the metadata of a PDF from its inventory row where the PDF's own metadata is silent.
+pub fn apply_row(document: &mut DocumentMetadata, linked: &LinkedRow, has_publication: bool) {
+    let row = &linked.row;
+    if document
+        .title
+        .as_deref()
+        .is_none_or(|title| title.trim().is_empty())
+    {
+        document.title = row.title.clone();
+    }
+    if document.date.is_none() {
+        document.date = row.date.clone();
+    }
+    if document.judgement.is_none() {
+        document.judgement = row.judgement.clone();
+    }
+    if document.grounds.is_empty() {
+        document.grounds = row.grounds.clone();
+    }
+    if document.document_type.is_none() {
+        document.document_type = row.document_type.as_deref().map(str::to_lowercase);
+    }
+    if !has_publication && document.publication_id.is_none() {
+        document.publication_id = Some(linked.publication_id.clone());
+        document.publication_title = Some(linked.publication_title.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn header_variants_are_recognised() {
+        assert_eq!(
+            column_of_header("01 Document"),
+            Some(InventoryColumn::Title)
+        );
+        assert_eq!(column_of_header(" ID "), Some(InventoryColumn::Id));
+        assert_eq!(
+            column_of_header("Documentnummer"),
+            Some(InventoryColumn::Id)
+        );
+        assert_eq!(
+            column_of_header("Beoordelingsgrond(en)"),
+            Some(InventoryColumn::Grounds)
+        );
+        assert_eq!(
+            column_of_header("Weigeringsgronden"),
+            Some(InventoryColumn::Grounds)
+        );
+        assert_eq!(
+            column_of_header("groundsOfRefusal"),
+            Some(InventoryColumn::Grounds)
+        );
+        assert_eq!(
+            column_of_header("Email Thread ID"),
+            Some(InventoryColumn::ThreadId)
+        );
+        assert_eq!(
+            column_of_header("Family ID"),
+            Some(InventoryColumn::FamilyId)
+        );
+        assert_eq!(
+            column_of_header("Publieke link"),
+            Some(InventoryColumn::PublicLink)
+        );
+        assert_eq!(column_of_header("06 Datum"), Some(InventoryColumn::Date));
+        assert_eq!(column_of_header("Matter"), None);
+    }
+
+    #[test]
+    fn a_table_with_a_title_row_above_the_header_is_read() {
+        let rows = rows_of_table(&table(&[
+            &["Inventarislijst Woo-besluit", "", "", "", ""],
+            &["Nr", "Document", "Datum", "Beoordeling", "Weigeringsgrond"],
+            &[
+                "0001",
+                "E-mail over levering",
+                "02-03-2021",
+                "Deels openbaar",
+                "5.1.2e; 5.1.2.i",
+            ],
+            &["0005", "Offerte", "4/23/2021", "Niet openbaar", "[10.2.e]"],
+            &["", "", "", "", ""],
+        ]))
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].id.as_deref(), Some("0001"));
+        assert_eq!(rows[0].date.as_deref(), Some("2021-03-02"));
+        assert_eq!(rows[0].judgement.as_deref(), Some("deels openbaar"));
+        assert_eq!(rows[0].grounds, vec!["5.1.2e", "5.1.2i"]);
+        assert_eq!(rows[1].date.as_deref(), Some("2021-04-23"));
+        assert_eq!(rows[1].judgement.as_deref(), Some("niet openbaar"));
+        assert_eq!(rows[1].grounds, vec!["5.1.2e"]);
+    }
+
+    #[test]
+    fn tables_that_are_not_inventories_are_refused() {
+        assert_eq!(
+            rows_of_table(&table(&[&["naam", "adres"], &["a", "b"]])),
+            None
+        );
+    }
+
+    #[test]
+    fn excel_serial_dates_and_empty_cells() {
+        assert_eq!(date_of_cell("44256").as_deref(), Some("2021-03-01"));
+        assert_eq!(date_of_cell("NaN"), None);
+        assert_eq!(grounds_of_cell("NaN"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn rows_link_to_pdfs_by_file_name_stem_or_prefix() {
+        let row = InventoryRow {
+            id: Some("0001".to_string()),
+            ..InventoryRow::default()
+        };
+        assert!(row_names_pdf(&row, "0001.pdf", None));
+        assert!(row_names_pdf(&row, "mail.pdf", Some("0001")));
+        assert!(!row_names_pdf(&row, "00011.pdf", None));
+        assert!(pdf_name_starts_with_id(&row, "0001 e-mail levering.pdf"));
+        assert!(!pdf_name_starts_with_id(&row, "00012.pdf"));
+    }
+
+    #[test]
+    fn corpus_inventories_are_read() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        if !corpus.is_dir() {
+            eprintln!("skipped: ../shared/corpus is not there");
+            return;
+        }
+        let csv = read_inventory(&corpus.join("woofairify/metadata/ZW8-inventarislijst.csv"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(csv.rows.len(), 7);
+        assert!(csv
+            .rows
+            .iter()
+            .any(|row| row.judgement.as_deref() == Some("deels openbaar")
+                && row.grounds == vec!["5.1.2e"]));
+        for name in ["productierapport - mix.xlsx", "inventory-valid.xlsx"] {
+            let inventory = read_inventory(&corpus.join("minvws-woo-web/tests").join(name))
+                .unwrap()
+                .unwrap_or_else(|| panic!("{name} not read as an inventory"));
+            assert!(!inventory.rows.is_empty(), "{name}");
+            println!(
+                "{name}: {} rows, first {:?}",
+                inventory.rows.len(),
+                inventory.rows[0]
+            );
+        }
+    }
+}

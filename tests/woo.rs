@@ -1,0 +1,383 @@
+use std::path::PathBuf;
+
+use woo_indexer::decision::analyse_decision;
+use woo_indexer::pdf::{extract_pdf, PdfLimits};
+use woo_indexer::Page;
+
+use crate::common::{facet_count, get_ok, result_ids};
+
+const BESLUIT_ID: &str = "VWS-WOO-2024-0117-besluit";
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    eprintln!("skipped: ../shared/corpus is not there");
+    None
+}
+
+/// The fixture decision letter carries its decision and request dates, decision and articles in
+/// the document JSON and in search results.
+#[tokio::test]
+async fn the_fixture_decision_letter_is_read() {
+    let document = get_ok(&format!("/api/documents/{BESLUIT_ID}")).await;
+    assert_eq!(document["decision_date"], "2024-03-15", "{document}");
+    assert_eq!(document["request_date"], "2024-01-02", "{document}");
+    assert_eq!(document["decision"], "deels openbaar", "{document}");
+    let articles: Vec<&str> = document["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|value| value.as_str())
+        .collect();
+    assert!(articles.contains(&"5.1.2e"), "{articles:?}");
+
+    let results = get_ok("/api/search?q=mondkapjes&decision=deels+openbaar").await;
+    assert_eq!(result_ids(&results), vec![BESLUIT_ID.to_string()]);
+    assert_eq!(results["results"][0]["decision_date"], "2024-03-15");
+}
+
+/// Only decision letters get a decision; the decision facet and the decided_from/decided_to
+/// filters narrow to them.
+#[tokio::test]
+async fn decision_facet_and_decision_date_filters() {
+    let browse = get_ok("/api/search").await;
+    assert_eq!(
+        facet_count(&browse, "decision", "deels openbaar"),
+        1,
+        "{}",
+        browse["facets"]["decision"]
+    );
+    let in_march = get_ok("/api/search?decided_from=2024-03&decided_to=2024-03").await;
+    assert_eq!(result_ids(&in_march), vec![BESLUIT_ID.to_string()]);
+    let before = get_ok("/api/search?decided_to=2023").await;
+    assert_eq!(before["total"], 0);
+    let html = crate::common::get("/?q=mondkapjes&decision=deels+openbaar")
+        .await
+        .text();
+    assert!(
+        html.contains("besluit deels openbaar van 2024-03-15"),
+        "{html}"
+    );
+}
+
+/// Accuracy counts over one truth table.
+#[derive(Debug, Default)]
+struct Accuracy {
+    letters: usize,
+    recognised: usize,
+    decision_dates: usize,
+    request_dates: usize,
+    request_total: usize,
+    decisions: usize,
+}
+
+/// Measures the decision-letter reader on the letters of a truth table in benches/ (columns:
+/// path in the corpus, decision date, request date (`-` none, `?` not verified), decision).
+fn measure_decision_letters(corpus: &std::path::Path, truth_file: &str) -> Accuracy {
+    let truth_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("benches")
+        .join(truth_file);
+    let truth = std::fs::read_to_string(truth_path).unwrap();
+    let mut accuracy = Accuracy::default();
+    for line in truth
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    {
+        let columns: Vec<&str> = line.split('\t').collect();
+        let [path, decision_date, request_date, decision] = columns[..] else {
+            panic!("bad truth line {line:?}");
+        };
+        accuracy.letters += 1;
+        let bytes = std::fs::read(corpus.join(path)).unwrap();
+        let extracted = extract_pdf(path, &bytes, &PdfLimits::default()).unwrap();
+        let pages: Vec<Page> = extracted
+            .pages
+            .into_iter()
+            .map(|page| Page {
+                page: page.page,
+                text: page.text,
+                ..Page::default()
+            })
+            .collect();
+        let title = path
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".pdf")
+            .replace('+', " ");
+        let Some(facts) = analyse_decision(&title, None, &pages) else {
+            eprintln!("not recognised as a decision letter: {path}");
+            continue;
+        };
+        accuracy.recognised += 1;
+        if facts.decision_date.as_deref() == Some(decision_date) {
+            accuracy.decision_dates += 1;
+        } else {
+            eprintln!(
+                "decision date {:?} != {decision_date}: {path}",
+                facts.decision_date
+            );
+        }
+        if request_date != "?" {
+            let expected_request = (request_date != "-").then_some(request_date);
+            accuracy.request_total += usize::from(expected_request.is_some());
+            if facts.request_date.as_deref() == expected_request {
+                accuracy.request_dates += usize::from(expected_request.is_some());
+            } else {
+                eprintln!(
+                    "request date {:?} != {request_date}: {path}",
+                    facts.request_date
+                );
+            }
+        }
+        if facts.decision.as_deref() == Some(decision) {
+            accuracy.decisions += 1;
+        } else {
+            eprintln!("decision {:?} != {decision}: {path}", facts.decision);
+        }
+    }
+    println!(
+        "{truth_file}: {} letters; recognised {}/{}; decision date {}/{}; request date {}/{}; decision type {}/{}",
+        accuracy.letters,
+        accuracy.recognised,
+        accuracy.letters,
+        accuracy.decision_dates,
+        accuracy.letters,
+        accuracy.request_dates,
+        accuracy.request_total,
+        accuracy.decisions,
+        accuracy.letters
+    );
+    accuracy
+}
+
+/// Decision and request dates and decision types of the corpus decision letters listed in
+/// benches/decision_letters*.tsv (verified by reading them); prints the accuracy figures.
+#[test]
+fn corpus_decision_letters_accuracy() {
+    let Some(corpus) = corpus_dir() else {
+        return;
+    };
+    for truth_file in ["decision_letters.tsv", "decision_letters_holdout.tsv"] {
+        let accuracy = measure_decision_letters(&corpus, truth_file);
+        let letters = accuracy.letters;
+        assert_eq!(accuracy.recognised, letters, "{truth_file}");
+        assert!(
+            accuracy.decision_dates * 10 >= letters * 8,
+            "{truth_file}: {accuracy:?}"
+        );
+        assert!(
+            accuracy.request_dates * 10 >= accuracy.request_total * 8,
+            "{truth_file}: {accuracy:?}"
+        );
+        assert!(
+            accuracy.decisions * 10 >= letters * 7,
+            "{truth_file}: {accuracy:?}"
+        );
+    }
+}
+
+/// Indexes `inputs` into a fresh index and opens it for searching.
+fn index_folder(inputs: Vec<PathBuf>) -> (tempfile::TempDir, woo_server::SearchService) {
+    let index = tempfile::tempdir().unwrap();
+    let options = woo_indexer::ingest::IndexOptions {
+        index_dir: index.path().to_path_buf(),
+        inputs,
+        ocr: None,
+        limits: PdfLimits::default(),
+        jobs: 1,
+        force: false,
+        extract_worker: None,
+    };
+    let summary = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let search = woo_server::SearchService::open(index.path()).unwrap();
+    (index, search)
+}
+
+/// A csv inventory beside its PDFs gives them title, date, judgement and grounds; a row without
+/// a PDF is a searchable entry without pages (its page endpoint answers 404).
+#[tokio::test]
+async fn a_csv_inventory_links_rows_and_keeps_rows_without_a_pdf() {
+    let folder = tempfile::tempdir().unwrap();
+    let pdf =
+        woo_indexer::fixtures::simple_pdf("", &["Van: a\nAan: b\nOnderwerp: levering mondkapjes"]);
+    std::fs::write(folder.path().join("0001.pdf"), pdf).unwrap();
+    std::fs::write(
+        folder.path().join("inventaris.csv"),
+        "Nr;Document;Datum;Beoordeling;Weigeringsgrond;Toelichting\n\
+         0001;E-mail over levering;02-03-2021;Deels openbaar;5.1.2e;\n\
+         0002;Offerte leverancier;04-03-2021;Niet openbaar;5.1.1c, 5.1.2.e;bedrijfsgegevens\n",
+    )
+    .unwrap();
+    let (_index, search) = index_folder(vec![folder.path().to_path_buf()]);
+    let table = search.table();
+    let linked = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.source == "0001.pdf")
+        .unwrap();
+    assert_eq!(linked.stored.title, "E-mail over levering");
+    assert_eq!(linked.stored.date.as_deref(), Some("2021-03-02"));
+    assert_eq!(linked.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert!(linked.stored.grounds.contains(&"5.1.2e".to_string()));
+    let entry = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.title == "Offerte leverancier")
+        .unwrap();
+    assert_eq!(entry.stored.page_count, 0);
+    assert_eq!(
+        entry.stored.document_type.as_deref(),
+        Some("inventarisregel")
+    );
+    assert_eq!(entry.stored.judgement.as_deref(), Some("niet openbaar"));
+    assert_eq!(entry.stored.grounds, vec!["5.1.1c", "5.1.2e"]);
+    assert_eq!(entry.stored.publication_id, linked.stored.publication_id);
+    let request = woo_server::search::SearchRequest {
+        query: "offerte bedrijfsgegevens".to_string(),
+        page: 1,
+        size: 10,
+        ..Default::default()
+    };
+    let found = search.search(&request).unwrap();
+    assert_eq!(found.total, 1);
+    assert!(found.results[0].hits.is_empty());
+    assert!(search.page_text(&entry.stored.id, 1).is_err());
+}
+
+/// The WooFAIRify dossier comes out as one publication: its inventory CSV gives the memos their
+/// judgement and grounds, and its two decision letters are read.
+#[test]
+fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
+    let Some(corpus) = corpus_dir() else {
+        return;
+    };
+    let (_index, search) = index_folder(vec![corpus.join("woofairify")]);
+    let table = search.table();
+    let memo = table
+        .entries
+        .iter()
+        .find(|entry| {
+            entry
+                .stored
+                .source
+                .ends_with("4. Memo BO verslag gesprek 20210907.pdf")
+        })
+        .unwrap();
+    assert_eq!(memo.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert!(
+        memo.stored.grounds.contains(&"5.1.2e".to_string()),
+        "{:?}",
+        memo.stored.grounds
+    );
+    assert_eq!(memo.stored.date.as_deref(), Some("2021-07-20"));
+    let publications: std::collections::BTreeSet<_> = table
+        .entries
+        .iter()
+        .filter_map(|entry| entry.stored.publication_id.clone())
+        .collect();
+    assert_eq!(publications.len(), 1, "{publications:?}");
+    let decisions: Vec<_> = table
+        .entries
+        .iter()
+        .filter(|entry| entry.stored.decision.is_some())
+        .map(|entry| {
+            (
+                entry.stored.decision_date.clone(),
+                entry.stored.decision.clone(),
+            )
+        })
+        .collect();
+    println!(
+        "woofairify: {} documents, decisions {decisions:?}",
+        table.entries.len()
+    );
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(decisions.contains(&(
+        Some("2021-12-23".to_string()),
+        Some("deels openbaar".to_string())
+    )));
+}
+
+/// The hand-written complaint records (30 judgements of 3 bodies) index as category 2l with
+/// outcome and subject facets, and `GET /api/complaints/stats` counts them by group.
+#[tokio::test]
+async fn complaint_records_index_and_count_by_group() {
+    use tower::ServiceExt;
+    let records = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/klachten");
+    let (_index, search) = index_folder(vec![records]);
+    let request = woo_server::search::SearchRequest {
+        query: "woo-verzoek termijn".to_string(),
+        page: 1,
+        size: 10,
+        filters: [("outcome".to_string(), vec!["gegrond".to_string()])].into(),
+        ..Default::default()
+    };
+    let found = search.search(&request).unwrap();
+    assert!(found.total >= 1, "{}", found.total);
+    let browse = search
+        .search(&woo_server::search::SearchRequest {
+            page: 1,
+            size: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(browse.total, 30);
+    let category = &browse.facets["category"];
+    assert_eq!(category[0].value, "2l");
+    assert_eq!(category[0].count, 30);
+    let outcome_count = |value: &str| {
+        browse.facets["outcome"]
+            .iter()
+            .find(|facet| facet.value == value)
+            .map_or(0, |facet| facet.count)
+    };
+    assert_eq!(outcome_count("gegrond"), 10);
+    assert_eq!(outcome_count("niet-ontvankelijk"), 5);
+
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(search),
+        admin: None,
+    };
+    let call = |uri: &str| {
+        let app = woo_server::app(state.clone());
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+            )
+        }
+    };
+    let (status, stats) = call("/api/complaints/stats?group=publisher,outcome").await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["total"], 30);
+    let utrecht_gegrond = stats["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|group| {
+            group["key"]["publisher"] == "Gemeente Utrecht" && group["key"]["outcome"] == "gegrond"
+        })
+        .unwrap();
+    assert_eq!(utrecht_gegrond["count"], 5);
+    let (status, by_year) = call("/api/complaints/stats?group=year").await;
+    assert_eq!(status, 200);
+    assert_eq!(by_year["groups"].as_array().unwrap().len(), 3);
+    let (status, error) = call("/api/complaints/stats?group=colour").await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["error"]["code"], "invalid_parameter");
+    let (status, _) = call("/api/complaints/stats").await;
+    assert_eq!(status, 400);
+}
