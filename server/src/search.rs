@@ -768,7 +768,7 @@ impl SearchService {
             if request.is_browse() {
                 (None, None)
             } else {
-                let query = self.query_builder.parse(&searcher, &request.query)?;
+                let query = self.query_builder.parse(searcher, &request.query)?;
                 let groups = searcher.search(&*query, &GroupingCollector)?;
                 (Some(query), Some(groups))
             };
