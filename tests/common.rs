@@ -19,6 +19,16 @@ pub struct FixtureIndex {
     pub ocr_available: bool,
 }
 
+/// `../shared/corpus` beside the project, or `None` (saying so) when it is not there.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    eprintln!("skipped: ../shared/corpus is not there");
+    None
+}
+
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }

@@ -1,18 +1,9 @@
-use std::path::PathBuf;
-
 use woo_indexer::ingest::{run_index, FileStatus, IndexOptions};
 use woo_indexer::pdf::PdfLimits;
 use woo_server::search::SearchRequest;
 use woo_server::SearchService;
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    eprintln!("skipped: ../shared/corpus is not there");
-    None
-}
+use crate::common::corpus_dir;
 
 /// Every corpus PDF is indexed except the deliberately broken and password-protected ones,
 /// and searches over it return the right documents with page-labelled snippets and facets.

@@ -4,18 +4,9 @@ use woo_indexer::decision::analyse_decision;
 use woo_indexer::pdf::{extract_pdf, PdfLimits};
 use woo_indexer::Page;
 
-use crate::common::{facet_count, get_ok, result_ids};
+use crate::common::{corpus_dir, facet_count, get_ok, result_ids};
 
 const BESLUIT_ID: &str = "VWS-WOO-2024-0117-besluit";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    eprintln!("skipped: ../shared/corpus is not there");
-    None
-}
 
 /// The fixture decision letter carries its decision and request dates, decision and articles in
 /// the document JSON and in search results.
