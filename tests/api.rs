@@ -275,7 +275,20 @@ async fn health_and_openapi() {
     let health = get_ok("/healthz").await;
     assert_eq!(health["status"], "ok");
     let openapi = get_ok("/api/openapi.json").await;
-    assert!(openapi["paths"]["/api/search"].is_object());
+    for path in [
+        "/api/search",
+        "/api/documents/{id}",
+        "/api/documents/{id}/pages/{page}",
+        "/api/documents/{id}/file",
+        "/api/export",
+        "/api/complaints/stats",
+        "/api/admin/publications",
+        "/api/admin/documents/{id}",
+        "/api/admin/publications/{id}",
+        "/api/admin/jobs/{id}",
+    ] {
+        assert!(openapi["paths"][path].is_object(), "openapi.json lacks {path}");
+    }
 }
 
 /// Every bad request of the foundation issue: status, JSON shape and code.
