@@ -287,7 +287,10 @@ async fn health_and_openapi() {
         "/api/admin/publications/{id}",
         "/api/admin/jobs/{id}",
     ] {
-        assert!(openapi["paths"][path].is_object(), "openapi.json lacks {path}");
+        assert!(
+            openapi["paths"][path].is_object(),
+            "openapi.json lacks {path}"
+        );
     }
 }
 
