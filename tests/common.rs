@@ -67,6 +67,7 @@ pub fn fixture_index() -> &'static FixtureIndex {
 pub struct Answer {
     pub status: StatusCode,
     pub content_type: String,
+    pub www_authenticate: String,
     pub body: Vec<u8>,
 }
 
@@ -85,28 +86,20 @@ impl Answer {
     }
 }
 
-pub async fn request(method: &str, uri: &str) -> Answer {
-    let state = AppState {
-        search: fixture_index().search.clone(),
-        admin: None,
+/// Sends one request to `app(state)` with `oneshot` and reads the whole answer.
+pub async fn send(state: AppState, request: Request<Body>) -> Answer {
+    let response = woo_server::app(state).oneshot(request).await.unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+            .to_string()
     };
-    let response = woo_server::app(state)
-        .oneshot(
-            Request::builder()
-                .method(method)
-                .uri(uri)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let content_type = header("content-type");
+    let www_authenticate = header("www-authenticate");
     let body = response
         .into_body()
         .collect()
@@ -117,8 +110,23 @@ pub async fn request(method: &str, uri: &str) -> Answer {
     Answer {
         status,
         content_type,
+        www_authenticate,
         body,
     }
+}
+
+/// A request without body to the read-only app over the fixture index.
+pub async fn request(method: &str, uri: &str) -> Answer {
+    let state = AppState {
+        search: fixture_index().search.clone(),
+        admin: None,
+    };
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    send(state, request).await
 }
 
 pub async fn get(uri: &str) -> Answer {

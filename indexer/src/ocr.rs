@@ -790,8 +790,10 @@ mod tests {
     use super::*;
 
     /// A scanned, redacted Woo request letter (2 pages, no text layer).
-    const SCANNED_LETTER: &str =
-        "/work/shared/corpus/tpdl-text-redaction/Woo-verzoek_Geredigeerd.pdf";
+    const SCANNED_LETTER: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/tpdl-text-redaction/Woo-verzoek_Geredigeerd.pdf"
+    );
 
     fn engine_or_skip(cache_dir: Option<PathBuf>) -> Option<OcrEngine> {
         let engine = OcrEngine::detect(cache_dir);

@@ -1590,7 +1590,10 @@ mod tests {
 
     #[test]
     fn redacted_woofairify_pages_carry_5_1_2e() {
-        let directory = std::path::Path::new("/work/shared/corpus/woofairify/documenten");
+        let directory = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/corpus/woofairify/documenten"
+        ));
         if !directory.is_dir() {
             eprintln!("skipped: corpus not found at {}", directory.display());
             return;
@@ -1649,9 +1652,10 @@ mod tests {
 
     #[test]
     fn report_on_unredacted_corpus_text_finds_no_grounds() {
-        let path = std::path::Path::new(
-            "/work/shared/corpus/coronamelder/Bijlage B - Advies Autoriteit Persoonsgegevens.pdf",
-        );
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/corpus/coronamelder/Bijlage B - Advies Autoriteit Persoonsgegevens.pdf"
+        ));
         if !path.is_file() {
             eprintln!("skipped: corpus not found at {}", path.display());
             return;
