@@ -259,6 +259,8 @@ pub const SUGGEST_BELOW_TOTAL: usize = 3;
 /// One document of the in-memory table.
 #[derive(Debug, Clone)]
 pub struct DocumentEntry {
+    /// [`schema::doc_key`] of the id, computed once when the table is built.
+    pub key: u64,
     /// What the index stores.
     pub stored: StoredDocument,
     /// Date as days since 1970.
@@ -335,6 +337,7 @@ pub fn build_document_table(
         table.by_key.insert(key, position);
         table.by_id.insert(stored.id.clone(), position);
         table.entries.push(DocumentEntry {
+            key,
             date_days: stored
                 .date
                 .as_deref()
@@ -508,14 +511,17 @@ struct OrderedMatches {
     selected: Vec<usize>,
 }
 
+/// A document's score in the grouped hits (0 when it has none, as in browse mode).
+fn score_in(groups: Option<&DocumentGroups>, entry: &DocumentEntry) -> Score {
+    groups
+        .and_then(|groups| groups.get(&entry.key))
+        .map_or(0.0, DocumentHits::score)
+}
+
 impl OrderedMatches {
     /// A document's relevance score (0 in browse mode).
-    fn score_of(&self, stored: &StoredDocument) -> Score {
-        let key = schema::doc_key(&stored.id);
-        self.groups
-            .as_ref()
-            .and_then(|groups| groups.get(&key))
-            .map_or(0.0, DocumentHits::score)
+    fn score_of(&self, entry: &DocumentEntry) -> Score {
+        score_in(self.groups.as_ref(), entry)
     }
 }
 
@@ -792,13 +798,6 @@ impl SearchService {
             .collect();
 
         // 4: sort.
-        let score_of = |position: usize| -> Score {
-            let key = schema::doc_key(&table.entries[position].stored.id);
-            groups
-                .as_ref()
-                .and_then(|groups| groups.get(&key))
-                .map_or(0.0, DocumentHits::score)
-        };
         let newest_first = |a: usize, b: usize| {
             let date_a = table.entries[a].date_days.unwrap_or(i64::MIN);
             let date_b = table.entries[b].date_days.unwrap_or(i64::MIN);
@@ -807,11 +806,22 @@ impl SearchService {
                 .then_with(|| table.entries[a].stored.id.cmp(&table.entries[b].stored.id))
         };
         match request.sort {
-            SortOrder::Relevance if groups.is_some() => selected.sort_by(|&a, &b| {
-                score_of(b)
-                    .total_cmp(&score_of(a))
-                    .then_with(|| newest_first(a, b))
-            }),
+            SortOrder::Relevance if groups.is_some() => {
+                // Each score is looked up once, not once per comparison.
+                let mut scored: Vec<(Score, usize)> = selected
+                    .iter()
+                    .map(|&position| {
+                        (
+                            score_in(groups.as_ref(), &table.entries[position]),
+                            position,
+                        )
+                    })
+                    .collect();
+                scored.sort_by(|&(score_a, a), &(score_b, b)| {
+                    score_b.total_cmp(&score_a).then_with(|| newest_first(a, b))
+                });
+                selected = scored.into_iter().map(|(_, position)| position).collect();
+            }
             SortOrder::Relevance | SortOrder::DateNewestFirst => {
                 selected.sort_by(|&a, &b| newest_first(a, b))
             }
@@ -840,9 +850,9 @@ impl SearchService {
         let total = matches.selected.len();
         let mut results = Vec::with_capacity(total.min(limit));
         for &position in matches.selected.iter().take(limit) {
-            let stored = &table.entries[position].stored;
-            let score = matches.score_of(stored);
-            results.push(to_result(stored, score, Vec::new()));
+            let entry = &table.entries[position];
+            let score = matches.score_of(entry);
+            results.push(to_result(&entry.stored, score, Vec::new()));
         }
         Ok((total, results))
     }
@@ -883,14 +893,14 @@ impl SearchService {
         let mut results = Vec::with_capacity(page_positions.len());
         for position in page_positions {
             let entry = &table.entries[position];
-            let key = schema::doc_key(&entry.stored.id);
+            let key = entry.key;
             let mut hits = Vec::new();
             if let (Some(groups), Some(generator)) = (&matches.groups, &snippet_generator) {
                 if let Some(document_hits) = groups.get(&key) {
                     hits = self.page_hits(&searcher, generator, document_hits)?;
                 }
             }
-            let score = matches.score_of(&entry.stored);
+            let score = matches.score_of(entry);
             results.push(to_result(&entry.stored, score, hits));
         }
         Ok(SearchResponse {
