@@ -232,12 +232,33 @@ pub fn stem_word(stemmer: &Stemmer, folded: &str) -> String {
             return (*stem).to_string();
         }
     }
-    // Snowball keeps the -s of diminutive plurals (`mondkapjes`), so the singular
-    // (`mondkapje`) would not match: drop it first.
-    if folded.len() > 5 && folded.ends_with("jes") {
+    if is_plural_in_s_after_vowel(folded) {
         return stemmer.stem(&folded[..folded.len() - 1]).into_owned();
     }
     stemmer.stem(folded).into_owned()
+}
+
+/// Singular words ending in consonant + `es` that [`is_plural_in_s_after_vowel`] must leave alone.
+const SINGULARS_ENDING_IN_ES: &[&str] = &[
+    "abces", "adres", "congres", "cipres", "diabetes", "expres", "herpes", "kompres", "proces",
+    "progres", "mores",
+];
+
+/// Snowball Dutch removes a plural -s only after a consonant, so plurals in -s after a vowel
+/// keep it and miss their singular: diminutives (`mondkapjes`), words in -e (`zonneweides`,
+/// `procedures`, `offertes`, `fases`) and in -ie (`radiofrequenties`, `kopies`). Those get the
+/// -s dropped before stemming. Singulars in -es (`proces`, `adres`) are listed apart.
+fn is_plural_in_s_after_vowel(folded: &str) -> bool {
+    if folded.len() <= 5 || !folded.ends_with("es") {
+        return false;
+    }
+    if folded.ends_with("jes") || folded.ends_with("ies") {
+        return true;
+    }
+    let before_e = folded[..folded.len() - 2].chars().next_back();
+    let after_consonant = matches!(before_e, Some(character) if character.is_ascii_alphabetic()
+        && !"aeiouy".contains(character));
+    after_consonant && !SINGULARS_ENDING_IN_ES.contains(&folded)
 }
 
 /// Runs the whole analysis on `text` and returns tantivy tokens with byte offsets and positions.
@@ -366,6 +387,13 @@ mod tests {
         assert_eq!(stemmed("documenten"), stemmed("document"));
         assert_eq!(stemmed("verzoeken"), stemmed("verzoek"));
         assert_eq!(stemmed("mondkapjes"), stemmed("mondkapje"));
+        assert_eq!(stemmed("zonneweides"), stemmed("zonneweide"));
+        assert_eq!(stemmed("procedures"), stemmed("procedure"));
+        assert_eq!(stemmed("radiofrequenties"), stemmed("radiofrequentie"));
+        assert_eq!(stemmed("offertes"), stemmed("offerte"));
+        assert!(!is_plural_in_s_after_vowel("proces"));
+        assert!(!is_plural_in_s_after_vowel("adres"));
+        assert!(is_plural_in_s_after_vowel("websites"));
     }
 
     #[test]
