@@ -182,6 +182,86 @@ async fn date_range_year_filter_and_date_sort() {
 }
 
 #[tokio::test]
+async fn month_histogram_on_request_and_month_filter() {
+    let by_year = get_ok("/api/search?size=100").await;
+    assert!(
+        by_year["facets"].get("month").is_none(),
+        "month only on request"
+    );
+    let by_month = get_ok("/api/search?size=100&histogram=month").await;
+    let months = by_month["facets"]["month"].as_array().unwrap();
+    let values: Vec<&str> = months
+        .iter()
+        .map(|entry| entry["value"].as_str().unwrap())
+        .collect();
+    let mut newest_first = values.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(values, newest_first, "histogram is in date order");
+    assert!(values.iter().all(|month| month.len() == 7), "{values:?}");
+    // The months of a year add up to that year's count.
+    let year_2021 = facet_count(&by_year, "year", "2021");
+    let months_2021: u64 = months
+        .iter()
+        .filter(|entry| entry["value"].as_str().unwrap().starts_with("2021-"))
+        .map(|entry| entry["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(months_2021, year_2021);
+
+    let march = get_ok("/api/search?month=2021-03&size=100").await;
+    let range = get_ok("/api/search?from=2021-03&to=2021-03&size=100").await;
+    assert_eq!(result_ids(&march), result_ids(&range));
+    assert_eq!(
+        facet_count(&march, "month", "2021-03"),
+        march["total"].as_u64().unwrap()
+    );
+
+    let bad = get("/api/search?histogram=week").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn facet_lists_are_capped_with_a_count_of_the_rest() {
+    let whole = get_ok("/api/search?size=100&facet_size=100").await;
+    let types = whole["facets"]["type"].as_array().unwrap();
+    assert!(types.len() >= 3, "fixture has several types: {types:?}");
+    assert!(whole.get("facet_other").is_none() || whole["facet_other"].get("type").is_none());
+
+    let capped = get_ok("/api/search?size=100&facet_size=1").await;
+    let listed = capped["facets"]["type"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0], types[0], "the most frequent value is kept");
+    let other = &capped["facet_other"]["type"];
+    assert_eq!(other["values"].as_u64().unwrap() as usize, types.len() - 1);
+    let rest: u64 = types[1..]
+        .iter()
+        .map(|entry| entry["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(other["count"].as_u64().unwrap(), rest);
+    // Years are a histogram: never cut.
+    assert_eq!(capped["facets"]["year"], whole["facets"]["year"]);
+
+    // A selected value stays listed even when it is not among the most frequent.
+    let least = types.last().unwrap()["value"].as_str().unwrap().to_string();
+    let selected = get_ok(&format!(
+        "/api/search?size=100&facet_size=1&type={}",
+        least.replace(' ', "+")
+    ))
+    .await;
+    let listed: Vec<&str> = selected["facets"]["type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["value"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&least.as_str()), "{listed:?}");
+
+    for bad in ["facet_size=0", "facet_size=101", "facet_size=x"] {
+        let answer = get(&format!("/api/search?{bad}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
+
+#[tokio::test]
 async fn browse_mode_lists_newest_first_and_pages() {
     let first = get_ok("/api/search?q=*&size=4").await;
     let second = get_ok("/api/search?q=*&size=4&page=2").await;

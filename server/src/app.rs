@@ -225,6 +225,7 @@ fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
         took_ms: 0.0,
         results: Vec::new(),
         facets: Default::default(),
+        facet_other: Default::default(),
         suggestion: None,
     };
     let status = if error.status() == StatusCode::INTERNAL_SERVER_ERROR {

@@ -139,6 +139,7 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         "decision" => language.text("Besluit", "Decision"),
         "outcome" => language.text("Oordeel klacht", "Complaint outcome"),
         "subject" => language.text("Onderwerp klacht", "Complaint subject"),
+        "month" => language.text("Maand", "Month"),
         _ => "",
     }
 }
@@ -380,7 +381,33 @@ fn facet_panel(
                 value.count
             ));
         }
+        if let Some(other) = response.facet_other.get(name) {
+            let mut more = without(pairs, &["facet_size", "page"]);
+            more.push((
+                "facet_size".to_string(),
+                crate::search::MAX_FACET_SIZE.to_string(),
+            ));
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{} <span class=\"count\">({})</span></a></li>",
+                html_escape(&query_string(&more)),
+                if language == UiLanguage::English {
+                    format!("{} more values", other.values)
+                } else {
+                    format!("nog {} waarden", other.values)
+                },
+                other.count
+            ));
+        }
         html.push_str("</ul>");
+        if name == "year" && !response.facets.contains_key("month") {
+            let mut by_month = without(pairs, &["histogram", "page"]);
+            by_month.push(("histogram".to_string(), "month".to_string()));
+            html.push_str(&format!(
+                "<p><a href=\"{}\">{}</a></p>",
+                html_escape(&query_string(&by_month)),
+                language.text("Per maand", "By month")
+            ));
+        }
     }
     html.push_str("</nav>");
     html
@@ -935,6 +962,7 @@ mod tests {
             took_ms: 0.0,
             results: Vec::new(),
             facets: Default::default(),
+            facet_other: Default::default(),
             suggestion: None,
         };
         let page = render_search_page(&pairs, &response, None, UiLanguage::Dutch);

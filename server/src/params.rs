@@ -19,6 +19,8 @@ const SINGLE_PARAMETERS: &[&str] = &[
     "to",
     "decided_from",
     "decided_to",
+    "facet_size",
+    "histogram",
 ];
 
 /// Splits a raw query string into decoded (name, value) pairs; `+` is a space.
@@ -124,6 +126,27 @@ pub fn search_request_from_pairs(
                             format!(
                         "sort must be relevance, date (newest first) or date_asc, not {other:?}"
                     ),
+                        ))
+                    }
+                }
+            }
+            "facet_size" => {
+                request.facet_size = parse_positive("facet_size", value)?;
+                if request.facet_size == 0 {
+                    return Err(ApiError::invalid(
+                        "facet_size",
+                        "facet_size must be 1 or more",
+                    ));
+                }
+            }
+            "histogram" => {
+                request.month_histogram = match value.as_str() {
+                    "" | "year" => false,
+                    "month" => true,
+                    other => {
+                        return Err(ApiError::invalid(
+                            "histogram",
+                            format!("histogram must be year or month, not {other:?}"),
                         ))
                     }
                 }

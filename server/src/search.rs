@@ -40,8 +40,11 @@ pub const MAX_RESULT_WINDOW: usize = 10_000;
 pub const MAX_FACET_VALUES: usize = 20;
 /// Longest facet value in bytes.
 pub const MAX_FACET_VALUE_BYTES: usize = 256;
-/// Facet values listed per facet (the rest is counted in `other`).
-pub const FACET_VALUES_LISTED: usize = 50;
+/// Facet values listed per facet unless `facet_size` says otherwise (the rest is summed up in
+/// `facet_other`). The `year` and `month` histograms are never cut.
+pub const DEFAULT_FACET_SIZE: usize = 10;
+/// Largest `facet_size`.
+pub const MAX_FACET_SIZE: usize = 100;
 /// Best pages shown per result.
 pub const HITS_PER_RESULT: usize = 3;
 /// Best pages kept per document while collecting; the shown hits are the best of these whose
@@ -61,7 +64,11 @@ pub const FACET_NAMES: &[&str] = &[
     "decision",
     "outcome",
     "subject",
+    "month",
 ];
+
+/// Facets that are histograms over time: listed in full, newest first, never cut.
+const HISTOGRAM_FACETS: &[&str] = &["year", "month"];
 
 /// Result order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,6 +103,11 @@ pub struct SearchRequest {
     pub decided_from_days: Option<i64>,
     /// Latest decision date (decision letters), days since 1970.
     pub decided_to_days: Option<i64>,
+    /// Values listed per facet (0: [`DEFAULT_FACET_SIZE`]).
+    pub facet_size: usize,
+    /// Whether the `month` histogram is counted (`histogram=month`); it is always counted when
+    /// a month is selected.
+    pub month_histogram: bool,
 }
 
 impl SearchRequest {
@@ -141,6 +153,12 @@ impl SearchRequest {
                     ),
                 });
             }
+        }
+        if self.facet_size > MAX_FACET_SIZE {
+            return Err(ApiError::invalid(
+                "facet_size",
+                format!("facet_size must be between 1 and {MAX_FACET_SIZE}"),
+            ));
         }
         if let (Some(from), Some(to)) = (self.from_days, self.to_days) {
             if from > to {
@@ -236,6 +254,15 @@ pub struct FacetCount {
     pub selected: bool,
 }
 
+/// What a capped facet list leaves out.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OtherFacetValues {
+    /// Values not listed.
+    pub values: usize,
+    /// The sum of their document counts.
+    pub count: usize,
+}
+
 /// The answer to a search.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResponse {
@@ -245,8 +272,12 @@ pub struct SearchResponse {
     pub took_ms: f64,
     /// The requested page of results.
     pub results: Vec<SearchResult>,
-    /// Facet counts by facet name.
+    /// Facet counts by facet name: the `facet_size` values with most documents (selected values
+    /// always listed), or the whole `year`/`month` histogram newest first.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// For each facet whose list was cut: how many values and documents it leaves out.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub facet_other: BTreeMap<String, OtherFacetValues>,
     /// "Bedoelde u …?": a corrected query, when the query found fewer than
     /// [`SUGGEST_BELOW_TOTAL`] documents and a rare word has a frequent near neighbour.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -293,6 +324,17 @@ fn facet_values_of(stored: &StoredDocument) -> BTreeMap<&'static str, Vec<String
             .date
             .as_deref()
             .and_then(|date| date.get(..4))
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+    );
+    values.insert(
+        "month",
+        stored
+            .date
+            .as_deref()
+            .and_then(|date| date.get(..7))
+            .filter(|month| month.len() == 7)
             .map(str::to_string)
             .into_iter()
             .collect(),
@@ -507,7 +549,7 @@ pub struct PageText {
 struct OrderedMatches {
     query: Option<Box<dyn Query>>,
     groups: Option<DocumentGroups>,
-    facets: BTreeMap<String, Vec<FacetCount>>,
+    facets: FacetCounts,
     selected: Vec<usize>,
 }
 
@@ -791,7 +833,7 @@ impl SearchService {
             .into_iter()
             .filter(|&position| date_in_range(&table.entries[position], request))
             .collect();
-        let facets = count_facets(table, &in_range, &request.filters);
+        let facets = count_facets(table, &in_range, request);
         let mut selected: Vec<usize> = in_range
             .into_iter()
             .filter(|&position| passes_filters(&table.entries[position], &request.filters, None))
@@ -907,7 +949,8 @@ impl SearchService {
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             results,
-            facets: matches.facets,
+            facets: matches.facets.listed,
+            facet_other: matches.facets.other,
             suggestion,
         })
     }
@@ -1153,14 +1196,33 @@ fn passes_filters(
     true
 }
 
-/// Facet counts: for each facet, over documents passing every other facet's selection.
+/// Facet counts and what the capped lists leave out.
+struct FacetCounts {
+    listed: BTreeMap<String, Vec<FacetCount>>,
+    other: BTreeMap<String, OtherFacetValues>,
+}
+
+/// Facet counts: for each facet, over documents passing every other facet's selection. Lists
+/// are cut to the request's facet size (selected values always kept); histograms are whole.
 fn count_facets(
     table: &DocumentTable,
     positions: &[usize],
-    filters: &BTreeMap<String, Vec<String>>,
-) -> BTreeMap<String, Vec<FacetCount>> {
-    let mut facets = BTreeMap::new();
+    request: &SearchRequest,
+) -> FacetCounts {
+    let filters = &request.filters;
+    let facet_size = if request.facet_size == 0 {
+        DEFAULT_FACET_SIZE
+    } else {
+        request.facet_size
+    };
+    let mut facets = FacetCounts {
+        listed: BTreeMap::new(),
+        other: BTreeMap::new(),
+    };
     for &name in FACET_NAMES {
+        if name == "month" && !request.month_histogram && !filters.contains_key("month") {
+            continue;
+        }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for &position in positions {
             let entry = &table.entries[position];
@@ -1194,13 +1256,31 @@ fn count_facets(
                 });
             }
         }
-        if name == "year" {
+        if HISTOGRAM_FACETS.contains(&name) {
             listed.sort_by(|a, b| b.value.cmp(&a.value));
-        } else {
-            listed.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            facets.listed.insert(name.to_string(), listed);
+            continue;
         }
-        listed.truncate(FACET_VALUES_LISTED.max(selected.len()));
-        facets.insert(name.to_string(), listed);
+        // Selected values first so the cut never drops them, then by count.
+        listed.sort_by(|a, b| {
+            b.selected
+                .cmp(&a.selected)
+                .then_with(|| b.count.cmp(&a.count))
+                .then_with(|| a.value.cmp(&b.value))
+        });
+        let keep = facet_size.max(selected.len());
+        if listed.len() > keep {
+            let left_out = listed.split_off(keep);
+            facets.other.insert(
+                name.to_string(),
+                OtherFacetValues {
+                    values: left_out.len(),
+                    count: left_out.iter().map(|facet| facet.count).sum(),
+                },
+            );
+        }
+        listed.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        facets.listed.insert(name.to_string(), listed);
     }
     facets
 }
