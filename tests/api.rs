@@ -261,6 +261,37 @@ async fn facet_lists_are_capped_with_a_count_of_the_rest() {
     }
 }
 
+/// The snippets of the first result that mention `marked` inside `<mark>`.
+async fn first_marks(query: &str) -> Vec<String> {
+    let answer = get_ok(&format!("/api/search?q={query}")).await;
+    let mut marks = Vec::new();
+    for hit in answer["results"][0]["hits"].as_array().unwrap() {
+        let snippet = hit["snippet"].as_str().unwrap();
+        for piece in snippet.split("<mark>").skip(1) {
+            marks.push(piece.split("</mark>").next().unwrap().to_lowercase());
+        }
+    }
+    marks
+}
+
+#[tokio::test]
+async fn snippets_mark_phrases_prefixes_fuzzy_words_and_compound_parts() {
+    let phrase = first_marks("%22afspraken+mondkapjesdeal%22").await;
+    assert!(
+        phrase.contains(&"afspraken".to_string()) && phrase.contains(&"mondkapjesdeal".to_string()),
+        "{phrase:?}"
+    );
+    let prefix = first_marks("mondkapjesd*").await;
+    assert!(prefix.contains(&"mondkapjesdeal".to_string()), "{prefix:?}");
+    let fuzzy = first_marks("mondkapjesdael~2").await;
+    assert!(fuzzy.contains(&"mondkapjesdeal".to_string()), "{fuzzy:?}");
+    let part = first_marks("subsidie").await;
+    assert!(
+        part.iter().any(|mark| mark == "subsidieaanvraag"),
+        "{part:?}"
+    );
+}
+
 #[tokio::test]
 async fn browse_mode_lists_newest_first_and_pages() {
     let first = get_ok("/api/search?q=*&size=4").await;

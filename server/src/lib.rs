@@ -13,6 +13,8 @@
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
+//! - [`highlight`] what a query matched in page text (words, stems, compound parts, phrases,
+//!   prefixes, fuzzy words) and the snippet around it
 //! - [`html`]    the server-rendered search page and document page
 //! - [`export`]  CSV/JSON exports and the Atom feed
 //! - [`error`]   `ApiError` and its JSON response
@@ -21,6 +23,7 @@ pub mod admin;
 pub mod app;
 pub mod error;
 pub mod export;
+pub mod highlight;
 pub mod html;
 pub mod params;
 pub mod query;

@@ -19,9 +19,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
@@ -30,6 +29,7 @@ use woo_indexer::schema::{self, Fields};
 use woo_indexer::{StoredDocument, StoredPage};
 
 use crate::error::{ApiError, Result};
+use crate::highlight::{self, Highlighter};
 use crate::query::QueryBuilder;
 
 /// Largest page size.
@@ -543,11 +543,10 @@ pub struct PageText {
     pub grounds: Vec<String>,
 }
 
-/// What [`SearchService::match_filter_and_sort`] found: the parsed query, the page hits
+/// What [`SearchService::match_filter_and_sort`] found: the page hits
 /// grouped by document, the facet counts, and the selected documents (positions in the
 /// document table) in result order.
 struct OrderedMatches {
-    query: Option<Box<dyn Query>>,
     groups: Option<DocumentGroups>,
     facets: FacetCounts,
     selected: Vec<usize>,
@@ -734,34 +733,8 @@ impl SearchService {
     /// form is a term of `query` (in the stemmed or the exact text field), line breaks kept.
     /// A query that does not parse is an error; browse mode gives the plain escaped text.
     pub fn highlighted_page_text(&self, text: &str, query: &str) -> Result<String> {
-        let trimmed = query.trim();
-        if trimmed.is_empty() || trimmed == "*" {
-            return Ok(render_highlighted_text(text, &[]));
-        }
-        let searcher = self.reader.searcher();
-        let parsed = self.query_builder.parse(&searcher, query)?;
-        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-        for field in [self.fields.text, self.fields.text_exact] {
-            let mut terms: HashSet<String> = HashSet::new();
-            parsed.query_terms(&mut |term, _| {
-                if term.field() == field {
-                    if let Some(text) = term.value().as_str() {
-                        terms.insert(text.to_string());
-                    }
-                }
-            });
-            if terms.is_empty() {
-                continue;
-            }
-            let mut analyzer = self.index.tokenizer_for_field(field)?;
-            let mut stream = analyzer.token_stream(text);
-            stream.process(&mut |token| {
-                if terms.contains(&token.text) {
-                    ranges.push(token.offset_from..token.offset_to);
-                }
-            });
-        }
-        Ok(render_highlighted_text(text, &ranges))
+        let highlighter = Highlighter::from_query(query)?;
+        Ok(render_highlighted_text(text, &highlighter.ranges(text)))
     }
 
     /// The shown hits of one document: its best pages whose text contains a query term, in
@@ -770,7 +743,7 @@ impl SearchService {
     fn page_hits(
         &self,
         searcher: &tantivy::Searcher,
-        generator: &SnippetGenerator,
+        highlighter: &Highlighter,
         document_hits: &DocumentHits,
     ) -> Result<Vec<PageHit>> {
         let mut pages = document_hits.pages.clone();
@@ -783,7 +756,7 @@ impl SearchService {
                 .get_first(self.fields.text)
                 .and_then(|value| value.as_str())
                 .unwrap_or_default();
-            match highlighted_snippet(generator, text) {
+            match highlight::snippet(text, &highlighter.ranges(text)) {
                 Some(snippet) => hits.push(PageHit { page, snippet }),
                 None if fallback.is_none() => {
                     fallback = Some(PageHit {
@@ -812,14 +785,12 @@ impl SearchService {
         searcher: &tantivy::Searcher,
     ) -> Result<OrderedMatches> {
         // 1–2: match and group.
-        let (query, groups): (Option<Box<dyn Query>>, Option<DocumentGroups>) =
-            if request.is_browse() {
-                (None, None)
-            } else {
-                let query = self.query_builder.parse(searcher, &request.query)?;
-                let groups = searcher.search(&*query, &GroupingCollector)?;
-                (Some(query), Some(groups))
-            };
+        let groups: Option<DocumentGroups> = if request.is_browse() {
+            None
+        } else {
+            let query = self.query_builder.parse(searcher, &request.query)?;
+            Some(searcher.search(&*query, &GroupingCollector)?)
+        };
         let matched: Vec<usize> = match &groups {
             None => (0..table.entries.len()).collect(),
             Some(groups) => groups
@@ -870,7 +841,6 @@ impl SearchService {
             SortOrder::DateOldestFirst => selected.sort_by(|&a, &b| newest_first(b, a)),
         }
         Ok(OrderedMatches {
-            query,
             groups,
             facets,
             selected,
@@ -923,23 +893,15 @@ impl SearchService {
             .take(request.size)
             .collect();
 
-        let snippet_generator = match &matches.query {
-            Some(query) => {
-                let mut generator =
-                    SnippetGenerator::create(&searcher, &**query, self.fields.text)?;
-                generator.set_max_num_chars(220);
-                Some(generator)
-            }
-            None => None,
-        };
+        let highlighter = Highlighter::from_query(&request.query)?;
         let mut results = Vec::with_capacity(page_positions.len());
         for position in page_positions {
             let entry = &table.entries[position];
             let key = entry.key;
             let mut hits = Vec::new();
-            if let (Some(groups), Some(generator)) = (&matches.groups, &snippet_generator) {
+            if let Some(groups) = &matches.groups {
                 if let Some(document_hits) = groups.get(&key) {
-                    hits = self.page_hits(&searcher, generator, document_hits)?;
+                    hits = self.page_hits(&searcher, &highlighter, document_hits)?;
                 }
             }
             let score = matches.score_of(entry);
@@ -1016,51 +978,6 @@ pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<Com
         .collect();
     groups.sort_by_key(|group| std::cmp::Reverse(group.count));
     Ok(groups)
-}
-
-/// A highlighted snippet, or `None` when no query term occurs in the text.
-fn highlighted_snippet(generator: &SnippetGenerator, text: &str) -> Option<String> {
-    let snippet = generator.snippet(text);
-    if snippet.highlighted().is_empty() {
-        return None;
-    }
-    Some(render_snippet(snippet.fragment(), snippet.highlighted()))
-}
-
-/// Characters of context kept before the first highlight.
-const SNIPPET_LEAD_CHARS: usize = 60;
-
-/// Escapes a fragment, wraps the highlighted byte ranges in `<mark>`, starts the fragment a
-/// little before its first highlight (at a word boundary) and turns line breaks into spaces.
-pub fn render_snippet(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> String {
-    let first = highlighted.first().map_or(0, |range| range.start);
-    let mut start = 0;
-    if first > SNIPPET_LEAD_CHARS {
-        let mut candidate = first - SNIPPET_LEAD_CHARS;
-        while !fragment.is_char_boundary(candidate) {
-            candidate += 1;
-        }
-        start = fragment[candidate..first]
-            .find(char::is_whitespace)
-            .map_or(candidate, |offset| candidate + offset + 1);
-    }
-    let mut html = String::with_capacity(fragment.len() + 32);
-    if start > 0 {
-        html.push('…');
-    }
-    let mut cursor = start;
-    for range in highlighted {
-        if range.start < cursor || range.end > fragment.len() {
-            continue;
-        }
-        html.push_str(&html_escape(&fragment[cursor..range.start]));
-        html.push_str("<mark>");
-        html.push_str(&html_escape(&fragment[range.start..range.end]));
-        html.push_str("</mark>");
-        cursor = range.end;
-    }
-    html.push_str(&html_escape(&fragment[cursor..]));
-    html.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Escapes `text` and wraps the byte `ranges` (in any order, possibly overlapping) in `<mark>`.
@@ -1296,21 +1213,6 @@ fn facet_label(facet: &str, value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snippets_start_near_the_first_highlight_and_escape_text() {
-        let fragment = format!("{} <b> gemeenten\nover", "woord ".repeat(30));
-        let start = fragment.find("gemeenten").unwrap();
-        let highlighted: Vec<std::ops::Range<usize>> = std::iter::once(start..start + 9).collect();
-        let html = render_snippet(&fragment, &highlighted);
-        assert!(html.starts_with('…'), "{html}");
-        assert!(
-            html.contains("&lt;b&gt; <mark>gemeenten</mark> over"),
-            "{html}"
-        );
-        assert!(html.chars().count() < 110, "{html}");
-        assert!(!html.contains("woord woord woord woord woord woord woord woord woord woord woord"));
-    }
 
     #[test]
     fn whole_page_highlighting_merges_overlaps_and_escapes() {

@@ -1,0 +1,476 @@
+//! Which words of a page a query matched, and the snippet around them.
+//!
+//! tantivy's `SnippetGenerator` only knows the terms of one field, so it cannot mark what our
+//! query language matches in other fields: exact phrases (searched in `text_exact`), prefixes
+//! and fuzzy words (expanded in `text_exact`), and compound parts (`text_parts`: `nerts` inside
+//! `nertsensector`). A [`Highlighter`] is built from the parsed query ([`crate::query::Node`])
+//! and applies the same analysis as the index to the page text, so every word that made the
+//! page match is marked:
+//! - a word: a token whose exact form, stem, or compound part equals the word's;
+//! - `prefix*`: a token starting with the folded prefix;
+//! - `word~N`: a token within N edits (a transposition is one edit), as tantivy's fuzzy query;
+//! - `"a phrase"`: runs of tokens equal to the phrase's words in order (with slop: all words
+//!   within the slop window);
+//! - words under `NOT`/`-`, and scopes that do not search page text (`title:`, facets, dates),
+//!   mark nothing.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use woo_indexer::analysis::{analyze, fold, AnalysisMode};
+
+use crate::error::Result;
+use crate::query::{parse, Modifier, Node, Scope};
+
+/// Characters of page text in a snippet (before escaping).
+pub const SNIPPET_CHARS: usize = 220;
+/// Characters of context shown before the first highlighted word of a snippet.
+const CONTEXT_BEFORE_CHARS: usize = 50;
+
+/// One thing to look for in page text.
+#[derive(Debug, Clone, PartialEq)]
+enum Matcher {
+    /// A word: its exact (folded) terms and its stemmed terms.
+    Word {
+        exact: Vec<String>,
+        stemmed: Vec<String>,
+    },
+    /// Folded prefix.
+    Prefix(String),
+    /// Folded word and edit distance.
+    Fuzzy(String, u8),
+    /// Exact terms in order, with slop.
+    Phrase(Vec<String>, u32),
+}
+
+/// The words a query looks for in page text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Highlighter {
+    matchers: Vec<Matcher>,
+}
+
+/// One word of the page, analysed three ways.
+struct PageWord {
+    position: usize,
+    range: Range<usize>,
+    exact: Vec<String>,
+    stemmed: Vec<String>,
+    parts: Vec<String>,
+}
+
+impl Highlighter {
+    /// The highlighter of a user query; browse mode (`""`, `*`) highlights nothing.
+    pub fn from_query(user_query: &str) -> Result<Highlighter> {
+        let mut highlighter = Highlighter::default();
+        if let Some(node) = parse(user_query)? {
+            highlighter.collect(&node);
+        }
+        Ok(highlighter)
+    }
+
+    /// Whether nothing would be marked.
+    pub fn is_empty(&self) -> bool {
+        self.matchers.is_empty()
+    }
+
+    fn collect(&mut self, node: &Node) {
+        match node {
+            Node::And(items) | Node::Or(items) => {
+                for item in items {
+                    self.collect(item);
+                }
+            }
+            Node::Not(_) | Node::DateRange(..) => {}
+            Node::Word {
+                scope,
+                text,
+                modifier,
+                ..
+            } => {
+                if !matches!(scope, Scope::Any | Scope::Text) {
+                    return;
+                }
+                let matcher = match modifier {
+                    Modifier::None => Matcher::Word {
+                        exact: unique_terms(text, AnalysisMode::Exact),
+                        stemmed: unique_terms(text, AnalysisMode::Stemmed),
+                    },
+                    Modifier::Prefix => Matcher::Prefix(fold(text)),
+                    Modifier::Fuzzy(distance) => Matcher::Fuzzy(fold(text), *distance),
+                };
+                self.matchers.push(matcher);
+            }
+            Node::Phrase { scope, text, slop } => {
+                if !matches!(scope, Scope::Any | Scope::Text) {
+                    return;
+                }
+                let words: Vec<String> = analyze(text, AnalysisMode::Exact)
+                    .into_iter()
+                    .map(|token| token.text)
+                    .collect();
+                if !words.is_empty() {
+                    self.matchers.push(Matcher::Phrase(words, *slop));
+                }
+            }
+        }
+    }
+
+    /// Byte ranges of `text` to mark, sorted and without overlaps.
+    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        if self.matchers.is_empty() || text.is_empty() {
+            return Vec::new();
+        }
+        let words = page_words(text);
+        let mut marked = vec![false; words.len()];
+        for matcher in &self.matchers {
+            mark_matches(matcher, &words, &mut marked);
+        }
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for (word, is_marked) in words.iter().zip(marked) {
+            if !is_marked {
+                continue;
+            }
+            match ranges.last_mut() {
+                Some(last) if word.range.start <= last.end => {
+                    last.end = last.end.max(word.range.end)
+                }
+                _ => ranges.push(word.range.clone()),
+            }
+        }
+        ranges
+    }
+}
+
+fn unique_terms(text: &str, mode: AnalysisMode) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for token in analyze(text, mode) {
+        if !terms.contains(&token.text) {
+            terms.push(token.text);
+        }
+    }
+    terms
+}
+
+/// The words of a page with their exact terms, stems and compound parts, in text order.
+fn page_words(text: &str) -> Vec<PageWord> {
+    let mut words: Vec<PageWord> = Vec::new();
+    for token in analyze(text, AnalysisMode::Exact) {
+        match words.last_mut() {
+            // A joined identifier's parts share its position and range.
+            Some(last) if last.position == token.position => last.exact.push(token.text),
+            _ => words.push(PageWord {
+                position: token.position,
+                range: token.offset_from..token.offset_to,
+                exact: vec![token.text],
+                stemmed: Vec::new(),
+                parts: Vec::new(),
+            }),
+        }
+    }
+    let index_of_position = |position: usize| {
+        words
+            .binary_search_by_key(&position, |word| word.position)
+            .ok()
+    };
+    let stemmed = analyze(text, AnalysisMode::Stemmed);
+    let parts = analyze(text, AnalysisMode::CompoundParts);
+    let mut additions: Vec<(usize, bool, String)> = Vec::new();
+    for token in stemmed {
+        if let Some(index) = index_of_position(token.position) {
+            additions.push((index, false, token.text));
+        }
+    }
+    for token in parts {
+        if let Some(index) = index_of_position(token.position) {
+            additions.push((index, true, token.text));
+        }
+    }
+    for (index, is_part, term) in additions {
+        if is_part {
+            words[index].parts.push(term);
+        } else {
+            words[index].stemmed.push(term);
+        }
+    }
+    words
+}
+
+fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
+    match matcher {
+        Matcher::Word { exact, stemmed } => {
+            for (index, word) in words.iter().enumerate() {
+                let hit = word.exact.iter().any(|term| exact.contains(term))
+                    || word.stemmed.iter().any(|term| stemmed.contains(term))
+                    || word.parts.iter().any(|term| stemmed.contains(term));
+                if hit {
+                    marked[index] = true;
+                }
+            }
+        }
+        Matcher::Prefix(prefix) => {
+            for (index, word) in words.iter().enumerate() {
+                if word
+                    .exact
+                    .iter()
+                    .any(|term| term.starts_with(prefix.as_str()))
+                {
+                    marked[index] = true;
+                }
+            }
+        }
+        Matcher::Fuzzy(wanted, distance) => {
+            for (index, word) in words.iter().enumerate() {
+                let near = word
+                    .exact
+                    .iter()
+                    .any(|term| within_edits(term, wanted, usize::from(*distance)));
+                if near {
+                    marked[index] = true;
+                }
+            }
+        }
+        Matcher::Phrase(phrase, slop) => mark_phrase(phrase, *slop as usize, words, marked),
+    }
+}
+
+/// Marks each occurrence of the phrase: its words in order at consecutive positions, or, with
+/// slop, every phrase word within `phrase length + slop` positions of an occurrence of the
+/// first word when all of them are there.
+fn mark_phrase(phrase: &[String], slop: usize, words: &[PageWord], marked: &mut [bool]) {
+    let has = |word: &PageWord, term: &String| word.exact.contains(term);
+    for start in 0..words.len() {
+        if !has(&words[start], &phrase[0]) {
+            continue;
+        }
+        if slop == 0 {
+            let fits = start + phrase.len() <= words.len()
+                && phrase.iter().enumerate().all(|(offset, term)| {
+                    let word = &words[start + offset];
+                    word.position == words[start].position + offset && has(word, term)
+                });
+            if fits {
+                for flag in &mut marked[start..start + phrase.len()] {
+                    *flag = true;
+                }
+            }
+            continue;
+        }
+        let window_end = (start + phrase.len() + slop).min(words.len());
+        let low = start.saturating_sub(slop);
+        let window = low..window_end;
+        let mut found: HashSet<usize> = HashSet::new();
+        let mut complete = true;
+        for term in phrase {
+            match window.clone().find(|&index| has(&words[index], term)) {
+                Some(index) => {
+                    found.insert(index);
+                }
+                None => {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        if complete {
+            for index in found {
+                marked[index] = true;
+            }
+        }
+    }
+}
+
+/// Whether `a` is within `limit` edits of `b` (insert, delete, substitute, transpose adjacent).
+fn within_edits(a: &str, b: &str, limit: usize) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    // Optimal string alignment distance, rows of the dynamic programme.
+    let mut before_previous: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + substitution);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before_previous[j - 2] + 1);
+            }
+            current[j] = best;
+        }
+        if current.iter().min().is_some_and(|&lowest| lowest > limit) {
+            return false;
+        }
+        before_previous = previous;
+        previous = current;
+    }
+    previous[b.len()] <= limit
+}
+
+/// A snippet of about [`SNIPPET_CHARS`] characters around the densest group of marked ranges,
+/// escaped, with `<mark>` highlights and `…` where text was cut; `None` without ranges.
+pub fn snippet(text: &str, ranges: &[Range<usize>]) -> Option<String> {
+    let window_bytes = byte_length_of_chars(text, SNIPPET_CHARS);
+    // The first range of the densest window of ranges.
+    let mut best_first = 0;
+    let mut best_count = 0;
+    for (first, range) in ranges.iter().enumerate() {
+        let count = ranges[first..]
+            .iter()
+            .take_while(|later| later.end <= range.start + window_bytes)
+            .count();
+        if count > best_count {
+            best_first = first;
+            best_count = count;
+        }
+    }
+    let anchor = ranges.get(best_first)?.start;
+    // Start a little before the anchor, at a word boundary.
+    let mut start = anchor;
+    let mut stepped = 0;
+    while start > 0 && stepped < CONTEXT_BEFORE_CHARS {
+        start -= 1;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        stepped += 1;
+    }
+    if start > 0 {
+        start = text[start..anchor]
+            .find(char::is_whitespace)
+            .map_or(start, |offset| start + offset + 1);
+    }
+    let mut end = (start + window_bytes).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if end < text.len() {
+        let last_space = text[anchor.min(end)..end].rfind(char::is_whitespace);
+        if let Some(offset) = last_space {
+            end = anchor.min(end) + offset;
+        }
+    }
+    let mut html = String::with_capacity(end - start + 64);
+    if start > 0 {
+        html.push('…');
+    }
+    let mut cursor = start;
+    for range in ranges {
+        if range.start < cursor || range.end > end {
+            continue;
+        }
+        html.push_str(&crate::search::html_escape(&text[cursor..range.start]));
+        html.push_str("<mark>");
+        html.push_str(&crate::search::html_escape(&text[range.start..range.end]));
+        html.push_str("</mark>");
+        cursor = range.end;
+    }
+    html.push_str(&crate::search::html_escape(&text[cursor..end]));
+    if end < text.len() {
+        html.push('…');
+    }
+    Some(html.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Bytes taken by the first `chars` characters of `text` (or all of it).
+fn byte_length_of_chars(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(offset, _)| offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(query: &str, text: &str) -> Vec<String> {
+        let highlighter = Highlighter::from_query(query).unwrap();
+        highlighter
+            .ranges(text)
+            .into_iter()
+            .map(|range| text[range].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn words_match_by_exact_form_stem_and_compound_part() {
+        let text = "De mondkapjes en de mondkapjesdeal; het Mondkapje.";
+        assert_eq!(
+            marked("mondkapje", text),
+            vec!["mondkapjes", "mondkapjesdeal", "Mondkapje"]
+        );
+        assert_eq!(
+            marked("klacht", "Over de klachtenregeling"),
+            vec!["klachtenregeling"]
+        );
+    }
+
+    #[test]
+    fn phrases_mark_only_the_words_in_order() {
+        let text =
+            "persoonlijke opvattingen; persoonlijke beleidsopvattingen en beleidsopvattingen";
+        assert_eq!(
+            marked("\"persoonlijke beleidsopvattingen\"", text),
+            vec!["persoonlijke", "beleidsopvattingen"]
+        );
+        assert_eq!(
+            marked(
+                "\"zwarte lijst\"~2",
+                "de zwarte en geheime lijst; een lijst"
+            ),
+            vec!["zwarte", "lijst"]
+        );
+    }
+
+    #[test]
+    fn prefix_and_fuzzy_words_are_marked() {
+        assert_eq!(
+            marked("privacy*", "privacybescherming en privacy, niet prive"),
+            vec!["privacybescherming", "privacy"]
+        );
+        assert_eq!(
+            marked("coronamleder~1", "De CoronaMelder app; coronamelders"),
+            vec!["CoronaMelder"]
+        );
+        assert_eq!(
+            marked("coronamleder~2", "De CoronaMelder app; coronamelders"),
+            vec!["CoronaMelder", "coronamelders"]
+        );
+    }
+
+    #[test]
+    fn negated_words_and_other_scopes_mark_nothing() {
+        assert_eq!(marked("-nertsen", "nertsen"), Vec::<String>::new());
+        assert_eq!(marked("title:nertsen", "nertsen"), Vec::<String>::new());
+        assert_eq!(marked("nertsen NOT mink", "nertsen mink"), vec!["nertsen"]);
+    }
+
+    #[test]
+    fn edit_distance_counts_a_transposition_once() {
+        assert!(within_edits("melder", "mledre", 2));
+        assert!(within_edits("melder", "mleder", 1));
+        assert!(!within_edits("melder", "mldr", 1));
+        assert!(within_edits("", "ab", 2));
+    }
+
+    #[test]
+    fn snippet_shows_the_densest_group_with_context_and_ellipses() {
+        let text = format!(
+            "{} nerts hier {} nerts en nog een nerts daar {}",
+            "woord ".repeat(60),
+            "vul ".repeat(80),
+            "eind ".repeat(60)
+        );
+        let highlighter = Highlighter::from_query("nerts").unwrap();
+        let html = snippet(&text, &highlighter.ranges(&text)).unwrap();
+        assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+        assert_eq!(html.matches("<mark>nerts</mark>").count(), 2, "{html}");
+        assert!(html.chars().count() < SNIPPET_CHARS + 40, "{html}");
+        assert_eq!(snippet("geen treffer", &[]), None);
+        let escaped = snippet("a <b> nerts", &[6..11]).unwrap();
+        assert_eq!(escaped, "a &lt;b&gt; <mark>nerts</mark>");
+    }
+}
