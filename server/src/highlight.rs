@@ -470,7 +470,8 @@ mod tests {
         assert_eq!(html.matches("<mark>nerts</mark>").count(), 2, "{html}");
         assert!(html.chars().count() < SNIPPET_CHARS + 40, "{html}");
         assert_eq!(snippet("geen treffer", &[]), None);
-        let escaped = snippet("a <b> nerts", &[6..11]).unwrap();
+        let only_range: Vec<Range<usize>> = std::iter::once(6..11).collect();
+        let escaped = snippet("a <b> nerts", &only_range).unwrap();
         assert_eq!(escaped, "a &lt;b&gt; <mark>nerts</mark>");
     }
 }
