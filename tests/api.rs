@@ -293,6 +293,55 @@ async fn snippets_mark_phrases_prefixes_fuzzy_words_and_compound_parts() {
 }
 
 #[tokio::test]
+async fn results_group_per_publication_on_request() {
+    let flat = get_ok("/api/search?size=100").await;
+    let grouped = get_ok("/api/search?size=100&group=publication").await;
+    assert_eq!(
+        grouped["total"], flat["total"],
+        "total still counts documents"
+    );
+    assert_eq!(grouped["results"].as_array().unwrap().len(), 0);
+    let groups = grouped["groups"].as_array().unwrap();
+    assert_eq!(
+        grouped["total_groups"].as_u64().unwrap() as usize,
+        groups.len()
+    );
+    let matched: u64 = groups
+        .iter()
+        .map(|group| group["matched_documents"].as_u64().unwrap())
+        .sum();
+    assert_eq!(matched, flat["total"].as_u64().unwrap());
+    let mondkapjes = groups
+        .iter()
+        .find(|group| group["publication_id"] == "VWS-WOO-2024-0117")
+        .expect("the VWS publication is one group");
+    assert!(mondkapjes["matched_documents"].as_u64().unwrap() >= 4);
+    let shown = mondkapjes["results"].as_array().unwrap();
+    assert_eq!(shown.len(), 3, "three best documents per publication");
+    assert!(shown
+        .iter()
+        .all(|result| result["publication_id"] == "VWS-WOO-2024-0117"));
+    assert!(groups.len() < flat["total"].as_u64().unwrap() as usize);
+
+    // Paging counts publications.
+    let first = get_ok("/api/search?size=1&group=publication").await;
+    let second = get_ok("/api/search?size=1&page=2&group=publication").await;
+    assert_eq!(first["groups"].as_array().unwrap().len(), 1);
+    assert_ne!(first["groups"][0], second["groups"][0]);
+
+    // With a query: groups carry highlighted hits.
+    let query = get_ok("/api/search?q=mondkapjes&group=publication").await;
+    let top = &query["groups"][0]["results"][0];
+    assert!(top["hits"][0]["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("<mark>"));
+
+    let bad = get("/api/search?group=dossier").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn browse_mode_lists_newest_first_and_pages() {
     let first = get_ok("/api/search?q=*&size=4").await;
     let second = get_ok("/api/search?q=*&size=4&page=2").await;

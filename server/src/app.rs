@@ -226,6 +226,8 @@ fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
         results: Vec::new(),
         facets: Default::default(),
         facet_other: Default::default(),
+        total_groups: None,
+        groups: None,
         suggestion: None,
     };
     let status = if error.status() == StatusCode::INTERNAL_SERVER_ERROR {

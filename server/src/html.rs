@@ -963,6 +963,8 @@ mod tests {
             results: Vec::new(),
             facets: Default::default(),
             facet_other: Default::default(),
+            total_groups: None,
+            groups: None,
             suggestion: None,
         };
         let page = render_search_page(&pairs, &response, None, UiLanguage::Dutch);

@@ -21,6 +21,7 @@ const SINGLE_PARAMETERS: &[&str] = &[
     "decided_to",
     "facet_size",
     "histogram",
+    "group",
 ];
 
 /// Splits a raw query string into decoded (name, value) pairs; `+` is a space.
@@ -137,6 +138,18 @@ pub fn search_request_from_pairs(
                         "facet_size",
                         "facet_size must be 1 or more",
                     ));
+                }
+            }
+            "group" => {
+                request.group_by_publication = match value.as_str() {
+                    "" | "document" => false,
+                    "publication" => true,
+                    other => {
+                        return Err(ApiError::invalid(
+                            "group",
+                            format!("group must be document or publication, not {other:?}"),
+                        ))
+                    }
                 }
             }
             "histogram" => {

@@ -105,6 +105,8 @@ pub struct SearchRequest {
     pub decided_to_days: Option<i64>,
     /// Values listed per facet (0: [`DEFAULT_FACET_SIZE`]).
     pub facet_size: usize,
+    /// `group=publication`: page through publications instead of documents.
+    pub group_by_publication: bool,
     /// Whether the `month` histogram is counted (`histogram=month`); it is always counted when
     /// a month is selected.
     pub month_histogram: bool,
@@ -278,10 +280,61 @@ pub struct SearchResponse {
     /// For each facet whose list was cut: how many values and documents it leaves out.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub facet_other: BTreeMap<String, OtherFacetValues>,
+    /// With `group=publication`: publications matching (documents without one count apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_groups: Option<usize>,
+    /// With `group=publication`: the requested page of publications, each with its best
+    /// documents; `results` is then empty and `page`/`size` count publications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<PublicationGroup>>,
     /// "Bedoelde u …?": a corrected query, when the query found fewer than
     /// [`SUGGEST_BELOW_TOTAL`] documents and a rare word has a frequent near neighbour.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+}
+
+/// Documents shown per publication with `group=publication`.
+pub const DOCUMENTS_PER_GROUP: usize = 3;
+
+/// With `group=publication`: one publication and its best matching documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationGroup {
+    /// The publication id (`null` for a document published on its own).
+    pub publication_id: Option<String>,
+    /// The publication title.
+    pub publication_title: Option<String>,
+    /// Documents of this publication matching the query and filters.
+    pub matched_documents: usize,
+    /// Its best [`DOCUMENTS_PER_GROUP`] documents, in result order.
+    pub results: Vec<SearchResult>,
+}
+
+/// Matching documents of one publication, as positions in the document table in result order.
+struct PositionsOfPublication {
+    positions: Vec<usize>,
+}
+
+/// The selected documents grouped per publication, groups in order of their best document;
+/// a document without a publication is a group of its own.
+fn group_by_publication(table: &DocumentTable, selected: &[usize]) -> Vec<PositionsOfPublication> {
+    let mut groups: Vec<PositionsOfPublication> = Vec::new();
+    let mut group_of_publication: HashMap<&str, usize> = HashMap::new();
+    for &position in selected {
+        let publication = table.entries[position].stored.publication_id.as_deref();
+        let existing = publication.and_then(|id| group_of_publication.get(id).copied());
+        match existing {
+            Some(index) => groups[index].positions.push(position),
+            None => {
+                if let Some(id) = publication {
+                    group_of_publication.insert(id, groups.len());
+                }
+                groups.push(PositionsOfPublication {
+                    positions: vec![position],
+                });
+            }
+        }
+    }
+    groups
 }
 
 /// Queries with fewer results than this get a spelling suggestion when one is found.
@@ -884,37 +937,76 @@ impl SearchService {
         } else {
             None
         };
-        let start = (request.page - 1) * request.size;
-        let page_positions: Vec<usize> = matches
-            .selected
-            .iter()
-            .copied()
-            .skip(start)
-            .take(request.size)
-            .collect();
-
         let highlighter = Highlighter::from_query(&request.query)?;
-        let mut results = Vec::with_capacity(page_positions.len());
-        for position in page_positions {
-            let entry = &table.entries[position];
-            let key = entry.key;
-            let mut hits = Vec::new();
-            if let Some(groups) = &matches.groups {
-                if let Some(document_hits) = groups.get(&key) {
-                    hits = self.page_hits(&searcher, &highlighter, document_hits)?;
-                }
-            }
-            let score = matches.score_of(entry);
-            results.push(to_result(&entry.stored, score, hits));
-        }
-        Ok(SearchResponse {
+        let start = (request.page - 1) * request.size;
+        let mut response = SearchResponse {
             total,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            results,
-            facets: matches.facets.listed,
-            facet_other: matches.facets.other,
+            took_ms: 0.0,
+            results: Vec::new(),
+            facets: BTreeMap::new(),
+            facet_other: BTreeMap::new(),
             suggestion,
-        })
+            total_groups: None,
+            groups: None,
+        };
+        if request.group_by_publication {
+            let publication_groups = group_by_publication(&table, &matches.selected);
+            let mut shown = Vec::new();
+            for group in publication_groups.iter().skip(start).take(request.size) {
+                let mut results = Vec::new();
+                for &position in group.positions.iter().take(DOCUMENTS_PER_GROUP) {
+                    results.push(self.result_with_hits(
+                        &table,
+                        &searcher,
+                        &matches,
+                        &highlighter,
+                        position,
+                    )?);
+                }
+                let first = &table.entries[group.positions[0]].stored;
+                shown.push(PublicationGroup {
+                    publication_id: first.publication_id.clone(),
+                    publication_title: first.publication_title.clone(),
+                    matched_documents: group.positions.len(),
+                    results,
+                });
+            }
+            response.total_groups = Some(publication_groups.len());
+            response.groups = Some(shown);
+        } else {
+            for &position in matches.selected.iter().skip(start).take(request.size) {
+                response.results.push(self.result_with_hits(
+                    &table,
+                    &searcher,
+                    &matches,
+                    &highlighter,
+                    position,
+                )?);
+            }
+        }
+        response.facets = matches.facets.listed;
+        response.facet_other = matches.facets.other;
+        response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        Ok(response)
+    }
+
+    /// The result of the document at `position` of the table, with its highlighted page hits.
+    fn result_with_hits(
+        &self,
+        table: &DocumentTable,
+        searcher: &tantivy::Searcher,
+        matches: &OrderedMatches,
+        highlighter: &Highlighter,
+        position: usize,
+    ) -> Result<SearchResult> {
+        let entry = &table.entries[position];
+        let mut hits = Vec::new();
+        if let Some(groups) = &matches.groups {
+            if let Some(document_hits) = groups.get(&entry.key) {
+                hits = self.page_hits(searcher, highlighter, document_hits)?;
+            }
+        }
+        Ok(to_result(&entry.stored, matches.score_of(entry), hits))
     }
 }
 
