@@ -261,14 +261,16 @@ async fn facet_lists_are_capped_with_a_count_of_the_rest() {
     }
 }
 
-/// The snippets of the first result that mention `marked` inside `<mark>`.
+/// The words inside `<mark>` in the snippets of every result of `query`.
 async fn first_marks(query: &str) -> Vec<String> {
-    let answer = get_ok(&format!("/api/search?q={query}")).await;
+    let answer = get_ok(&format!("/api/search?q={query}&size=100")).await;
     let mut marks = Vec::new();
-    for hit in answer["results"][0]["hits"].as_array().unwrap() {
-        let snippet = hit["snippet"].as_str().unwrap();
-        for piece in snippet.split("<mark>").skip(1) {
-            marks.push(piece.split("</mark>").next().unwrap().to_lowercase());
+    for result in answer["results"].as_array().unwrap() {
+        for hit in result["hits"].as_array().unwrap() {
+            let snippet = hit["snippet"].as_str().unwrap();
+            for piece in snippet.split("<mark>").skip(1) {
+                marks.push(piece.split("</mark>").next().unwrap().to_lowercase());
+            }
         }
     }
     marks
