@@ -183,10 +183,10 @@ async fn journalist_flow(client: &Client, base: &str) -> anyhow::Result<()> {
     screenshot(client, "02-results").await?;
 
     let facet = client
-        .find(Locator::Css("nav.facets a[href*=\"ground=5%2E1%2E2i\"]"))
+        .find(Locator::Css("nav.facets a[href*=\"ground=5.1.2i\"]"))
         .await?;
     facet.click().await?;
-    wait_for_url_containing(client, "ground=5%2E1%2E2i").await?;
+    wait_for_url_containing(client, "ground=5.1.2i").await?;
     let narrowed = shown_total(client).await?;
     ensure!(
         narrowed >= 1 && narrowed < total,

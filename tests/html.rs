@@ -35,3 +35,23 @@ async fn search_page_in_english_and_with_a_bad_query() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("role=\"alert\""));
 }
+
+#[tokio::test]
+async fn search_page_offers_more_facet_values_and_a_month_histogram() {
+    let capped = get("/?facet_size=1").await.text();
+    assert!(
+        capped.contains("nog "),
+        "capped facet says how many values are left"
+    );
+    assert!(
+        capped.contains("facet_size=100"),
+        "a link lists more values"
+    );
+    assert!(
+        capped.contains("histogram=month"),
+        "link to the month histogram"
+    );
+    let by_month = get("/?histogram=month").await.text();
+    assert!(by_month.contains("Maand"), "month facet title");
+    assert!(by_month.contains("month=2021-03"), "month values filter");
+}

@@ -90,8 +90,15 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
 
 /// Percent-encodes a URL component.
 pub fn url_encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+    percent_encoding::utf8_percent_encode(value, URL_COMPONENT).to_string()
 }
+
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded.
+const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn query_string(pairs: &[(String, String)]) -> String {
     let parts: Vec<String> = pairs
@@ -949,7 +956,7 @@ mod tests {
             ("page".to_string(), "3".to_string()),
         ];
         let added = toggled(&pairs, "ground", "5.1.2e");
-        assert_eq!(query_string(&added), "/?q=mondkapjes&ground=5%2E1%2E2e");
+        assert_eq!(query_string(&added), "/?q=mondkapjes&ground=5.1.2e");
         let removed = toggled(&added, "ground", "5.1.2e");
         assert_eq!(query_string(&removed), "/?q=mondkapjes");
     }
