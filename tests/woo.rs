@@ -372,3 +372,85 @@ async fn complaint_records_index_and_count_by_group() {
     let (status, _) = call("/api/complaints/stats").await;
     assert_eq!(status, 400);
 }
+
+/// A DiWoo sitemap given to `woo index` as a file: the entry with a local PDF indexes that PDF
+/// with the sitemap's metadata; entries with a web address are searchable entries without
+/// pages; TOOI organisation and category ids come out as labels and letter codes.
+#[tokio::test]
+async fn diwoo_sitemaps_index_and_search_with_publisher_and_category_facets() {
+    use tower::ServiceExt;
+    let folder = crate::common::fixtures_dir().join("diwoo");
+    let (_index, search) = index_folder(vec![
+        folder.join("sitemap-0.9.8.xml"),
+        folder.join("sitemap-0.9.4.xml"),
+    ]);
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(search),
+        admin: None,
+    };
+    let call = |uri: &str| {
+        let app = woo_server::app(state.clone());
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let browse = call("/api/search").await;
+    assert_eq!(browse["total"], 3, "{browse}");
+    assert_eq!(facet_count(&browse, "publisher", "Gemeente Amsterdam"), 2);
+    assert_eq!(facet_count(&browse, "publisher", "Provincie Gelderland"), 1);
+    assert_eq!(facet_count(&browse, "category", "2i"), 1);
+    assert_eq!(facet_count(&browse, "category", "2f"), 1);
+    assert_eq!(facet_count(&browse, "category", "2j"), 1);
+    let category_labels: Vec<&str> = browse["facets"]["category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|facet| facet["label"].as_str())
+        .collect();
+    assert!(
+        category_labels.contains(&"convenanten"),
+        "{category_labels:?}"
+    );
+
+    // The local PDF: its pages are searched, its metadata comes from the sitemap.
+    let found = call("/api/search?q=bewonersvergunningen+OR+stadsdeel&category=2i").await;
+    assert_eq!(
+        result_ids(&found),
+        vec!["AMS-WOO-2024-0123-besluit".to_string()]
+    );
+    let result = &found["results"][0];
+    assert_eq!(result["publisher"], "Gemeente Amsterdam");
+    assert_eq!(result["category_label"], "Woo-verzoeken en -besluiten");
+    assert_eq!(result["date"], "2024-04-30");
+    assert_eq!(result["page_count"], 1);
+    assert_eq!(result["publication_id"], "AMS-WOO-2024-0123");
+    let document = call("/api/documents/AMS-WOO-2024-0123-besluit").await;
+    assert_eq!(
+        document["title"],
+        "Besluit op Woo-verzoek over parkeervergunningen"
+    );
+    assert_eq!(
+        document["type"], "beslissing op wob-/woo-verzoek",
+        "{document}"
+    );
+    assert_eq!(document["decision_date"], "2024-04-30", "{document}");
+
+    // The web-address entries: metadata only, found by their descriptions and keywords.
+    let scooters = call("/api/search?q=deelscooters&publisher=Gemeente+Amsterdam").await;
+    assert_eq!(result_ids(&scooters), vec!["AMS-CONV-2023-017".to_string()]);
+    assert_eq!(scooters["results"][0]["page_count"], 0);
+    assert_eq!(scooters["results"][0]["date"], "2023-11-14");
+    let bikes = call("/api/search?q=fietspaden").await;
+    assert_eq!(result_ids(&bikes), vec!["PG-OND-2022-08".to_string()]);
+    assert_eq!(bikes["results"][0]["publisher"], "Provincie Gelderland");
+    assert_eq!(bikes["results"][0]["category"], "2j");
+}

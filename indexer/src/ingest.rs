@@ -220,6 +220,8 @@ struct Discovery {
     inventory_links: InventoryLinks,
     /// Complaint judgements read from `*.klachten.csv` / `*.klachten.jsonl`.
     complaints: Vec<Document>,
+    /// DiWoo sitemap entries whose file is not on disk: documents without pages.
+    diwoo_entries: Vec<Document>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -259,6 +261,9 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(input),
                     source: relative_source(root, input),
                 });
+            }
+            if crate::diwoo::is_sitemap_candidate(input) {
+                add_sitemap(&mut discovery, input, root);
             }
             let publication = root.join("publication.json");
             if publication.is_file() {
@@ -304,6 +309,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                 });
             } else if crate::complaint::is_complaint_file(path) {
                 add_complaints(&mut discovery, path, &relative_source(input, path));
+            } else if crate::diwoo::is_sitemap_candidate(path) {
+                add_sitemap(&mut discovery, path, input);
             } else if is_inventory_candidate(path) {
                 discovery.inventory_files.push(InputFile {
                     path: metadata::normalise_path(path),
@@ -312,8 +319,44 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
             }
         }
     }
+    // A PDF named by a sitemap may also be found by walking its folder: index it once.
+    let mut seen = std::collections::HashSet::new();
+    discovery.pdfs.retain(|pdf| seen.insert(pdf.path.clone()));
     link_inventories(&mut discovery);
     discovery
+}
+
+/// Reads a DiWoo sitemap: entries naming a local file give that file its metadata (and add it
+/// to the inputs); the others become documents without pages. `root` is the input folder the
+/// sources are relative to.
+fn add_sitemap(discovery: &mut Discovery, path: &Path, root: &Path) {
+    let source = relative_source(root, path);
+    let sitemap = match crate::diwoo::read_sitemap(path) {
+        Ok(Some(sitemap)) => sitemap,
+        Ok(None) => return,
+        Err(error) => {
+            discovery
+                .problems
+                .push(failure(path, &source, error.to_string()));
+            return;
+        }
+    };
+    let root = metadata::normalise_path(root);
+    for (index, entry) in sitemap.entries.iter().enumerate() {
+        match crate::diwoo::entry_local_file(entry, path) {
+            Some(pdf_path) if is_pdf_name(&pdf_path) => {
+                let entry_metadata = crate::diwoo::entry_metadata(entry, &source, index);
+                discovery.catalog.add_diwoo_entry(&pdf_path, entry_metadata);
+                discovery.pdfs.push(InputFile {
+                    source: relative_source(&root, &pdf_path),
+                    path: pdf_path,
+                });
+            }
+            _ => discovery
+                .diwoo_entries
+                .push(crate::diwoo::entry_document(entry, &source, index)),
+        }
+    }
 }
 
 fn add_complaints(discovery: &mut Discovery, path: &Path, source: &str) {
@@ -540,6 +583,21 @@ fn content_hash(bytes: &[u8], resolved: &ResolvedMetadata, ocr_enabled: bool) ->
         .collect()
 }
 
+/// Hash of a document without a file (inventory row, complaint record, DiWoo entry): all its
+/// fields and the schema version, so an unchanged entry is not written again.
+fn entry_content_hash(document: &Document) -> String {
+    let mut without_hash = document.clone();
+    without_hash.content_hash.clear();
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_vec(&without_hash).unwrap_or_default());
+    hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// Normalises a category value to its letter code; unknown values are kept as given.
 fn normalise_category(value: &str) -> String {
     match woo::category_by_any(value) {
@@ -604,7 +662,8 @@ pub fn build_document(
     let publisher = entry
         .publisher
         .clone()
-        .or_else(|| publication.and_then(|p| p.publisher.clone()));
+        .or_else(|| publication.and_then(|p| p.publisher.clone()))
+        .map(|value| woo::normalise_publisher(&value));
     let category = entry
         .category
         .clone()
@@ -745,12 +804,7 @@ fn process_file(
         Err(error) => {
             // A broken sidecar is reported; the PDF is indexed with the metadata we have.
             report.error = Some(error.to_string());
-            let mut without_sidecar = ResolvedMetadata::default();
-            if let Some((publication, entry)) = catalog.lookup(&input.path) {
-                without_sidecar.publication = Some(publication.clone());
-                without_sidecar.document = entry.clone();
-            }
-            without_sidecar
+            catalog.resolve_without_sidecar(&input.path)
         }
     };
     let mut resolved = resolved;
@@ -880,13 +934,29 @@ pub fn run_index_in(
         .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
 
     let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
+    // Documents without a PDF (inventory rows, complaint records, DiWoo entries) are written
+    // here; like files, they are skipped when unchanged and honour the retraction list.
     for entry in discovery
         .inventory_links
         .unlinked
         .iter()
         .chain(&discovery.complaints)
+        .chain(&discovery.diwoo_entries)
     {
-        sink.upsert(entry)?;
+        let mut entry = entry.clone();
+        entry.content_hash = entry_content_hash(&entry);
+        if retractions
+            .covering(&entry.id, entry.publication_id.as_deref())
+            .is_some()
+        {
+            summary.retracted += 1;
+            continue;
+        }
+        if existing_hashes.get(&entry.id) == Some(&entry.content_hash) {
+            summary.unchanged += 1;
+            continue;
+        }
+        sink.upsert(&entry)?;
         summary.documents += 1;
     }
     let catalog = &discovery.catalog;

@@ -21,6 +21,7 @@
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
+//! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
 //! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
@@ -33,6 +34,7 @@ pub mod analysis;
 pub mod complaint;
 pub mod compound;
 pub mod decision;
+pub mod diwoo;
 pub mod error;
 pub mod fixtures;
 pub mod ingest;

@@ -154,6 +154,10 @@ pub struct Document {
     /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
+    /// Language named by the metadata (DiWoo `language`), ISO 639-1; added to the languages
+    /// detected on the pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// The pages, in order.
     pub pages: Vec<Page>,
 }

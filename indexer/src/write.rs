@@ -76,7 +76,7 @@ pub fn date_to_days(date: &str) -> Option<i64> {
 /// Builds what the index stores about a document.
 pub fn stored_document(document: &Document) -> StoredDocument {
     let mut grounds: BTreeSet<String> = document.grounds.iter().cloned().collect();
-    let mut languages = BTreeSet::new();
+    let mut languages: BTreeSet<String> = document.language.iter().cloned().collect();
     let mut text_sources = BTreeSet::new();
     let mut ground_stamps = 0u32;
     let mut pages_without_text = 0u32;
