@@ -112,7 +112,11 @@ pub fn column_of_header(header: &str) -> Option<InventoryColumn> {
         | "groundsofrefusal"
         | "grond"
         | "gronden"
-        | "wettelijkegrond" => InventoryColumn::Grounds,
+        | "wettelijkegrond"
+        | "wobgrond"
+        | "wobgronden"
+        | "woogrond"
+        | "woogronden" => InventoryColumn::Grounds,
         "toelichting" | "opmerking" | "opmerkingen" => InventoryColumn::Explanation,
         "familie" | "familyid" | "family" | "familieid" => InventoryColumn::FamilyId,
         "emailthreadid" | "threadid" | "emailthread" => InventoryColumn::ThreadId,
@@ -244,6 +248,192 @@ pub fn rows_of_table(table: &[Vec<String>]) -> Option<Vec<InventoryRow>> {
         }
     }
     Some(rows)
+}
+
+use crate::model::TableWord;
+
+/// A gap at least this share of the font size between two words on a line separates cells.
+const CELL_GAP: f32 = 1.0;
+
+/// The cells of a line: runs of words separated by less than [`CELL_GAP`] font sizes.
+fn cells_of_line(line: &crate::model::TableLine) -> Vec<TableWord> {
+    let mut cells: Vec<TableWord> = Vec::new();
+    for word in &line.words {
+        match cells.last_mut() {
+            Some(cell) if word.x - cell.x_end < CELL_GAP * word.size.max(cell.size).max(0.1) => {
+                cell.text.push(' ');
+                cell.text.push_str(&word.text);
+                cell.x_end = cell.x_end.max(word.x_end);
+            }
+            _ => cells.push(word.clone()),
+        }
+    }
+    cells
+}
+
+/// Cells whose text is longer than this cannot be a document number.
+const MAX_ID_LENGTH: usize = 24;
+
+/// Whether a cell may be a document number: short, with a digit, at most two words.
+fn looks_like_document_number(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().count() <= MAX_ID_LENGTH
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text.split_whitespace().count() <= 2
+}
+
+/// The header of a table found on a PDF page: each header cell's column and left edge.
+#[derive(Debug, Clone)]
+struct PdfTableHeader {
+    texts: Vec<String>,
+    columns: Vec<Option<InventoryColumn>>,
+    lefts: Vec<f32>,
+}
+
+impl PdfTableHeader {
+    /// The header line: cells naming a judgement column and an id or title column. A cell that
+    /// names no column but whose words each do (`Nr. Document(naam)` set close together) is
+    /// split into its words.
+    fn of_line(line: &crate::model::TableLine) -> Option<PdfTableHeader> {
+        let mut cells: Vec<TableWord> = Vec::new();
+        for cell in cells_of_line(line) {
+            if column_of_header(&cell.text).is_some() {
+                cells.push(cell);
+                continue;
+            }
+            let words: Vec<&TableWord> = line
+                .words
+                .iter()
+                .filter(|word| word.x >= cell.x && word.x_end <= cell.x_end)
+                .collect();
+            if words.len() > 1
+                && words
+                    .iter()
+                    .all(|word| column_of_header(&word.text).is_some())
+            {
+                cells.extend(words.into_iter().cloned());
+            } else {
+                cells.push(cell);
+            }
+        }
+        let columns: Vec<Option<InventoryColumn>> = cells
+            .iter()
+            .map(|cell| column_of_header(&cell.text))
+            .collect();
+        let has = |wanted: InventoryColumn| columns.contains(&Some(wanted));
+        if !(has(InventoryColumn::Judgement)
+            && (has(InventoryColumn::Id) || has(InventoryColumn::Title)))
+        {
+            return None;
+        }
+        Some(PdfTableHeader {
+            texts: cells.iter().map(|cell| cell.text.clone()).collect(),
+            columns,
+            lefts: cells.iter().map(|cell| cell.x).collect(),
+        })
+    }
+
+    /// The column a cell belongs to: the one whose span `[left, next left)` it overlaps most.
+    fn column_of_cell(&self, cell: &TableWord) -> usize {
+        let mut best = (0usize, f32::MIN);
+        for index in 0..self.lefts.len() {
+            let start = if index == 0 {
+                f32::MIN
+            } else {
+                self.lefts[index] - 2.0
+            };
+            let end = self
+                .lefts
+                .get(index + 1)
+                .map_or(f32::MAX, |next| next - 2.0);
+            let overlap = cell.x_end.min(end) - cell.x.max(start);
+            if overlap > best.1 {
+                best = (index, overlap);
+            }
+        }
+        best.0
+    }
+
+    fn id_column(&self) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|column| *column == Some(InventoryColumn::Id))
+    }
+}
+
+/// Reads inventory rows from the tables on a PDF's pages (see
+/// [`crate::model::ExtractedPage::table_lines`]): a header line names the columns, each line
+/// whose number cell holds a document number starts a row, and lines without one continue the
+/// row above (a title wrapped over two lines). A page without a header continues the table of
+/// the page before. Empty when no page has an inventory header.
+pub fn rows_of_pdf_pages(pages: &[crate::model::ExtractedPage]) -> Vec<InventoryRow> {
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut header: Option<PdfTableHeader> = None;
+    let mut rows: Vec<InventoryRow> = Vec::new();
+    for page in pages {
+        let mut in_table = header.is_some();
+        for line in &page.table_lines {
+            if let Some(found) = PdfTableHeader::of_line(line) {
+                if let Some(previous) = header.take() {
+                    rows.extend(finish_pdf_table(&previous, &mut table));
+                }
+                header = Some(found);
+                in_table = true;
+                continue;
+            }
+            let Some(current) = header.as_ref() else {
+                continue;
+            };
+            if !in_table || line.words.is_empty() {
+                continue;
+            }
+            let mut cells = vec![String::new(); current.lefts.len()];
+            for cell in &cells_of_line(line) {
+                let column = current.column_of_cell(cell);
+                if !cells[column].is_empty() {
+                    cells[column].push(' ');
+                }
+                cells[column].push_str(&cell.text);
+            }
+            let starts_row = match current.id_column() {
+                Some(id_column) => {
+                    let id_cell = &cells[id_column];
+                    if !id_cell.is_empty() && !looks_like_document_number(id_cell) {
+                        // Text below the table (a note) in the number column: the table ended.
+                        in_table = false;
+                        continue;
+                    }
+                    !id_cell.is_empty()
+                }
+                None => cells.iter().filter(|cell| !cell.is_empty()).count() >= 2,
+            };
+            match table.last_mut() {
+                Some(row) if !starts_row => {
+                    for (existing, addition) in row.iter_mut().zip(cells) {
+                        if addition.is_empty() {
+                            continue;
+                        }
+                        if !existing.is_empty() {
+                            existing.push(' ');
+                        }
+                        existing.push_str(&addition);
+                    }
+                }
+                _ if starts_row => table.push(cells),
+                _ => {}
+            }
+        }
+    }
+    if let Some(last) = header {
+        rows.extend(finish_pdf_table(&last, &mut table));
+    }
+    rows
+}
+
+fn finish_pdf_table(header: &PdfTableHeader, table: &mut Vec<Vec<String>>) -> Vec<InventoryRow> {
+    let mut with_header = vec![header.texts.clone()];
+    with_header.append(table);
+    rows_of_table(&with_header).unwrap_or_default()
 }
 
 /// A csv row with more cells than the header (an unquoted comma in a free-text cell) is read
@@ -650,6 +840,67 @@ mod tests {
         assert!(!row_names_pdf(&row, "00011.pdf", None));
         assert!(pdf_name_starts_with_id(&row, "0001 e-mail levering.pdf"));
         assert!(!pdf_name_starts_with_id(&row, "00012.pdf"));
+    }
+
+    fn extracted(path: &Path) -> crate::model::ExtractedPdf {
+        let bytes = std::fs::read(path).unwrap();
+        crate::pdf::extract_pdf("test.pdf", &bytes, &crate::pdf::PdfLimits::default()).unwrap()
+    }
+
+    #[test]
+    fn the_fixture_pdf_inventory_table_is_read() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/vws-mondkapjes/inventaris.pdf");
+        let rows = rows_of_pdf_pages(&extracted(&path).pages);
+        let ids: Vec<&str> = rows.iter().filter_map(|row| row.id.as_deref()).collect();
+        assert_eq!(
+            ids,
+            vec!["0001", "0002", "0003", "0004", "0005"],
+            "{rows:?}"
+        );
+        assert_eq!(
+            rows[1].title.as_deref(),
+            Some("Nota financiële afspraken mondkapjesdeal")
+        );
+        assert_eq!(rows[1].date.as_deref(), Some("2021-03-15"));
+        assert_eq!(rows[1].judgement.as_deref(), Some("reeds openbaar"));
+        assert_eq!(rows[1].grounds, vec!["5.1.2e", "5.2"]);
+        assert_eq!(rows[4].judgement.as_deref(), Some("niet openbaar"));
+    }
+
+    #[test]
+    fn corpus_pdf_inventory_tables_are_read() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        if !corpus.is_dir() {
+            eprintln!("skipped: ../shared/corpus is not there");
+            return;
+        }
+        let folder = corpus.join("woofairify/documenten");
+        let first =
+            rows_of_pdf_pages(
+                &extracted(&folder.join(
+                    "Inventarisatielijst juni juli aug 2021 dossier zonneweide Jaagweg (1).pdf",
+                ))
+                .pages,
+            );
+        let second =
+            rows_of_pdf_pages(
+                &extracted(&folder.join(
+                    "Inventarisatielijst sept okt nov dec 2021 dossier zonneweide Jaagweg.pdf",
+                ))
+                .pages,
+            );
+        for row in first.iter().chain(&second) {
+            println!("{row:?}");
+        }
+        assert_eq!(first.len(), 9);
+        assert_eq!(second.len(), 5);
+        assert_eq!(
+            second[4].title.as_deref(),
+            Some("Agenda BO 18112021 gedeputeerde Stigter en Koggenland zonneweide Jaagweg")
+        );
+        assert_eq!(second[4].date.as_deref(), Some("2021-11-17"));
+        assert_eq!(first[0].grounds, vec!["5.1.2b", "5.1.2e", "5.1.5"]);
     }
 
     #[test]

@@ -22,7 +22,8 @@
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
-//! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
+//! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds
+//! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
@@ -31,6 +32,7 @@
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod analysis;
+pub mod bundle;
 pub mod complaint;
 pub mod compound;
 pub mod decision;

@@ -119,6 +119,7 @@ pub fn stored_document(document: &Document) -> StoredDocument {
         outcome: document.outcome.clone(),
         subject: document.subject.clone(),
         received_date: document.received_date.clone(),
+        first_page: document.first_page,
         page_count: document.pages.len() as u32,
         languages: languages.into_iter().collect(),
         text_sources: text_sources.into_iter().collect(),
