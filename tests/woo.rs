@@ -454,3 +454,86 @@ async fn diwoo_sitemaps_index_and_search_with_publisher_and_category_facets() {
     assert_eq!(bikes["results"][0]["publisher"], "Provincie Gelderland");
     assert_eq!(bikes["results"][0]["category"], "2j");
 }
+
+/// The fixture bundle (decision letter, inventory page, three stamped e-mails in one PDF) is
+/// split into its documents: each a document of the bundle's publication with its page range
+/// in the original file; the stamped e-mails get their inventory row's title, date,
+/// judgement and grounds, and the PDF link of a part opens the original file at its page.
+#[tokio::test]
+async fn a_bundle_is_split_into_its_documents() {
+    let folder = crate::common::fixtures_dir().join("bundel");
+    let (_index, search) = index_folder(vec![folder]);
+    let table = search.table();
+    let mut parts: Vec<(String, Option<u32>, u32, String)> = table
+        .entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.stored.source.clone(),
+                entry.stored.first_page,
+                entry.stored.page_count,
+                entry.stored.title.clone(),
+            )
+        })
+        .collect();
+    parts.sort();
+    println!("{parts:#?}");
+    let sources: Vec<&str> = parts.iter().map(|part| part.0.as_str()).collect();
+    assert_eq!(
+        sources,
+        vec![
+            "besluit-en-documenten.pdf#pages=1-1",
+            "besluit-en-documenten.pdf#pages=2-2",
+            "besluit-en-documenten.pdf#pages=3-3",
+            "besluit-en-documenten.pdf#pages=4-5",
+            "besluit-en-documenten.pdf#pages=6-6",
+        ]
+    );
+    for entry in &table.entries {
+        assert_eq!(
+            entry.stored.publication_id.as_deref(),
+            Some("IENW-WOO-2023-0456")
+        );
+        assert_eq!(
+            entry.stored.publisher.as_deref(),
+            Some("Ministerie van Infrastructuur en Waterstaat")
+        );
+    }
+    let letter = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.first_page == Some(1))
+        .unwrap();
+    assert_eq!(letter.stored.id, "IENW-WOO-2023-0456");
+    assert_eq!(letter.stored.title, "Besluit op uw Woo-verzoek A12");
+    assert_eq!(letter.stored.decision.as_deref(), Some("deels openbaar"));
+    let mail = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.first_page == Some(4))
+        .unwrap();
+    assert_eq!(mail.stored.title, "E-mail over omleiding vrachtverkeer");
+    assert_eq!(mail.stored.date.as_deref(), Some("2023-02-20"));
+    assert_eq!(mail.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert_eq!(mail.stored.page_count, 2);
+    assert!(mail.stored.grounds.contains(&"5.1.2e".to_string()));
+
+    // The second page of that e-mail is page 5 of the file.
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(search),
+        admin: None,
+    };
+    let answer = crate::common::send(
+        state,
+        axum::http::Request::get(format!(
+            "/documents/{}?page=2",
+            woo_server::html::url_encode(&mail.stored.id)
+        ))
+        .body(axum::body::Body::empty())
+        .unwrap(),
+    )
+    .await;
+    let html = answer.text();
+    assert!(html.contains("/file#page=5"), "{html}");
+    assert!(html.contains("bebording"), "{html}");
+}

@@ -270,11 +270,20 @@ pub fn email_header_subject(text: &str) -> Option<String> {
 
 /// A decision or inventory heading among the top lines of a page.
 pub fn has_document_heading(text: &str) -> bool {
+    document_heading(text).is_some()
+}
+
+/// The decision or inventory heading among the top lines of a page (`Besluit op uw
+/// Woo-verzoek …`, `Inventarislijst`).
+pub fn document_heading(text: &str) -> Option<String> {
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^((besluit|beslissing)\s+op\s+(uw|het|de|een)?\s*(wob|woo|verzoek)|inventari(s|sat)\w*lijst\b|inventaris\s*$)")
             .expect("valid pattern")
     });
-    top_lines(text).iter().any(|line| HEADING.is_match(line))
+    top_lines(text)
+        .into_iter()
+        .find(|line| HEADING.is_match(line))
+        .map(str::to_string)
 }
 
 /// `Pagina 1 van 3`, `Page 1 of 3`, `1/3` on a line of its own.

@@ -589,6 +589,33 @@ pub struct InventoryLinks {
     pub rows_by_pdf: HashMap<PathBuf, LinkedRow>,
     /// One zero-page document per row without a PDF (type [`INVENTORY_ROW_TYPE`]).
     pub unlinked: Vec<Document>,
+    /// The rows without a PDF with the folder their inventory describes: a bundle in that
+    /// folder may carry them as stamped parts ([`crate::bundle`]).
+    pub unlinked_rows: Vec<(PathBuf, LinkedRow)>,
+    /// Folders whose inventory linked at least one row to a PDF, with that publication: the
+    /// other PDFs there (decision letters, the inventory itself) belong to it too.
+    pub publication_scopes: Vec<(PathBuf, String, String)>,
+}
+
+impl InventoryLinks {
+    /// The publication (id, title) of the inventory whose folder holds `pdf`, the outermost
+    /// folder first.
+    pub fn publication_of(&self, pdf: &Path) -> Option<(String, String)> {
+        self.publication_scopes
+            .iter()
+            .filter(|(scope, _, _)| pdf.starts_with(scope))
+            .min_by_key(|(scope, _, _)| scope.components().count())
+            .map(|(_, id, title)| (id.clone(), title.clone()))
+    }
+
+    /// Rows without a PDF whose inventory describes the folder of `pdf`.
+    pub fn unlinked_rows_for(&self, pdf: &Path) -> Vec<&LinkedRow> {
+        self.unlinked_rows
+            .iter()
+            .filter(|(scope, _)| pdf.starts_with(scope))
+            .map(|(_, row)| row)
+            .collect()
+    }
 }
 
 /// Document type of a row without a PDF.
@@ -621,6 +648,19 @@ pub fn link_inventory(
     metadata_id: &dyn Fn(&Path) -> Option<String>,
     links: &mut InventoryLinks,
 ) {
+    link_inventory_in(inventory, source, pdf_paths, metadata_id, None, links);
+}
+
+/// [`link_inventory`] with the publication (id, title) given instead of derived from the
+/// inventory's folder (an inventory table inside a PDF).
+pub fn link_inventory_in(
+    inventory: &Inventory,
+    source: &str,
+    pdf_paths: &[PathBuf],
+    metadata_id: &dyn Fn(&Path) -> Option<String>,
+    publication: Option<(String, String)>,
+    links: &mut InventoryLinks,
+) {
     let scope = inventory_scope(&inventory.path, pdf_paths);
     let in_scope: Vec<&PathBuf> = pdf_paths
         .iter()
@@ -631,13 +671,18 @@ pub fn link_inventory(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| "inventaris".to_string());
     let scope_source = source.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let publication_id =
-        crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}"));
+    let (publication_id, scope_name) = publication.unwrap_or_else(|| {
+        (
+            crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}")),
+            scope_name,
+        )
+    });
     let file_name_of = |pdf: &PathBuf| {
         pdf.file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
+    let mut linked_any = false;
     for (index, row) in inventory.rows.iter().enumerate() {
         let exact: Vec<&&PathBuf> = in_scope
             .iter()
@@ -650,14 +695,17 @@ pub fn link_inventory(
         let linked = match (exact.as_slice(), by_prefix.as_slice()) {
             ([only], _) => Some((**only).clone()),
             ([], [only]) => Some((**only).clone()),
+            ([], several) => only_one_named_by_title(row, several, &file_name_of),
             _ => None,
         };
+        let linked_row = LinkedRow {
+            row: row.clone(),
+            publication_id: publication_id.clone(),
+            publication_title: scope_name.clone(),
+        };
         if let Some(pdf) = linked {
-            links.rows_by_pdf.entry(pdf).or_insert_with(|| LinkedRow {
-                row: row.clone(),
-                publication_id: publication_id.clone(),
-                publication_title: scope_name.clone(),
-            });
+            links.rows_by_pdf.entry(pdf).or_insert(linked_row);
+            linked_any = true;
             continue;
         }
         links.unlinked.push(row_document(
@@ -667,11 +715,38 @@ pub fn link_inventory(
             &publication_id,
             &scope_name,
         ));
+        links.unlinked_rows.push((scope.clone(), linked_row));
+    }
+    if linked_any {
+        links
+            .publication_scopes
+            .push((scope, publication_id, scope_name));
+    }
+}
+
+/// Among several PDFs whose names start with the row's number (two inventories of one dossier
+/// both numbering from 1), the only one whose name also holds the row's title.
+fn only_one_named_by_title(
+    row: &InventoryRow,
+    candidates: &[&&PathBuf],
+    file_name_of: &dyn Fn(&PathBuf) -> String,
+) -> Option<PathBuf> {
+    let title = row.title.as_deref()?.trim().to_lowercase();
+    if title.chars().count() < 8 {
+        return None;
+    }
+    let named: Vec<&&&PathBuf> = candidates
+        .iter()
+        .filter(|pdf| file_name_of(pdf).to_lowercase().contains(&title))
+        .collect();
+    match named.as_slice() {
+        [only] => Some((***only).clone()),
+        _ => None,
     }
 }
 
 /// The searchable entry of a row without a PDF: no pages, type [`INVENTORY_ROW_TYPE`].
-fn row_document(
+pub fn row_document(
     row: &InventoryRow,
     index: usize,
     source: &str,
