@@ -299,9 +299,16 @@ pub fn split_by_page_signals(
     pages: &[ExtractedPage],
     inventory_ids: &[String],
 ) -> Option<Vec<BundlePart>> {
+    // Numbers in an inventory table are not stamps.
     let stamps: Vec<Option<String>> = pages
         .iter()
-        .map(|page| document_stamp(&page.text, inventory_ids))
+        .map(|page| {
+            if page.table_lines.is_empty() {
+                document_stamp(&page.text, inventory_ids)
+            } else {
+                None
+            }
+        })
         .collect();
     let stamped_pages = stamps.iter().filter(|stamp| stamp.is_some()).count();
     let mut parts: Vec<BundlePart> = Vec::new();

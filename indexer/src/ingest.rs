@@ -840,7 +840,14 @@ fn build_documents(
             .iter()
             .filter_map(|linked| linked.row.id.clone()),
     );
-    let parts = if context.is_linked_row {
+    // An inventory list of several pages is one document, whatever its bookmarks say.
+    let table_pages = extracted
+        .pages
+        .iter()
+        .filter(|page| !page.table_lines.is_empty())
+        .count();
+    let is_inventory_list = table_pages * 2 >= extracted.pages.len();
+    let parts = if context.is_linked_row || is_inventory_list {
         None
     } else {
         crate::bundle::split_bundle(&extracted.pages, &extracted.outline, &known_ids)
@@ -858,9 +865,11 @@ fn build_documents(
         let publication_id = document.publication_id.clone().unwrap_or_default();
         let publication_title = document.publication_title.clone().unwrap_or_default();
         let mut documents = vec![document];
+        let mut used_ids = std::collections::HashSet::new();
         for (index, row) in own_rows.iter().enumerate() {
             let mut entry =
                 inventory::row_document(row, index, source, &publication_id, &publication_title);
+            entry.id = inventory::unique_id(&entry.id, &mut used_ids);
             entry.content_hash = format!("{PART_HASH_PREFIX}{hash}");
             documents.push(entry);
         }
@@ -1000,12 +1009,17 @@ fn build_bundle_parts(
         document.first_page = Some(part.first_page);
         documents.push(document);
     }
+    let mut used_ids: std::collections::HashSet<String> = documents
+        .iter()
+        .map(|document| document.id.clone())
+        .collect();
     for (index, row) in own_rows.iter().enumerate() {
         if claimed_own[index] {
             continue;
         }
         let mut entry =
             inventory::row_document(row, index, source, &publication_id, &publication_title);
+        entry.id = inventory::unique_id(&entry.id, &mut used_ids);
         entry.content_hash = format!("{PART_HASH_PREFIX}{hash}");
         documents.push(entry);
     }

@@ -162,7 +162,7 @@ pub fn grounds_of_cell(cell: &str) -> Vec<String> {
 /// A date cell as `YYYY-MM-DD`: ISO, `DD-MM-YYYY`, US `M/D/YYYY` when the day is over 12, or an
 /// Excel serial number.
 pub fn date_of_cell(cell: &str) -> Option<String> {
-    let value = cell_value(cell)?;
+    let value = cell_value(&cell.replace(['\u{2010}', '\u{2011}', '\u{2013}'], "-"))?;
     if let Some(date) = crate::ingest::normalise_date(&value) {
         return Some(date);
     }
@@ -174,7 +174,8 @@ pub fn date_of_cell(cell: &str) -> Option<String> {
         }
     }
     let serial: f64 = value.parse().ok()?;
-    if !(1.0..200_000.0).contains(&serial) {
+    // Serial numbers before 1960 (21916) are not inventory dates but numbers in a date column.
+    if !(21_916.0..200_000.0).contains(&serial) {
         return None;
     }
     // Excel day 25569 is 1970-01-01.
@@ -405,7 +406,11 @@ pub fn rows_of_pdf_pages(pages: &[crate::model::ExtractedPage]) -> Vec<Inventory
                     }
                     !id_cell.is_empty()
                 }
-                None => cells.iter().filter(|cell| !cell.is_empty()).count() >= 2,
+                None => current
+                    .columns
+                    .iter()
+                    .position(|column| *column == Some(InventoryColumn::Judgement))
+                    .is_some_and(|judgement| woo::normalise_judgement(&cells[judgement]).is_some()),
             };
             match table.last_mut() {
                 Some(row) if !starts_row => {
@@ -651,8 +656,10 @@ pub fn link_inventory(
     link_inventory_in(inventory, source, pdf_paths, metadata_id, None, links);
 }
 
-/// [`link_inventory`] with the publication (id, title) given instead of derived from the
-/// inventory's folder (an inventory table inside a PDF).
+/// [`link_inventory`] for an inventory table inside a PDF, with the publication (id, title)
+/// given instead of derived from the folder. Such a PDF often lies among unrelated PDFs, so a
+/// row is linked by a number prefix only when the file name also holds the row's title, and
+/// the folder's other PDFs do not join its publication.
 pub fn link_inventory_in(
     inventory: &Inventory,
     source: &str,
@@ -661,6 +668,7 @@ pub fn link_inventory_in(
     publication: Option<(String, String)>,
     links: &mut InventoryLinks,
 ) {
+    let from_pdf_table = publication.is_some();
     let scope = inventory_scope(&inventory.path, pdf_paths);
     let in_scope: Vec<&PathBuf> = pdf_paths
         .iter()
@@ -683,6 +691,7 @@ pub fn link_inventory_in(
             .unwrap_or_default()
     };
     let mut linked_any = false;
+    let mut used_ids = std::collections::HashSet::new();
     for (index, row) in inventory.rows.iter().enumerate() {
         let exact: Vec<&&PathBuf> = in_scope
             .iter()
@@ -694,7 +703,7 @@ pub fn link_inventory_in(
             .collect();
         let linked = match (exact.as_slice(), by_prefix.as_slice()) {
             ([only], _) => Some((**only).clone()),
-            ([], [only]) => Some((**only).clone()),
+            ([], [only]) if !from_pdf_table => Some((**only).clone()),
             ([], several) => only_one_named_by_title(row, several, &file_name_of),
             _ => None,
         };
@@ -708,16 +717,15 @@ pub fn link_inventory_in(
             linked_any = true;
             continue;
         }
-        links.unlinked.push(row_document(
-            row,
-            index,
-            source,
-            &publication_id,
-            &scope_name,
-        ));
-        links.unlinked_rows.push((scope.clone(), linked_row));
+        let mut entry = row_document(row, index, source, &publication_id, &scope_name);
+        entry.id = unique_id(&entry.id, &mut used_ids);
+        links.unlinked.push(entry);
+        // Rows of a table inside a PDF name that PDF's publication, not the whole folder's.
+        if !from_pdf_table {
+            links.unlinked_rows.push((scope.clone(), linked_row));
+        }
     }
-    if linked_any {
+    if linked_any && !from_pdf_table {
         links
             .publication_scopes
             .push((scope, publication_id, scope_name));
@@ -743,6 +751,17 @@ fn only_one_named_by_title(
         [only] => Some((***only).clone()),
         _ => None,
     }
+}
+
+/// `id`, or `id-2`, `id-3`… when an inventory lists one number twice (two tables of one file).
+pub fn unique_id(id: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let mut candidate = id.to_string();
+    let mut count = 1;
+    while !used.insert(candidate.clone()) {
+        count += 1;
+        candidate = format!("{id}-{count}");
+    }
+    candidate
 }
 
 /// The searchable entry of a row without a PDF: no pages, type [`INVENTORY_ROW_TYPE`].
