@@ -225,6 +225,8 @@ struct Discovery {
     /// PDFs named as inventories (`*inventar*`) whose table was read and linked before
     /// extraction, with the publication (id, title) they stand for.
     inventory_pdfs: HashMap<PathBuf, (String, String)>,
+    /// Inventory files named by a `publication.json` (`"inventory"`), with its publication.
+    named_inventories: HashMap<PathBuf, (String, String)>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -393,12 +395,15 @@ fn link_inventories(discovery: &mut Discovery) {
         catalog.lookup(pdf).and_then(|(_, entry)| entry.id.clone())
     };
     for file in &discovery.inventory_files {
+        let named = discovery.named_inventories.get(&file.path).cloned();
         match inventory::read_inventory(&file.path) {
-            Ok(Some(found)) => inventory::link_inventory(
+            Ok(Some(found)) => inventory::link_inventory_in(
                 &found,
                 &file.source,
                 &pdf_paths,
                 &metadata_id,
+                named,
+                false,
                 &mut discovery.inventory_links,
             ),
             Ok(None) => {}
@@ -427,7 +432,9 @@ fn link_pdf_inventories(discovery: &mut Discovery, options: &IndexOptions) {
     let candidates: Vec<InputFile> = discovery
         .pdfs
         .iter()
-        .filter(|pdf| is_inventory_pdf_name(&pdf.path))
+        .filter(|pdf| {
+            is_inventory_pdf_name(&pdf.path) || discovery.named_inventories.contains_key(&pdf.path)
+        })
         .cloned()
         .collect();
     for pdf in candidates {
@@ -453,13 +460,16 @@ fn link_pdf_inventories(discovery: &mut Discovery, options: &IndexOptions) {
             .and_then(|(_, entry)| entry.id.clone())
             .unwrap_or_else(|| default_document_id(&pdf.source));
         let publication = discovery
-            .catalog
-            .lookup(&pdf.path)
-            .map(|(publication, _)| {
-                (
-                    publication.id.clone(),
-                    publication.title.clone().unwrap_or_default(),
-                )
+            .named_inventories
+            .get(&pdf.path)
+            .cloned()
+            .or_else(|| {
+                discovery.catalog.lookup(&pdf.path).map(|(publication, _)| {
+                    (
+                        publication.id.clone(),
+                        publication.title.clone().unwrap_or_default(),
+                    )
+                })
             })
             .or_else(|| discovery.inventory_links.publication_of(&pdf.path))
             .unwrap_or_else(|| (own_id, file_stem_title(&pdf.source)));
@@ -477,6 +487,7 @@ fn link_pdf_inventories(discovery: &mut Discovery, options: &IndexOptions) {
             &pdf_paths,
             &metadata_id,
             Some(publication.clone()),
+            true,
             &mut discovery.inventory_links,
         );
         discovery
@@ -487,7 +498,17 @@ fn link_pdf_inventories(discovery: &mut Discovery, options: &IndexOptions) {
 
 fn add_publication(discovery: &mut Discovery, path: &Path, root: &Path) {
     match metadata::read_publication(path) {
-        Ok(publication) => discovery.catalog.add_publication(path, publication),
+        Ok(publication) => {
+            if let Some(inventory_file) = &publication.inventory {
+                let folder = path.parent().unwrap_or(Path::new("."));
+                let inventory_path = metadata::normalise_path(&folder.join(inventory_file));
+                let title = publication.title.clone().unwrap_or_default();
+                discovery
+                    .named_inventories
+                    .insert(inventory_path, (publication.id.clone(), title));
+            }
+            discovery.catalog.add_publication(path, publication)
+        }
         Err(error) => discovery.problems.push(failure(
             path,
             &relative_source(root, path),

@@ -653,22 +653,31 @@ pub fn link_inventory(
     metadata_id: &dyn Fn(&Path) -> Option<String>,
     links: &mut InventoryLinks,
 ) {
-    link_inventory_in(inventory, source, pdf_paths, metadata_id, None, links);
+    link_inventory_in(
+        inventory,
+        source,
+        pdf_paths,
+        metadata_id,
+        None,
+        false,
+        links,
+    );
 }
 
-/// [`link_inventory`] for an inventory table inside a PDF, with the publication (id, title)
-/// given instead of derived from the folder. Such a PDF often lies among unrelated PDFs, so a
-/// row is linked by a number prefix only when the file name also holds the row's title, and
-/// the folder's other PDFs do not join its publication.
+/// [`link_inventory`] with the publication (id, title) given instead of derived from the
+/// folder (`publication.json`'s `inventory`, or an inventory table inside a PDF). A PDF table
+/// (`from_pdf_table`) often lies among unrelated PDFs, so its row is linked by a number prefix
+/// only when the file name also holds the row's title, and the folder's other PDFs do not join
+/// its publication.
 pub fn link_inventory_in(
     inventory: &Inventory,
     source: &str,
     pdf_paths: &[PathBuf],
     metadata_id: &dyn Fn(&Path) -> Option<String>,
     publication: Option<(String, String)>,
+    from_pdf_table: bool,
     links: &mut InventoryLinks,
 ) {
-    let from_pdf_table = publication.is_some();
     let scope = inventory_scope(&inventory.path, pdf_paths);
     let in_scope: Vec<&PathBuf> = pdf_paths
         .iter()

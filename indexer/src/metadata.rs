@@ -107,6 +107,11 @@ pub struct PublicationMetadata {
     /// The documents, one entry per PDF.
     #[serde(default)]
     pub documents: Vec<DocumentMetadata>,
+    /// The publication's inventory list (xlsx, csv or a PDF with the table), relative to the
+    /// folder of `publication.json`: its rows are linked to the documents and belong to this
+    /// publication, whatever the file is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
 }
 
 /// Reads and parses a `publication.json`.
