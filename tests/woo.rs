@@ -272,6 +272,19 @@ fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
         .filter_map(|entry| entry.stored.publication_id.clone())
         .collect();
     assert_eq!(publications.len(), 1, "{publications:?}");
+    // Every file is in it: 14 memos, 2 decisions, 2 inventory lists (PDF tables).
+    assert_eq!(table.entries.len(), 18);
+    assert!(table
+        .entries
+        .iter()
+        .all(|entry| entry.stored.publication_id.is_some()));
+    // The csv links 7 memos, the two PDF inventories the other 7 (by number and title).
+    let judged = table
+        .entries
+        .iter()
+        .filter(|entry| entry.stored.judgement.as_deref() == Some("deels openbaar"))
+        .count();
+    assert_eq!(judged, 14);
     let decisions: Vec<_> = table
         .entries
         .iter()
