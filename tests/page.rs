@@ -113,7 +113,7 @@ async fn json_export_is_an_array_and_says_its_bounds_in_headers() {
     let everything = browse.json();
     assert_eq!(
         everything.as_array().unwrap().len(),
-        9,
+        18,
         "browse exports all"
     );
     let empty = get("/api/export?format=json&q=onvindbaarwoord")

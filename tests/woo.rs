@@ -34,15 +34,16 @@ async fn the_fixture_decision_letter_is_read() {
 #[tokio::test]
 async fn decision_facet_and_decision_date_filters() {
     let browse = get_ok("/api/search").await;
+    // The mondkapjes decision and the decision letter of the fixture bundle.
     assert_eq!(
         facet_count(&browse, "decision", "deels openbaar"),
-        1,
+        2,
         "{}",
         browse["facets"]["decision"]
     );
     let in_march = get_ok("/api/search?decided_from=2024-03&decided_to=2024-03").await;
     assert_eq!(result_ids(&in_march), vec![BESLUIT_ID.to_string()]);
-    let before = get_ok("/api/search?decided_to=2023").await;
+    let before = get_ok("/api/search?decided_to=2022").await;
     assert_eq!(before["total"], 0);
     let html = crate::common::get("/?q=mondkapjes&decision=deels+openbaar")
         .await
@@ -271,6 +272,19 @@ fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
         .filter_map(|entry| entry.stored.publication_id.clone())
         .collect();
     assert_eq!(publications.len(), 1, "{publications:?}");
+    // Every file is in it: 14 memos, 2 decisions, 2 inventory lists (PDF tables).
+    assert_eq!(table.entries.len(), 18);
+    assert!(table
+        .entries
+        .iter()
+        .all(|entry| entry.stored.publication_id.is_some()));
+    // The csv links 7 memos, the two PDF inventories the other 7 (by number and title).
+    let judged = table
+        .entries
+        .iter()
+        .filter(|entry| entry.stored.judgement.as_deref() == Some("deels openbaar"))
+        .count();
+    assert_eq!(judged, 14);
     let decisions: Vec<_> = table
         .entries
         .iter()
@@ -371,4 +385,169 @@ async fn complaint_records_index_and_count_by_group() {
     assert_eq!(error["error"]["code"], "invalid_parameter");
     let (status, _) = call("/api/complaints/stats").await;
     assert_eq!(status, 400);
+}
+
+/// A DiWoo sitemap given to `woo index` as a file: the entry with a local PDF indexes that PDF
+/// with the sitemap's metadata; entries with a web address are searchable entries without
+/// pages; TOOI organisation and category ids come out as labels and letter codes.
+#[tokio::test]
+async fn diwoo_sitemaps_index_and_search_with_publisher_and_category_facets() {
+    use tower::ServiceExt;
+    let folder = crate::common::fixtures_dir().join("diwoo");
+    let (_index, search) = index_folder(vec![
+        folder.join("sitemap-0.9.8.xml"),
+        folder.join("sitemap-0.9.4.xml"),
+    ]);
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(search),
+        admin: None,
+    };
+    let call = |uri: &str| {
+        let app = woo_server::app(state.clone());
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let browse = call("/api/search").await;
+    assert_eq!(browse["total"], 3, "{browse}");
+    assert_eq!(facet_count(&browse, "publisher", "Gemeente Amsterdam"), 2);
+    assert_eq!(facet_count(&browse, "publisher", "Provincie Gelderland"), 1);
+    assert_eq!(facet_count(&browse, "category", "2i"), 1);
+    assert_eq!(facet_count(&browse, "category", "2f"), 1);
+    assert_eq!(facet_count(&browse, "category", "2j"), 1);
+    let category_labels: Vec<&str> = browse["facets"]["category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|facet| facet["label"].as_str())
+        .collect();
+    assert!(
+        category_labels.contains(&"convenanten"),
+        "{category_labels:?}"
+    );
+
+    // The local PDF: its pages are searched, its metadata comes from the sitemap.
+    let found = call("/api/search?q=bewonersvergunningen+OR+stadsdeel&category=2i").await;
+    assert_eq!(
+        result_ids(&found),
+        vec!["AMS-WOO-2024-0123-besluit".to_string()]
+    );
+    let result = &found["results"][0];
+    assert_eq!(result["publisher"], "Gemeente Amsterdam");
+    assert_eq!(result["category_label"], "Woo-verzoeken en -besluiten");
+    assert_eq!(result["date"], "2024-04-30");
+    assert_eq!(result["page_count"], 1);
+    assert_eq!(result["publication_id"], "AMS-WOO-2024-0123");
+    let document = call("/api/documents/AMS-WOO-2024-0123-besluit").await;
+    assert_eq!(
+        document["title"],
+        "Besluit op Woo-verzoek over parkeervergunningen"
+    );
+    assert_eq!(
+        document["type"], "beslissing op wob-/woo-verzoek",
+        "{document}"
+    );
+    assert_eq!(document["decision_date"], "2024-04-30", "{document}");
+
+    // The web-address entries: metadata only, found by their descriptions and keywords.
+    let scooters = call("/api/search?q=deelscooters&publisher=Gemeente+Amsterdam").await;
+    assert_eq!(result_ids(&scooters), vec!["AMS-CONV-2023-017".to_string()]);
+    assert_eq!(scooters["results"][0]["page_count"], 0);
+    assert_eq!(scooters["results"][0]["date"], "2023-11-14");
+    let bikes = call("/api/search?q=fietspaden").await;
+    assert_eq!(result_ids(&bikes), vec!["PG-OND-2022-08".to_string()]);
+    assert_eq!(bikes["results"][0]["publisher"], "Provincie Gelderland");
+    assert_eq!(bikes["results"][0]["category"], "2j");
+}
+
+/// The fixture bundle (decision letter, inventory page, three stamped e-mails in one PDF) is
+/// split into its documents: each a document of the bundle's publication with its page range
+/// in the original file; the stamped e-mails get their inventory row's title, date,
+/// judgement and grounds, and the PDF link of a part opens the original file at its page.
+#[tokio::test]
+async fn a_bundle_is_split_into_its_documents() {
+    let folder = crate::common::fixtures_dir().join("bundel");
+    let (_index, search) = index_folder(vec![folder]);
+    let table = search.table();
+    let mut parts: Vec<(String, Option<u32>, u32, String)> = table
+        .entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.stored.source.clone(),
+                entry.stored.first_page,
+                entry.stored.page_count,
+                entry.stored.title.clone(),
+            )
+        })
+        .collect();
+    parts.sort();
+    println!("{parts:#?}");
+    let sources: Vec<&str> = parts.iter().map(|part| part.0.as_str()).collect();
+    assert_eq!(
+        sources,
+        vec![
+            "besluit-en-documenten.pdf#pages=1-1",
+            "besluit-en-documenten.pdf#pages=2-2",
+            "besluit-en-documenten.pdf#pages=3-3",
+            "besluit-en-documenten.pdf#pages=4-5",
+            "besluit-en-documenten.pdf#pages=6-6",
+        ]
+    );
+    for entry in &table.entries {
+        assert_eq!(
+            entry.stored.publication_id.as_deref(),
+            Some("IENW-WOO-2023-0456")
+        );
+        assert_eq!(
+            entry.stored.publisher.as_deref(),
+            Some("Ministerie van Infrastructuur en Waterstaat")
+        );
+    }
+    let letter = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.first_page == Some(1))
+        .unwrap();
+    assert_eq!(letter.stored.id, "IENW-WOO-2023-0456");
+    assert_eq!(letter.stored.title, "Besluit op uw Woo-verzoek A12");
+    assert_eq!(letter.stored.decision.as_deref(), Some("deels openbaar"));
+    let mail = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.first_page == Some(4))
+        .unwrap();
+    assert_eq!(mail.stored.title, "E-mail over omleiding vrachtverkeer");
+    assert_eq!(mail.stored.date.as_deref(), Some("2023-02-20"));
+    assert_eq!(mail.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert_eq!(mail.stored.page_count, 2);
+    assert!(mail.stored.grounds.contains(&"5.1.2e".to_string()));
+
+    // The second page of that e-mail is page 5 of the file.
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(search),
+        admin: None,
+    };
+    let answer = crate::common::send(
+        state,
+        axum::http::Request::get(format!(
+            "/documents/{}?page=2",
+            woo_server::html::url_encode(&mail.stored.id)
+        ))
+        .body(axum::body::Body::empty())
+        .unwrap(),
+    )
+    .await;
+    let html = answer.text();
+    assert!(html.contains("/file#page=5"), "{html}");
+    assert!(html.contains("bebording"), "{html}");
 }

@@ -220,6 +220,13 @@ struct Discovery {
     inventory_links: InventoryLinks,
     /// Complaint judgements read from `*.klachten.csv` / `*.klachten.jsonl`.
     complaints: Vec<Document>,
+    /// DiWoo sitemap entries whose file is not on disk: documents without pages.
+    diwoo_entries: Vec<Document>,
+    /// PDFs named as inventories (`*inventar*`) whose table was read and linked before
+    /// extraction, with the publication (id, title) they stand for.
+    inventory_pdfs: HashMap<PathBuf, (String, String)>,
+    /// Inventory files named by a `publication.json` (`"inventory"`), with its publication.
+    named_inventories: HashMap<PathBuf, (String, String)>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -259,6 +266,9 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(input),
                     source: relative_source(root, input),
                 });
+            }
+            if crate::diwoo::is_sitemap_candidate(input) {
+                add_sitemap(&mut discovery, input, root);
             }
             let publication = root.join("publication.json");
             if publication.is_file() {
@@ -304,6 +314,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                 });
             } else if crate::complaint::is_complaint_file(path) {
                 add_complaints(&mut discovery, path, &relative_source(input, path));
+            } else if crate::diwoo::is_sitemap_candidate(path) {
+                add_sitemap(&mut discovery, path, input);
             } else if is_inventory_candidate(path) {
                 discovery.inventory_files.push(InputFile {
                     path: metadata::normalise_path(path),
@@ -312,8 +324,44 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
             }
         }
     }
+    // A PDF named by a sitemap may also be found by walking its folder: index it once.
+    let mut seen = std::collections::HashSet::new();
+    discovery.pdfs.retain(|pdf| seen.insert(pdf.path.clone()));
     link_inventories(&mut discovery);
     discovery
+}
+
+/// Reads a DiWoo sitemap: entries naming a local file give that file its metadata (and add it
+/// to the inputs); the others become documents without pages. `root` is the input folder the
+/// sources are relative to.
+fn add_sitemap(discovery: &mut Discovery, path: &Path, root: &Path) {
+    let source = relative_source(root, path);
+    let sitemap = match crate::diwoo::read_sitemap(path) {
+        Ok(Some(sitemap)) => sitemap,
+        Ok(None) => return,
+        Err(error) => {
+            discovery
+                .problems
+                .push(failure(path, &source, error.to_string()));
+            return;
+        }
+    };
+    let root = metadata::normalise_path(root);
+    for (index, entry) in sitemap.entries.iter().enumerate() {
+        match crate::diwoo::entry_local_file(entry, path) {
+            Some(pdf_path) if is_pdf_name(&pdf_path) => {
+                let entry_metadata = crate::diwoo::entry_metadata(entry, &source, index);
+                discovery.catalog.add_diwoo_entry(&pdf_path, entry_metadata);
+                discovery.pdfs.push(InputFile {
+                    source: relative_source(&root, &pdf_path),
+                    path: pdf_path,
+                });
+            }
+            _ => discovery
+                .diwoo_entries
+                .push(crate::diwoo::entry_document(entry, &source, index)),
+        }
+    }
 }
 
 fn add_complaints(discovery: &mut Discovery, path: &Path, source: &str) {
@@ -347,12 +395,15 @@ fn link_inventories(discovery: &mut Discovery) {
         catalog.lookup(pdf).and_then(|(_, entry)| entry.id.clone())
     };
     for file in &discovery.inventory_files {
+        let named = discovery.named_inventories.get(&file.path).cloned();
         match inventory::read_inventory(&file.path) {
-            Ok(Some(found)) => inventory::link_inventory(
+            Ok(Some(found)) => inventory::link_inventory_in(
                 &found,
                 &file.source,
                 &pdf_paths,
                 &metadata_id,
+                named,
+                false,
                 &mut discovery.inventory_links,
             ),
             Ok(None) => {}
@@ -365,9 +416,99 @@ fn link_inventories(discovery: &mut Discovery) {
     }
 }
 
+/// Whether a PDF's name says it is an inventory list (`Inventarisatielijst …`, `inventaris.pdf`).
+fn is_inventory_pdf_name(path: &Path) -> bool {
+    path.file_name()
+        .map(|name| name.to_string_lossy().to_lowercase())
+        .is_some_and(|name| name.contains("inventar"))
+}
+
+/// Reads the tables of PDFs named as inventories before the other PDFs are extracted, and links
+/// their rows to the PDFs beside them like an xlsx or csv inventory. An inventory PDF inside the
+/// folder of another inventory joins that inventory's publication; otherwise it stands for a
+/// publication of its own (its own document id).
+fn link_pdf_inventories(discovery: &mut Discovery, options: &IndexOptions) {
+    let pdf_paths: Vec<PathBuf> = discovery.pdfs.iter().map(|pdf| pdf.path.clone()).collect();
+    let candidates: Vec<InputFile> = discovery
+        .pdfs
+        .iter()
+        .filter(|pdf| {
+            is_inventory_pdf_name(&pdf.path) || discovery.named_inventories.contains_key(&pdf.path)
+        })
+        .cloned()
+        .collect();
+    for pdf in candidates {
+        let Ok(bytes) = std::fs::read(&pdf.path) else {
+            continue;
+        };
+        let answer = extract_isolated(
+            options.extract_worker.as_ref(),
+            &pdf.source,
+            &bytes,
+            &options.limits,
+        );
+        let Some(extracted) = answer.pdf else {
+            continue;
+        };
+        let rows = inventory::rows_of_pdf_pages(&extracted.pages);
+        if rows.is_empty() {
+            continue;
+        }
+        let own_id = discovery
+            .catalog
+            .lookup(&pdf.path)
+            .and_then(|(_, entry)| entry.id.clone())
+            .unwrap_or_else(|| default_document_id(&pdf.source));
+        let publication = discovery
+            .named_inventories
+            .get(&pdf.path)
+            .cloned()
+            .or_else(|| {
+                discovery.catalog.lookup(&pdf.path).map(|(publication, _)| {
+                    (
+                        publication.id.clone(),
+                        publication.title.clone().unwrap_or_default(),
+                    )
+                })
+            })
+            .or_else(|| discovery.inventory_links.publication_of(&pdf.path))
+            .unwrap_or_else(|| (own_id, file_stem_title(&pdf.source)));
+        let found = inventory::Inventory {
+            path: pdf.path.clone(),
+            rows,
+        };
+        let catalog = &discovery.catalog;
+        let metadata_id = |path: &Path| -> Option<String> {
+            catalog.lookup(path).and_then(|(_, entry)| entry.id.clone())
+        };
+        inventory::link_inventory_in(
+            &found,
+            &pdf.source,
+            &pdf_paths,
+            &metadata_id,
+            Some(publication.clone()),
+            true,
+            &mut discovery.inventory_links,
+        );
+        discovery
+            .inventory_pdfs
+            .insert(pdf.path.clone(), publication);
+    }
+}
+
 fn add_publication(discovery: &mut Discovery, path: &Path, root: &Path) {
     match metadata::read_publication(path) {
-        Ok(publication) => discovery.catalog.add_publication(path, publication),
+        Ok(publication) => {
+            if let Some(inventory_file) = &publication.inventory {
+                let folder = path.parent().unwrap_or(Path::new("."));
+                let inventory_path = metadata::normalise_path(&folder.join(inventory_file));
+                let title = publication.title.clone().unwrap_or_default();
+                discovery
+                    .named_inventories
+                    .insert(inventory_path, (publication.id.clone(), title));
+            }
+            discovery.catalog.add_publication(path, publication)
+        }
         Err(error) => discovery.problems.push(failure(
             path,
             &relative_source(root, path),
@@ -540,6 +681,21 @@ fn content_hash(bytes: &[u8], resolved: &ResolvedMetadata, ocr_enabled: bool) ->
         .collect()
 }
 
+/// Hash of a document without a file (inventory row, complaint record, DiWoo entry): all its
+/// fields and the schema version, so an unchanged entry is not written again.
+fn entry_content_hash(document: &Document) -> String {
+    let mut without_hash = document.clone();
+    without_hash.content_hash.clear();
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_vec(&without_hash).unwrap_or_default());
+    hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// Normalises a category value to its letter code; unknown values are kept as given.
 fn normalise_category(value: &str) -> String {
     match woo::category_by_any(value) {
@@ -604,7 +760,8 @@ pub fn build_document(
     let publisher = entry
         .publisher
         .clone()
-        .or_else(|| publication.and_then(|p| p.publisher.clone()));
+        .or_else(|| publication.and_then(|p| p.publisher.clone()))
+        .map(|value| woo::normalise_publisher(&value));
     let category = entry
         .category
         .clone()
@@ -666,9 +823,235 @@ pub fn build_document(
     }
 }
 
+/// Content hashes of a bundle's parts after its first (and of entries for rows of its own
+/// inventory table) start with this, so an inventory row a part carries is not written again as
+/// an entry while the bundle is unchanged.
+const PART_HASH_PREFIX: &str = "part:";
+
+/// What the inventories say about one PDF, for [`build_documents`].
+struct PdfContext<'a> {
+    /// An inventory row names this PDF: it is one document, never split.
+    is_linked_row: bool,
+    /// Rows without a PDF of the inventories describing its folder (a bundle may carry them).
+    scope_rows: Vec<&'a inventory::LinkedRow>,
+    /// The PDF is an inventory whose table was linked before extraction, for this publication.
+    inventory_publication: Option<(String, String)>,
+}
+
+/// The documents of one PDF: one document, or the parts of a bundle ([`crate::bundle`]); plus
+/// an entry without pages for every row of the PDF's own inventory table that no part carries
+/// (unless the table was already linked as an inventory before extraction).
+fn build_documents(
+    extracted: ExtractedPdf,
+    resolved: &ResolvedMetadata,
+    source: &str,
+    file_path: &Path,
+    hash: String,
+    context: &PdfContext,
+) -> Vec<Document> {
+    let own_rows = if context.inventory_publication.is_some() {
+        Vec::new()
+    } else {
+        inventory::rows_of_pdf_pages(&extracted.pages)
+    };
+    let mut known_ids: Vec<String> = own_rows.iter().filter_map(|row| row.id.clone()).collect();
+    known_ids.extend(
+        context
+            .scope_rows
+            .iter()
+            .filter_map(|linked| linked.row.id.clone()),
+    );
+    // An inventory list of several pages is one document, whatever its bookmarks say.
+    let table_pages = extracted
+        .pages
+        .iter()
+        .filter(|page| !page.table_lines.is_empty())
+        .count();
+    let is_inventory_list = table_pages * 2 >= extracted.pages.len();
+    let parts = if context.is_linked_row || is_inventory_list {
+        None
+    } else {
+        crate::bundle::split_bundle(&extracted.pages, &extracted.outline, &known_ids)
+    };
+    let Some(parts) = parts else {
+        let mut document = build_document(extracted, resolved, source, file_path, hash.clone());
+        if own_rows.is_empty() {
+            return vec![document];
+        }
+        // A decision with its inventory table: the rows are entries of its publication.
+        if document.publication_id.is_none() {
+            document.publication_id = Some(document.id.clone());
+            document.publication_title = Some(document.title.clone());
+        }
+        let publication_id = document.publication_id.clone().unwrap_or_default();
+        let publication_title = document.publication_title.clone().unwrap_or_default();
+        let mut documents = vec![document];
+        let mut used_ids = std::collections::HashSet::new();
+        for (index, row) in own_rows.iter().enumerate() {
+            let mut entry =
+                inventory::row_document(row, index, source, &publication_id, &publication_title);
+            entry.id = inventory::unique_id(&entry.id, &mut used_ids);
+            entry.content_hash = format!("{PART_HASH_PREFIX}{hash}");
+            documents.push(entry);
+        }
+        return documents;
+    };
+    build_bundle_parts(
+        extracted, resolved, source, file_path, &hash, &parts, own_rows, context,
+    )
+}
+
+/// The documents of a bundle split into `parts`: each with its pages (numbered from 1), its
+/// page range in `source` (`#pages=F-L`) and `first_page`, in the bundle's publication; a part
+/// whose stamp is the number of an inventory row gets that row's title, date, judgement and
+/// grounds (and, for a row of another inventory, its entry id). The first part keeps the
+/// bundle's own id and content hash, so an unchanged bundle is skipped as one file.
+#[allow(clippy::too_many_arguments)]
+fn build_bundle_parts(
+    extracted: ExtractedPdf,
+    resolved: &ResolvedMetadata,
+    source: &str,
+    file_path: &Path,
+    hash: &str,
+    parts: &[crate::bundle::BundlePart],
+    own_rows: Vec<inventory::InventoryRow>,
+    context: &PdfContext,
+) -> Vec<Document> {
+    let entry = &resolved.document;
+    let bundle_id = entry
+        .id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| default_document_id(source));
+    let bundle_title = entry
+        .title
+        .clone()
+        .or_else(|| extracted.info.title.as_deref().and_then(usable_info_title))
+        .unwrap_or_else(|| file_stem_title(source));
+    let (publication_id, publication_title) = match (&entry.publication_id, &resolved.publication) {
+        (Some(id), _) => (
+            id.clone(),
+            entry.publication_title.clone().unwrap_or_default(),
+        ),
+        (None, Some(publication)) => (
+            publication.id.clone(),
+            publication.title.clone().unwrap_or_default(),
+        ),
+        (None, None) => (bundle_id.clone(), bundle_title.clone()),
+    };
+    let mut claimed_own: Vec<bool> = vec![false; own_rows.len()];
+    let mut documents = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        let pages: Vec<crate::model::ExtractedPage> = extracted
+            .pages
+            .iter()
+            .skip(part.first_page as usize - 1)
+            .take((part.last_page + 1 - part.first_page) as usize)
+            .enumerate()
+            .map(|(offset, page)| crate::model::ExtractedPage {
+                page: offset as u32 + 1,
+                table_lines: Vec::new(),
+                ..page.clone()
+            })
+            .collect();
+        let mut part_metadata = metadata::DocumentMetadata {
+            id: Some(if index == 0 {
+                bundle_id.clone()
+            } else {
+                format!("{bundle_id}-p{}", part.first_page)
+            }),
+            title: part.title.clone().or_else(|| {
+                pages
+                    .first()
+                    .and_then(|page| crate::bundle::document_heading(&page.text))
+            }),
+            publisher: entry.publisher.clone(),
+            category: entry.category.clone(),
+            publication_id: Some(publication_id.clone()),
+            publication_title: Some(publication_title.clone()),
+            ..metadata::DocumentMetadata::default()
+        };
+        if let Some(stamp) = &part.stamp {
+            let own = own_rows.iter().position(|row| {
+                row.id
+                    .as_deref()
+                    .is_some_and(|id| crate::bundle::same_number(id, stamp))
+            });
+            let scope_row = context.scope_rows.iter().find(|linked| {
+                linked
+                    .row
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| crate::bundle::same_number(id, stamp))
+            });
+            let row = match (own, scope_row) {
+                (Some(position), _) => {
+                    claimed_own[position] = true;
+                    Some(own_rows[position].clone())
+                }
+                (None, Some(linked)) => {
+                    if index > 0 {
+                        // The row's entry id: this part replaces that entry.
+                        part_metadata.id = Some(format!(
+                            "{}-{}",
+                            linked.publication_id,
+                            linked.row.id.clone().unwrap_or_default()
+                        ));
+                    }
+                    Some(linked.row.clone())
+                }
+                (None, None) => None,
+            };
+            if let Some(row) = row {
+                part_metadata.title = row.title.clone().or(part_metadata.title);
+                part_metadata.date = row.date.clone();
+                part_metadata.judgement = row.judgement.clone();
+                part_metadata.grounds = row.grounds.clone();
+                part_metadata.document_type = row.document_type.as_deref().map(str::to_lowercase);
+                part_metadata.summary = row.explanation.clone();
+            }
+        }
+        let part_resolved = ResolvedMetadata {
+            publication: resolved.publication.clone(),
+            document: part_metadata,
+        };
+        let part_source = format!("{source}#pages={}-{}", part.first_page, part.last_page);
+        let part_hash = if index == 0 {
+            hash.to_string()
+        } else {
+            format!("{PART_HASH_PREFIX}{hash}")
+        };
+        let part_pdf = ExtractedPdf {
+            pages,
+            ..ExtractedPdf::default()
+        };
+        let mut document =
+            build_document(part_pdf, &part_resolved, &part_source, file_path, part_hash);
+        document.first_page = Some(part.first_page);
+        documents.push(document);
+    }
+    let mut used_ids: std::collections::HashSet<String> = documents
+        .iter()
+        .map(|document| document.id.clone())
+        .collect();
+    for (index, row) in own_rows.iter().enumerate() {
+        if claimed_own[index] {
+            continue;
+        }
+        let mut entry =
+            inventory::row_document(row, index, source, &publication_id, &publication_title);
+        entry.id = inventory::unique_id(&entry.id, &mut used_ids);
+        entry.content_hash = format!("{PART_HASH_PREFIX}{hash}");
+        documents.push(entry);
+    }
+    documents
+}
+
 /// Result of processing one PDF on a worker thread.
 enum Processed {
-    Document(Box<Document>, FileReport),
+    /// The file's documents: one, or the parts of a bundle (with entries for rows of its own
+    /// inventory table that no part carries).
+    Documents(Vec<Document>, FileReport),
     Unchanged(FileReport),
     Failed(FileReport),
     Retracted(FileReport),
@@ -724,6 +1107,7 @@ fn process_file(
     input: &InputFile,
     catalog: &MetadataCatalog,
     inventory_links: &InventoryLinks,
+    inventory_pdfs: &HashMap<PathBuf, (String, String)>,
     options: &IndexOptions,
     existing_hashes: &HashMap<String, String>,
     retractions: &RetractionList,
@@ -745,18 +1129,25 @@ fn process_file(
         Err(error) => {
             // A broken sidecar is reported; the PDF is indexed with the metadata we have.
             report.error = Some(error.to_string());
-            let mut without_sidecar = ResolvedMetadata::default();
-            if let Some((publication, entry)) = catalog.lookup(&input.path) {
-                without_sidecar.publication = Some(publication.clone());
-                without_sidecar.document = entry.clone();
-            }
-            without_sidecar
+            catalog.resolve_without_sidecar(&input.path)
         }
     };
     let mut resolved = resolved;
     if let Some(linked) = inventory_links.rows_by_pdf.get(&input.path) {
         let has_publication = resolved.publication.is_some();
         inventory::apply_row(&mut resolved.document, linked, has_publication);
+    }
+    // A decision letter or inventory beside documents an inventory describes joins their
+    // publication.
+    if resolved.publication.is_none() && resolved.document.publication_id.is_none() {
+        let publication = inventory_pdfs
+            .get(&input.path)
+            .cloned()
+            .or_else(|| inventory_links.publication_of(&input.path));
+        if let Some((id, title)) = publication {
+            resolved.document.publication_id = Some(id);
+            resolved.document.publication_title = Some(title);
+        }
     }
     let hash = content_hash(&bytes, &resolved, options.ocr.is_some());
     let planned_id = resolved
@@ -799,12 +1190,27 @@ fn process_file(
     report.class = Some(class);
     let (ocr_pages, ocr_skipped_pages) =
         apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
-    let document = build_document(extracted, &resolved, &input.source, &input.path, hash);
+    let pdf_context = PdfContext {
+        is_linked_row: inventory_links.rows_by_pdf.contains_key(&input.path),
+        scope_rows: inventory_links.unlinked_rows_for(&input.path),
+        inventory_publication: inventory_pdfs.get(&input.path).cloned(),
+    };
+    let documents = build_documents(
+        extracted,
+        &resolved,
+        &input.source,
+        &input.path,
+        hash,
+        &pdf_context,
+    );
+    let pages: Vec<&Page> = documents
+        .iter()
+        .flat_map(|document| document.pages.iter())
+        .collect();
     report.status = FileStatus::Indexed;
-    report.document_id = Some(document.id.clone());
-    report.pages = document.pages.len() as u32;
-    report.pages_without_text = document
-        .pages
+    report.document_id = documents.first().map(|document| document.id.clone());
+    report.pages = pages.len() as u32;
+    report.pages_without_text = pages
         .iter()
         .filter(|page| page.text.trim().is_empty())
         .count() as u32;
@@ -816,7 +1222,7 @@ fn process_file(
     } else {
         OutcomeClass::NoText
     });
-    Processed::Document(Box::new(document), report)
+    Processed::Documents(documents, report)
 }
 
 /// Indexes every PDF of the inputs. Per-file failures are in the summary, not errors;
@@ -856,7 +1262,8 @@ pub fn run_index_in(
     } else {
         sink.existing_content_hashes()?
     };
-    let discovery = discover(&options.inputs);
+    let mut discovery = discover(&options.inputs);
+    link_pdf_inventories(&mut discovery, options);
     let mut summary = IndexSummary {
         files: discovery.pdfs.len(),
         ..IndexSummary::default()
@@ -880,17 +1287,10 @@ pub fn run_index_in(
         .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
 
     let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
-    for entry in discovery
-        .inventory_links
-        .unlinked
-        .iter()
-        .chain(&discovery.complaints)
-    {
-        sink.upsert(entry)?;
-        summary.documents += 1;
-    }
     let catalog = &discovery.catalog;
     let inventory_links = &discovery.inventory_links;
+    let inventory_pdfs = &discovery.inventory_pdfs;
+    let mut written_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let pdfs = &discovery.pdfs;
     let existing = &existing_hashes;
     let retracted = &retractions;
@@ -905,6 +1305,7 @@ pub fn run_index_in(
                         input,
                         catalog,
                         inventory_links,
+                        inventory_pdfs,
                         options,
                         existing,
                         retracted,
@@ -915,13 +1316,21 @@ pub fn run_index_in(
         });
         for processed in receiver {
             let report = match processed {
-                Processed::Document(document, mut report) => {
+                Processed::Documents(documents, mut report) => {
                     if write_error.is_some() {
                         continue;
                     }
-                    match sink.upsert(&document) {
+                    let mut written = Ok(());
+                    for document in &documents {
+                        written = sink.upsert(document);
+                        if written.is_err() {
+                            break;
+                        }
+                        written_ids.insert(document.id.clone());
+                    }
+                    match written {
                         Ok(()) => {
-                            summary.documents += 1;
+                            summary.documents += documents.len();
                             summary.pages += u64::from(report.pages);
                             summary.pages_without_text += u64::from(report.pages_without_text);
                             summary.ocr_pages += u64::from(report.ocr_pages);
@@ -966,6 +1375,37 @@ pub fn run_index_in(
     });
     if let Some(error) = write_error {
         return Err(error);
+    }
+    // Documents without a PDF (inventory rows, complaint records, DiWoo entries) are written
+    // here; like files, they are skipped when unchanged and honour the retraction list.
+    for entry in discovery
+        .inventory_links
+        .unlinked
+        .iter()
+        .chain(&discovery.complaints)
+        .chain(&discovery.diwoo_entries)
+    {
+        let mut entry = entry.clone();
+        entry.content_hash = entry_content_hash(&entry);
+        if retractions
+            .covering(&entry.id, entry.publication_id.as_deref())
+            .is_some()
+        {
+            summary.retracted += 1;
+            continue;
+        }
+        let existing = existing_hashes.get(&entry.id);
+        if existing == Some(&entry.content_hash) {
+            summary.unchanged += 1;
+            continue;
+        }
+        // A part of a bundle carries this row (written now, or earlier from an unchanged file).
+        let held_by_part = existing.is_some_and(|hash| hash.starts_with(PART_HASH_PREFIX));
+        if written_ids.contains(&entry.id) || held_by_part {
+            continue;
+        }
+        sink.upsert(&entry)?;
+        summary.documents += 1;
     }
     sink.commit()?;
     summary.elapsed = started.elapsed();

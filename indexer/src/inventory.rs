@@ -112,7 +112,11 @@ pub fn column_of_header(header: &str) -> Option<InventoryColumn> {
         | "groundsofrefusal"
         | "grond"
         | "gronden"
-        | "wettelijkegrond" => InventoryColumn::Grounds,
+        | "wettelijkegrond"
+        | "wobgrond"
+        | "wobgronden"
+        | "woogrond"
+        | "woogronden" => InventoryColumn::Grounds,
         "toelichting" | "opmerking" | "opmerkingen" => InventoryColumn::Explanation,
         "familie" | "familyid" | "family" | "familieid" => InventoryColumn::FamilyId,
         "emailthreadid" | "threadid" | "emailthread" => InventoryColumn::ThreadId,
@@ -158,7 +162,7 @@ pub fn grounds_of_cell(cell: &str) -> Vec<String> {
 /// A date cell as `YYYY-MM-DD`: ISO, `DD-MM-YYYY`, US `M/D/YYYY` when the day is over 12, or an
 /// Excel serial number.
 pub fn date_of_cell(cell: &str) -> Option<String> {
-    let value = cell_value(cell)?;
+    let value = cell_value(&cell.replace(['\u{2010}', '\u{2011}', '\u{2013}'], "-"))?;
     if let Some(date) = crate::ingest::normalise_date(&value) {
         return Some(date);
     }
@@ -170,7 +174,8 @@ pub fn date_of_cell(cell: &str) -> Option<String> {
         }
     }
     let serial: f64 = value.parse().ok()?;
-    if !(1.0..200_000.0).contains(&serial) {
+    // Serial numbers before 1960 (21916) are not inventory dates but numbers in a date column.
+    if !(21_916.0..200_000.0).contains(&serial) {
         return None;
     }
     // Excel day 25569 is 1970-01-01.
@@ -244,6 +249,196 @@ pub fn rows_of_table(table: &[Vec<String>]) -> Option<Vec<InventoryRow>> {
         }
     }
     Some(rows)
+}
+
+use crate::model::TableWord;
+
+/// A gap at least this share of the font size between two words on a line separates cells.
+const CELL_GAP: f32 = 1.0;
+
+/// The cells of a line: runs of words separated by less than [`CELL_GAP`] font sizes.
+fn cells_of_line(line: &crate::model::TableLine) -> Vec<TableWord> {
+    let mut cells: Vec<TableWord> = Vec::new();
+    for word in &line.words {
+        match cells.last_mut() {
+            Some(cell) if word.x - cell.x_end < CELL_GAP * word.size.max(cell.size).max(0.1) => {
+                cell.text.push(' ');
+                cell.text.push_str(&word.text);
+                cell.x_end = cell.x_end.max(word.x_end);
+            }
+            _ => cells.push(word.clone()),
+        }
+    }
+    cells
+}
+
+/// Cells whose text is longer than this cannot be a document number.
+const MAX_ID_LENGTH: usize = 24;
+
+/// Whether a cell may be a document number: short, with a digit, at most two words.
+fn looks_like_document_number(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().count() <= MAX_ID_LENGTH
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text.split_whitespace().count() <= 2
+}
+
+/// The header of a table found on a PDF page: each header cell's column and left edge.
+#[derive(Debug, Clone)]
+struct PdfTableHeader {
+    texts: Vec<String>,
+    columns: Vec<Option<InventoryColumn>>,
+    lefts: Vec<f32>,
+}
+
+impl PdfTableHeader {
+    /// The header line: cells naming a judgement column and an id or title column. A cell that
+    /// names no column but whose words each do (`Nr. Document(naam)` set close together) is
+    /// split into its words.
+    fn of_line(line: &crate::model::TableLine) -> Option<PdfTableHeader> {
+        let mut cells: Vec<TableWord> = Vec::new();
+        for cell in cells_of_line(line) {
+            if column_of_header(&cell.text).is_some() {
+                cells.push(cell);
+                continue;
+            }
+            let words: Vec<&TableWord> = line
+                .words
+                .iter()
+                .filter(|word| word.x >= cell.x && word.x_end <= cell.x_end)
+                .collect();
+            if words.len() > 1
+                && words
+                    .iter()
+                    .all(|word| column_of_header(&word.text).is_some())
+            {
+                cells.extend(words.into_iter().cloned());
+            } else {
+                cells.push(cell);
+            }
+        }
+        let columns: Vec<Option<InventoryColumn>> = cells
+            .iter()
+            .map(|cell| column_of_header(&cell.text))
+            .collect();
+        let has = |wanted: InventoryColumn| columns.contains(&Some(wanted));
+        if !(has(InventoryColumn::Judgement)
+            && (has(InventoryColumn::Id) || has(InventoryColumn::Title)))
+        {
+            return None;
+        }
+        Some(PdfTableHeader {
+            texts: cells.iter().map(|cell| cell.text.clone()).collect(),
+            columns,
+            lefts: cells.iter().map(|cell| cell.x).collect(),
+        })
+    }
+
+    /// The column a cell belongs to: the one whose span `[left, next left)` it overlaps most.
+    fn column_of_cell(&self, cell: &TableWord) -> usize {
+        let mut best = (0usize, f32::MIN);
+        for index in 0..self.lefts.len() {
+            let start = if index == 0 {
+                f32::MIN
+            } else {
+                self.lefts[index] - 2.0
+            };
+            let end = self
+                .lefts
+                .get(index + 1)
+                .map_or(f32::MAX, |next| next - 2.0);
+            let overlap = cell.x_end.min(end) - cell.x.max(start);
+            if overlap > best.1 {
+                best = (index, overlap);
+            }
+        }
+        best.0
+    }
+
+    fn id_column(&self) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|column| *column == Some(InventoryColumn::Id))
+    }
+}
+
+/// Reads inventory rows from the tables on a PDF's pages (see
+/// [`crate::model::ExtractedPage::table_lines`]): a header line names the columns, each line
+/// whose number cell holds a document number starts a row, and lines without one continue the
+/// row above (a title wrapped over two lines). A page without a header continues the table of
+/// the page before. Empty when no page has an inventory header.
+pub fn rows_of_pdf_pages(pages: &[crate::model::ExtractedPage]) -> Vec<InventoryRow> {
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut header: Option<PdfTableHeader> = None;
+    let mut rows: Vec<InventoryRow> = Vec::new();
+    for page in pages {
+        let mut in_table = header.is_some();
+        for line in &page.table_lines {
+            if let Some(found) = PdfTableHeader::of_line(line) {
+                if let Some(previous) = header.take() {
+                    rows.extend(finish_pdf_table(&previous, &mut table));
+                }
+                header = Some(found);
+                in_table = true;
+                continue;
+            }
+            let Some(current) = header.as_ref() else {
+                continue;
+            };
+            if !in_table || line.words.is_empty() {
+                continue;
+            }
+            let mut cells = vec![String::new(); current.lefts.len()];
+            for cell in &cells_of_line(line) {
+                let column = current.column_of_cell(cell);
+                if !cells[column].is_empty() {
+                    cells[column].push(' ');
+                }
+                cells[column].push_str(&cell.text);
+            }
+            let starts_row = match current.id_column() {
+                Some(id_column) => {
+                    let id_cell = &cells[id_column];
+                    if !id_cell.is_empty() && !looks_like_document_number(id_cell) {
+                        // Text below the table (a note) in the number column: the table ended.
+                        in_table = false;
+                        continue;
+                    }
+                    !id_cell.is_empty()
+                }
+                None => current
+                    .columns
+                    .iter()
+                    .position(|column| *column == Some(InventoryColumn::Judgement))
+                    .is_some_and(|judgement| woo::normalise_judgement(&cells[judgement]).is_some()),
+            };
+            match table.last_mut() {
+                Some(row) if !starts_row => {
+                    for (existing, addition) in row.iter_mut().zip(cells) {
+                        if addition.is_empty() {
+                            continue;
+                        }
+                        if !existing.is_empty() {
+                            existing.push(' ');
+                        }
+                        existing.push_str(&addition);
+                    }
+                }
+                _ if starts_row => table.push(cells),
+                _ => {}
+            }
+        }
+    }
+    if let Some(last) = header {
+        rows.extend(finish_pdf_table(&last, &mut table));
+    }
+    rows
+}
+
+fn finish_pdf_table(header: &PdfTableHeader, table: &mut Vec<Vec<String>>) -> Vec<InventoryRow> {
+    let mut with_header = vec![header.texts.clone()];
+    with_header.append(table);
+    rows_of_table(&with_header).unwrap_or_default()
 }
 
 /// A csv row with more cells than the header (an unquoted comma in a free-text cell) is read
@@ -399,6 +594,33 @@ pub struct InventoryLinks {
     pub rows_by_pdf: HashMap<PathBuf, LinkedRow>,
     /// One zero-page document per row without a PDF (type [`INVENTORY_ROW_TYPE`]).
     pub unlinked: Vec<Document>,
+    /// The rows without a PDF with the folder their inventory describes: a bundle in that
+    /// folder may carry them as stamped parts ([`crate::bundle`]).
+    pub unlinked_rows: Vec<(PathBuf, LinkedRow)>,
+    /// Folders whose inventory linked at least one row to a PDF, with that publication: the
+    /// other PDFs there (decision letters, the inventory itself) belong to it too.
+    pub publication_scopes: Vec<(PathBuf, String, String)>,
+}
+
+impl InventoryLinks {
+    /// The publication (id, title) of the inventory whose folder holds `pdf`, the outermost
+    /// folder first.
+    pub fn publication_of(&self, pdf: &Path) -> Option<(String, String)> {
+        self.publication_scopes
+            .iter()
+            .filter(|(scope, _, _)| pdf.starts_with(scope))
+            .min_by_key(|(scope, _, _)| scope.components().count())
+            .map(|(_, id, title)| (id.clone(), title.clone()))
+    }
+
+    /// Rows without a PDF whose inventory describes the folder of `pdf`.
+    pub fn unlinked_rows_for(&self, pdf: &Path) -> Vec<&LinkedRow> {
+        self.unlinked_rows
+            .iter()
+            .filter(|(scope, _)| pdf.starts_with(scope))
+            .map(|(_, row)| row)
+            .collect()
+    }
 }
 
 /// Document type of a row without a PDF.
@@ -431,6 +653,31 @@ pub fn link_inventory(
     metadata_id: &dyn Fn(&Path) -> Option<String>,
     links: &mut InventoryLinks,
 ) {
+    link_inventory_in(
+        inventory,
+        source,
+        pdf_paths,
+        metadata_id,
+        None,
+        false,
+        links,
+    );
+}
+
+/// [`link_inventory`] with the publication (id, title) given instead of derived from the
+/// folder (`publication.json`'s `inventory`, or an inventory table inside a PDF). A PDF table
+/// (`from_pdf_table`) often lies among unrelated PDFs, so its row is linked by a number prefix
+/// only when the file name also holds the row's title, and the folder's other PDFs do not join
+/// its publication.
+pub fn link_inventory_in(
+    inventory: &Inventory,
+    source: &str,
+    pdf_paths: &[PathBuf],
+    metadata_id: &dyn Fn(&Path) -> Option<String>,
+    publication: Option<(String, String)>,
+    from_pdf_table: bool,
+    links: &mut InventoryLinks,
+) {
     let scope = inventory_scope(&inventory.path, pdf_paths);
     let in_scope: Vec<&PathBuf> = pdf_paths
         .iter()
@@ -441,13 +688,19 @@ pub fn link_inventory(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| "inventaris".to_string());
     let scope_source = source.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let publication_id =
-        crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}"));
+    let (publication_id, scope_name) = publication.unwrap_or_else(|| {
+        (
+            crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}")),
+            scope_name,
+        )
+    });
     let file_name_of = |pdf: &PathBuf| {
         pdf.file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
+    let mut linked_any = false;
+    let mut used_ids = std::collections::HashSet::new();
     for (index, row) in inventory.rows.iter().enumerate() {
         let exact: Vec<&&PathBuf> = in_scope
             .iter()
@@ -459,29 +712,69 @@ pub fn link_inventory(
             .collect();
         let linked = match (exact.as_slice(), by_prefix.as_slice()) {
             ([only], _) => Some((**only).clone()),
-            ([], [only]) => Some((**only).clone()),
+            ([], [only]) if !from_pdf_table => Some((**only).clone()),
+            ([], several) => only_one_named_by_title(row, several, &file_name_of),
             _ => None,
         };
+        let linked_row = LinkedRow {
+            row: row.clone(),
+            publication_id: publication_id.clone(),
+            publication_title: scope_name.clone(),
+        };
         if let Some(pdf) = linked {
-            links.rows_by_pdf.entry(pdf).or_insert_with(|| LinkedRow {
-                row: row.clone(),
-                publication_id: publication_id.clone(),
-                publication_title: scope_name.clone(),
-            });
+            links.rows_by_pdf.entry(pdf).or_insert(linked_row);
+            linked_any = true;
             continue;
         }
-        links.unlinked.push(row_document(
-            row,
-            index,
-            source,
-            &publication_id,
-            &scope_name,
-        ));
+        let mut entry = row_document(row, index, source, &publication_id, &scope_name);
+        entry.id = unique_id(&entry.id, &mut used_ids);
+        links.unlinked.push(entry);
+        // Rows of a table inside a PDF name that PDF's publication, not the whole folder's.
+        if !from_pdf_table {
+            links.unlinked_rows.push((scope.clone(), linked_row));
+        }
+    }
+    if linked_any && !from_pdf_table {
+        links
+            .publication_scopes
+            .push((scope, publication_id, scope_name));
     }
 }
 
+/// Among several PDFs whose names start with the row's number (two inventories of one dossier
+/// both numbering from 1), the only one whose name also holds the row's title.
+fn only_one_named_by_title(
+    row: &InventoryRow,
+    candidates: &[&&PathBuf],
+    file_name_of: &dyn Fn(&PathBuf) -> String,
+) -> Option<PathBuf> {
+    let title = row.title.as_deref()?.trim().to_lowercase();
+    if title.chars().count() < 8 {
+        return None;
+    }
+    let named: Vec<&&&PathBuf> = candidates
+        .iter()
+        .filter(|pdf| file_name_of(pdf).to_lowercase().contains(&title))
+        .collect();
+    match named.as_slice() {
+        [only] => Some((***only).clone()),
+        _ => None,
+    }
+}
+
+/// `id`, or `id-2`, `id-3`… when an inventory lists one number twice (two tables of one file).
+pub fn unique_id(id: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let mut candidate = id.to_string();
+    let mut count = 1;
+    while !used.insert(candidate.clone()) {
+        count += 1;
+        candidate = format!("{id}-{count}");
+    }
+    candidate
+}
+
 /// The searchable entry of a row without a PDF: no pages, type [`INVENTORY_ROW_TYPE`].
-fn row_document(
+pub fn row_document(
     row: &InventoryRow,
     index: usize,
     source: &str,
@@ -650,6 +943,67 @@ mod tests {
         assert!(!row_names_pdf(&row, "00011.pdf", None));
         assert!(pdf_name_starts_with_id(&row, "0001 e-mail levering.pdf"));
         assert!(!pdf_name_starts_with_id(&row, "00012.pdf"));
+    }
+
+    fn extracted(path: &Path) -> crate::model::ExtractedPdf {
+        let bytes = std::fs::read(path).unwrap();
+        crate::pdf::extract_pdf("test.pdf", &bytes, &crate::pdf::PdfLimits::default()).unwrap()
+    }
+
+    #[test]
+    fn the_fixture_pdf_inventory_table_is_read() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/vws-mondkapjes/inventaris.pdf");
+        let rows = rows_of_pdf_pages(&extracted(&path).pages);
+        let ids: Vec<&str> = rows.iter().filter_map(|row| row.id.as_deref()).collect();
+        assert_eq!(
+            ids,
+            vec!["0001", "0002", "0003", "0004", "0005"],
+            "{rows:?}"
+        );
+        assert_eq!(
+            rows[1].title.as_deref(),
+            Some("Nota financiële afspraken mondkapjesdeal")
+        );
+        assert_eq!(rows[1].date.as_deref(), Some("2021-03-15"));
+        assert_eq!(rows[1].judgement.as_deref(), Some("reeds openbaar"));
+        assert_eq!(rows[1].grounds, vec!["5.1.2e", "5.2"]);
+        assert_eq!(rows[4].judgement.as_deref(), Some("niet openbaar"));
+    }
+
+    #[test]
+    fn corpus_pdf_inventory_tables_are_read() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        if !corpus.is_dir() {
+            eprintln!("skipped: ../shared/corpus is not there");
+            return;
+        }
+        let folder = corpus.join("woofairify/documenten");
+        let first =
+            rows_of_pdf_pages(
+                &extracted(&folder.join(
+                    "Inventarisatielijst juni juli aug 2021 dossier zonneweide Jaagweg (1).pdf",
+                ))
+                .pages,
+            );
+        let second =
+            rows_of_pdf_pages(
+                &extracted(&folder.join(
+                    "Inventarisatielijst sept okt nov dec 2021 dossier zonneweide Jaagweg.pdf",
+                ))
+                .pages,
+            );
+        for row in first.iter().chain(&second) {
+            println!("{row:?}");
+        }
+        assert_eq!(first.len(), 9);
+        assert_eq!(second.len(), 5);
+        assert_eq!(
+            second[4].title.as_deref(),
+            Some("Agenda BO 18112021 gedeputeerde Stigter en Koggenland zonneweide Jaagweg")
+        );
+        assert_eq!(second[4].date.as_deref(), Some("2021-11-17"));
+        assert_eq!(first[0].grounds, vec!["5.1.2b", "5.1.2e", "5.1.5"]);
     }
 
     #[test]

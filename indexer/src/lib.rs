@@ -21,7 +21,9 @@
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
-//! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
+//! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
+//! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds
+//! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
@@ -30,9 +32,11 @@
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod analysis;
+pub mod bundle;
 pub mod complaint;
 pub mod compound;
 pub mod decision;
+pub mod diwoo;
 pub mod error;
 pub mod fixtures;
 pub mod ingest;

@@ -107,6 +107,11 @@ pub struct PublicationMetadata {
     /// The documents, one entry per PDF.
     #[serde(default)]
     pub documents: Vec<DocumentMetadata>,
+    /// The publication's inventory list (xlsx, csv or a PDF with the table), relative to the
+    /// folder of `publication.json`: its rows are linked to the documents and belong to this
+    /// publication, whatever the file is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
 }
 
 /// Reads and parses a `publication.json`.
@@ -169,6 +174,8 @@ pub struct ResolvedMetadata {
 #[derive(Debug, Default)]
 pub struct MetadataCatalog {
     entries: HashMap<PathBuf, (PublicationMetadata, DocumentMetadata)>,
+    /// Metadata from DiWoo sitemap entries whose `loc` is a local file, by that file's path.
+    diwoo_entries: HashMap<PathBuf, DocumentMetadata>,
 }
 
 impl MetadataCatalog {
@@ -185,18 +192,38 @@ impl MetadataCatalog {
         }
     }
 
-    /// Publications whose `documents` list names this PDF.
-    pub fn lookup(&self, pdf_path: &Path) -> Option<&(PublicationMetadata, DocumentMetadata)> {
-        self.entries.get(&normalise_path(pdf_path))
+    /// Registers the DiWoo metadata of one local file (see [`crate::diwoo`]).
+    pub fn add_diwoo_entry(&mut self, pdf_path: &Path, entry: DocumentMetadata) {
+        self.diwoo_entries.insert(normalise_path(pdf_path), entry);
     }
 
-    /// Resolves the metadata of one PDF: publication entry, then its sidecar (if any) on top.
-    pub fn resolve(&self, pdf_path: &Path) -> Result<ResolvedMetadata> {
+    /// The DiWoo metadata of a file, if a sitemap names it.
+    pub fn diwoo_entry(&self, pdf_path: &Path) -> Option<&DocumentMetadata> {
+        self.diwoo_entries.get(&normalise_path(pdf_path))
+    }
+
+    /// The publication entry and DiWoo entry of a PDF, without reading its sidecar.
+    pub fn resolve_without_sidecar(&self, pdf_path: &Path) -> ResolvedMetadata {
         let mut resolved = ResolvedMetadata::default();
         if let Some((publication, entry)) = self.lookup(pdf_path) {
             resolved.publication = Some(publication.clone());
             resolved.document = entry.clone();
         }
+        if let Some(diwoo) = self.diwoo_entry(pdf_path) {
+            merge_document_metadata(&mut resolved.document, diwoo.clone());
+        }
+        resolved
+    }
+
+    /// Publications whose `documents` list names this PDF.
+    pub fn lookup(&self, pdf_path: &Path) -> Option<&(PublicationMetadata, DocumentMetadata)> {
+        self.entries.get(&normalise_path(pdf_path))
+    }
+
+    /// Resolves the metadata of one PDF: publication entry, then the DiWoo sitemap entry, then
+    /// its sidecar (if any) on top.
+    pub fn resolve(&self, pdf_path: &Path) -> Result<ResolvedMetadata> {
+        let mut resolved = self.resolve_without_sidecar(pdf_path);
         let sidecar = sidecar_path(pdf_path);
         if sidecar.is_file() {
             let sidecar_metadata = read_sidecar(&sidecar)?;

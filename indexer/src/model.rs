@@ -43,6 +43,42 @@ pub struct ExtractedPage {
     /// Why the page text is missing or partial (a limit hit, a broken content stream).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// On pages that may hold a table (an inventory list): each text line as positioned words,
+    /// top to bottom (read into table rows by [`crate::inventory`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table_lines: Vec<TableLine>,
+}
+
+/// One text line of a page as positioned words, left to right.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct TableLine {
+    /// The words, left to right.
+    pub words: Vec<TableWord>,
+}
+
+/// One word of a [`TableLine`] (or a cell made of several): its text, horizontal extent
+/// (points from the left edge) and font size.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct TableWord {
+    /// Left edge.
+    pub x: f32,
+    /// Right edge.
+    pub x_end: f32,
+    /// Font size.
+    pub size: f32,
+    /// The text.
+    pub text: String,
+}
+
+/// One entry of a PDF's outline (bookmarks), flattened in order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct OutlineEntry {
+    /// Title of the bookmark.
+    pub title: String,
+    /// Page it points to, starting at 1.
+    pub page: u32,
+    /// Depth: 0 for top-level entries.
+    pub level: u32,
 }
 
 /// Facts from the PDF itself (info dictionary, page count).
@@ -67,6 +103,9 @@ pub struct ExtractedPdf {
     pub info: PdfInfo,
     /// Every page in order.
     pub pages: Vec<ExtractedPage>,
+    /// The outline (bookmarks), flattened in order; empty when the PDF has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outline: Vec<OutlineEntry>,
 }
 
 /// A page as indexed: extracted text plus what the indexer derived from it.
@@ -154,6 +193,14 @@ pub struct Document {
     /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
+    /// Language named by the metadata (DiWoo `language`), ISO 639-1; added to the languages
+    /// detected on the pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Parts of a bundle ([`crate::bundle`]): the page of the original file that is page 1 of
+    /// this part (its pages are numbered from 1; `source` ends in `#pages=FIRST-LAST`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<u32>,
     /// The pages, in order.
     pub pages: Vec<Page>,
 }
@@ -227,6 +274,9 @@ pub struct StoredDocument {
     /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
+    /// Parts of a bundle: the page of the original file that is page 1 of this part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<u32>,
     /// Number of pages.
     pub page_count: u32,
     /// Languages of its pages (ISO 639-1 where known).

@@ -197,6 +197,54 @@ fn compact_category_code(folded: &str) -> Option<String> {
     Some(compact)
 }
 
+/// Base URI of TOOI organisation ids (`gemeente/gm0363`, `ministerie/mnre1025`, ...).
+pub const TOOI_ORGANISATION_URI: &str = "https://identifier.overheid.nl/tooi/id/";
+
+/// The TOOI organisation list (municipalities, ministries, provinces, water boards, ZBOs, other
+/// bodies): `kind/code<TAB>label` per line, made from the DiWoo 0.9.8 value-list XSD by
+/// `data/make_tooi_organisations.py`.
+const TOOI_ORGANISATIONS: &str = include_str!("../data/tooi-organisations.tsv");
+
+/// The label of a TOOI organisation, given as its full URI
+/// (`https://identifier.overheid.nl/tooi/id/gemeente/gm0363`), its path (`gemeente/gm0363`) or
+/// its bare code (`gm0363`), with the first letter capitalised (`Gemeente Amsterdam`).
+/// `None` for anything else, such as a plain name.
+pub fn organisation_label(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/');
+    if value.is_empty() || value.contains(char::is_whitespace) {
+        return None;
+    }
+    let path = value.strip_prefix(TOOI_ORGANISATION_URI).unwrap_or(value);
+    let path = path.to_lowercase();
+    for line in TOOI_ORGANISATIONS.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((key, label)) = line.split_once('\t') else {
+            continue;
+        };
+        let code = key.rsplit('/').next().unwrap_or(key);
+        if key == path || code == path {
+            return Some(capitalise_first(label));
+        }
+    }
+    None
+}
+
+/// A publisher as shown: a TOOI organisation reference becomes its label, anything else is kept
+/// (trimmed).
+pub fn normalise_publisher(value: &str) -> String {
+    organisation_label(value).unwrap_or_else(|| value.trim().to_string())
+}
+
+fn capitalise_first(label: &str) -> String {
+    let mut characters = label.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
+
 /// One refusal ground (weigeringsgrond), by its canonical Woo code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ground {
@@ -1074,6 +1122,28 @@ fn fold_for_matching(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tooi_organisation_codes_map_to_labels() {
+        let expected = Some("Ministerie van Volksgezondheid, Welzijn en Sport".to_string());
+        assert_eq!(
+            organisation_label("https://identifier.overheid.nl/tooi/id/ministerie/mnre1025"),
+            expected
+        );
+        assert_eq!(organisation_label("ministerie/mnre1025"), expected);
+        assert_eq!(organisation_label("mnre1025"), expected);
+        assert_eq!(
+            organisation_label("gm0363").as_deref(),
+            Some("Gemeente Amsterdam")
+        );
+        assert_eq!(organisation_label("Gemeente Utrecht"), None);
+        assert_eq!(organisation_label("gm9999"), None);
+        assert_eq!(
+            normalise_publisher(" Gemeente Utrecht "),
+            "Gemeente Utrecht"
+        );
+        assert_eq!(normalise_publisher("pv27"), "Provincie Noord-Holland");
+    }
     use proptest::prelude::*;
 
     fn stamps(text: &str) -> Vec<String> {

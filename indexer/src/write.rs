@@ -76,7 +76,7 @@ pub fn date_to_days(date: &str) -> Option<i64> {
 /// Builds what the index stores about a document.
 pub fn stored_document(document: &Document) -> StoredDocument {
     let mut grounds: BTreeSet<String> = document.grounds.iter().cloned().collect();
-    let mut languages = BTreeSet::new();
+    let mut languages: BTreeSet<String> = document.language.iter().cloned().collect();
     let mut text_sources = BTreeSet::new();
     let mut ground_stamps = 0u32;
     let mut pages_without_text = 0u32;
@@ -119,6 +119,7 @@ pub fn stored_document(document: &Document) -> StoredDocument {
         outcome: document.outcome.clone(),
         subject: document.subject.clone(),
         received_date: document.received_date.clone(),
+        first_page: document.first_page,
         page_count: document.pages.len() as u32,
         languages: languages.into_iter().collect(),
         text_sources: text_sources.into_iter().collect(),

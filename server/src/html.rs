@@ -84,6 +84,7 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
         "outcome": document.outcome,
         "subject": document.subject,
         "received_date": document.received_date,
+        "first_page": document.first_page,
         "file": format!("/api/documents/{}/file", url_encode(&document.id)),
     })
 }
@@ -212,8 +213,21 @@ pub fn document_page_url(id: &str, query: &str, page: u32, language: UiLanguage)
     format!("{url}#viewer")
 }
 
-fn pdf_url(id: &str, page: u32) -> String {
-    format!("/api/documents/{}/file#page={page}", url_encode(id))
+/// The PDF at a page. `page` counts from the document's first page; a part of a bundle
+/// (`source` ending in `#pages=F-L`) is a page range of the original file, which is what the
+/// file endpoint serves, so the link adds `F - 1`.
+fn pdf_url(id: &str, page: u32, source: &str) -> String {
+    let page_in_file = page + first_page_in_file(source).saturating_sub(1);
+    format!("/api/documents/{}/file#page={page_in_file}", url_encode(id))
+}
+
+/// `F` of a source ending in `#pages=F-L` (a part of a bundle), else 1.
+fn first_page_in_file(source: &str) -> u32 {
+    source
+        .rsplit_once("#pages=")
+        .and_then(|(_, range)| range.split('-').next())
+        .and_then(|first| first.parse().ok())
+        .unwrap_or(1)
 }
 
 /// Hidden inputs carrying every pair except the named ones (so a form keeps the other state).
@@ -513,7 +527,7 @@ fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> St
             language.text("p.", "p."),
             hit.page,
             hit.snippet,
-            html_escape(&pdf_url(&result.id, hit.page)),
+            html_escape(&pdf_url(&result.id, hit.page, &result.source)),
             language.text("pdf op pagina", "PDF at page"),
             hit.page,
         ));
@@ -883,7 +897,7 @@ pub fn render_document_page(
     ));
     page.push_str(&format!(
         "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
-        html_escape(&pdf_url(id, view.page)),
+        html_escape(&pdf_url(id, view.page, &document.source)),
         language.text("Open de pdf op deze pagina", "Open the PDF at this page")
     ));
     if let Some(problem) = &view.query_problem {
@@ -924,7 +938,7 @@ pub fn render_document_page(
         language.text("Tekst van de pagina", "Text of the page"),
         html_escape(&source_note),
         view.page_html,
-        html_escape(&pdf_url(id, view.page)),
+        html_escape(&pdf_url(id, view.page, &document.source)),
         language.text("Pdf, pagina", "PDF, page"),
         view.page,
         html_escape(&document.title),
@@ -948,6 +962,19 @@ pub fn render_message_page(heading: &str, message: &str, language: UiLanguage) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pdf_links_of_bundle_parts_open_the_original_page() {
+        assert_eq!(
+            pdf_url("B-p5", 2, "bundel.pdf#pages=5-8"),
+            "/api/documents/B%2Dp5/file#page=6"
+        );
+        assert_eq!(pdf_url("A", 2, "map/a.pdf"), "/api/documents/A/file#page=2");
+        assert_eq!(
+            pdf_url("A", 1, "a.pdf#pages=x"),
+            "/api/documents/A/file#page=1"
+        );
+    }
 
     #[test]
     fn toggling_adds_and_removes_a_facet_value_and_resets_the_page() {

@@ -69,6 +69,62 @@ pub fn layout_text(chars: &[TextChar]) -> String {
     join_hyphenated_lines(&parts.join("\n"))
 }
 
+/// Whether a page's text may hold an inventory table (a judgement column header, or judgements
+/// on many lines), so that its
+/// [`table_lines`] are worth keeping.
+pub fn may_hold_a_table(text: &str) -> bool {
+    let lowered = text.to_lowercase();
+    let has_header = [
+        "beoordeling",
+        "weigeringsgrond",
+        "wob-grond",
+        "woo-grond",
+        "valuation",
+    ]
+    .iter()
+    .any(|word| lowered.contains(word));
+    // A page continuing a table has no header, but a judgement on many lines.
+    let judgement_lines = lowered
+        .lines()
+        .filter(|line| line.contains("openbaar"))
+        .count();
+    has_header || judgement_lines >= 4
+}
+
+/// The page's left-to-right text as lines of positioned words, top to bottom (words on one
+/// baseline form a line).
+pub fn table_lines(chars: &[TextChar]) -> Vec<crate::model::TableLine> {
+    let mut words = remove_duplicate_words(build_words(chars, 0));
+    words.sort_by(|a, b| b.baseline.total_cmp(&a.baseline));
+    let mut lines: Vec<Vec<Word>> = Vec::new();
+    for word in words {
+        match lines.last_mut() {
+            Some(line)
+                if (line[0].baseline - word.baseline).abs()
+                    < SAME_LINE * line[0].size.max(word.size).max(0.1) =>
+            {
+                line.push(word)
+            }
+            _ => lines.push(vec![word]),
+        }
+    }
+    let mut table = Vec::with_capacity(lines.len());
+    for mut line in lines {
+        line.sort_by(|a, b| a.u_start.total_cmp(&b.u_start));
+        let words = line
+            .into_iter()
+            .map(|word| crate::model::TableWord {
+                x: word.u_start,
+                x_end: word.u_end,
+                size: word.size,
+                text: word.text,
+            })
+            .collect();
+        table.push(crate::model::TableLine { words });
+    }
+    table
+}
+
 /// Reading coordinates `(u, v)` of a point for text running in `direction`.
 fn reading_coordinates(x: f32, y: f32, direction: u8) -> (f32, f32) {
     match direction {

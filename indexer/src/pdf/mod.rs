@@ -18,6 +18,7 @@ mod encoding;
 mod font;
 mod layout;
 mod objects;
+mod outline;
 mod tables;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -124,7 +125,13 @@ pub fn extract_pdf(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extra
             });
         }
     }
-    Ok(ExtractedPdf { info, pages })
+    let outline =
+        catch_unwind(AssertUnwindSafe(|| outline::read_outline(&doc))).unwrap_or_default();
+    Ok(ExtractedPdf {
+        info,
+        pages,
+        outline,
+    })
 }
 
 /// Whether `bytes` has a `%PDF-` header in its first kilobyte (as readers accept).
@@ -334,6 +341,9 @@ fn extract_page(
         page.source = TextSource::None;
         page.needs_ocr = is_scan;
         return page;
+    }
+    if layout::may_hold_a_table(&text) {
+        page.table_lines = layout::table_lines(&walked.chars);
     }
     page.text = text;
     page.source = TextSource::Text;
