@@ -967,7 +967,7 @@ mod tests {
     fn pdf_links_of_bundle_parts_open_the_original_page() {
         assert_eq!(
             pdf_url("B-p5", 2, "bundel.pdf#pages=5-8"),
-            "/api/documents/B%2Dp5/file#page=6"
+            "/api/documents/B-p5/file#page=6"
         );
         assert_eq!(pdf_url("A", 2, "map/a.pdf"), "/api/documents/A/file#page=2");
         assert_eq!(
