@@ -300,7 +300,16 @@ pub fn read_csv_table(path: &Path) -> Result<Vec<Vec<String>>> {
 
 /// Reads the first worksheet of an xlsx file that looks like an inventory, as text cells.
 fn read_xlsx_tables(path: &Path) -> Result<Vec<Vec<Vec<String>>>> {
-    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path)
+    let bytes = std::fs::read(path).map_err(|source| IndexerError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    xlsx_tables_of_bytes(path, &bytes)
+}
+
+/// Every worksheet of the xlsx file in `bytes` as text cells; `path` only names it in errors.
+pub fn xlsx_tables_of_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|error: calamine::XlsxError| inventory_error(path, error.to_string()))?;
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
