@@ -20,8 +20,9 @@ mod admin;
 /// extraction isolated in `woo extract-worker` children.
 mod hostile;
 
-/// `woo index` killed with SIGKILL at random moments: the index opens, no publication is
-/// half-present, a re-run completes.
+/// Crash consistency: `woo index` and `woo serve` (bulk API, retractions) killed with SIGKILL
+/// at seeded random moments, some inside commit; a 620-document publication committed as a
+/// unit. `WOO_CRASH_ITERATIONS` sets the number of kills (default 25).
 mod crash;
 
 /// The `woo` binary: index summary and exit status, re-runs, extract.

@@ -3,6 +3,12 @@
 //! [`run_index`] is what `woo index` runs. Files are extracted in parallel (rayon, `jobs`
 //! threads); the writer runs on the calling thread. One file that cannot be read or parsed is
 //! reported with its path and reason and skipped; the rest is indexed and committed.
+//!
+//! A publication (the PDFs listed in one `publication.json`) is written as a unit: its
+//! documents are held back until every file of it is processed, then written together, and a
+//! commit (every [`COMMIT_EVERY_DOCUMENTS`] documents, and at the end) only ever happens
+//! between publications. So after a crash at any moment a publication is either wholly in
+//! the index or not at all, however many documents it has.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -889,6 +895,16 @@ pub fn run_index_in(
         sink.upsert(entry)?;
         summary.documents += 1;
     }
+    // The publication of each PDF listed in a publication.json, and how many files each has.
+    let mut publication_of_path: HashMap<PathBuf, String> = HashMap::new();
+    let mut files_left: HashMap<String, usize> = HashMap::new();
+    for pdf in &discovery.pdfs {
+        if let Some((publication, _)) = discovery.catalog.lookup(&pdf.path) {
+            publication_of_path.insert(pdf.path.clone(), publication.id.clone());
+            *files_left.entry(publication.id.clone()).or_insert(0) += 1;
+        }
+    }
+    let mut held_back: HashMap<String, Vec<(Document, FileReport)>> = HashMap::new();
     let catalog = &discovery.catalog;
     let inventory_links = &discovery.inventory_links;
     let pdfs = &discovery.pdfs;
@@ -914,45 +930,16 @@ pub fn run_index_in(
             });
         });
         for processed in receiver {
-            let report = match processed {
-                Processed::Document(document, mut report) => {
-                    if write_error.is_some() {
-                        continue;
-                    }
-                    match sink.upsert(&document) {
-                        Ok(()) => {
-                            summary.documents += 1;
-                            summary.pages += u64::from(report.pages);
-                            summary.pages_without_text += u64::from(report.pages_without_text);
-                            summary.ocr_pages += u64::from(report.ocr_pages);
-                            summary.ocr_skipped_pages += u64::from(report.ocr_skipped_pages);
-                            written_since_commit += 1;
-                        }
-                        Err(error) => {
-                            report.status = FileStatus::Failed;
-                            report.error = Some(error.to_string());
-                            write_error = Some(error);
-                        }
-                    }
-                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS
-                        && write_error.is_none()
-                        && !control.single_commit
-                    {
-                        if let Err(error) = sink.commit() {
-                            write_error = Some(error);
-                        }
-                        written_since_commit = 0;
-                    }
-                    report
-                }
+            let (document, report) = match processed {
+                Processed::Document(document, report) => (Some(*document), report),
                 Processed::Unchanged(report) => {
                     summary.unchanged += 1;
-                    report
+                    (None, report)
                 }
-                Processed::Failed(report) => report,
+                Processed::Failed(report) => (None, report),
                 Processed::Retracted(report) => {
                     summary.retracted += 1;
-                    report
+                    (None, report)
                 }
             };
             let is_problem = report.status == FileStatus::Failed
@@ -961,7 +948,45 @@ pub fn run_index_in(
                 summary.failures.push(report.clone());
             }
             summary.reports.push(report.clone());
-            progress(Progress::FileDone(report));
+            progress(Progress::FileDone(report.clone()));
+            // Which documents are complete units now: this one alone, or a whole publication.
+            let mut ready: Vec<(Document, FileReport)> = Vec::new();
+            match publication_of_path.get(&report.path) {
+                None => ready.extend(document.map(|document| (document, report))),
+                Some(publication_id) => {
+                    let held = held_back.entry(publication_id.clone()).or_default();
+                    held.extend(document.map(|document| (document, report)));
+                    let left = files_left.entry(publication_id.clone()).or_insert(1);
+                    *left = left.saturating_sub(1);
+                    if *left == 0 {
+                        ready = held_back.remove(publication_id).unwrap_or_default();
+                    }
+                }
+            }
+            if ready.is_empty() || write_error.is_some() {
+                continue;
+            }
+            for (document, report) in &ready {
+                if let Err(error) = sink.upsert(document) {
+                    write_error = Some(error);
+                    break;
+                }
+                summary.documents += 1;
+                summary.pages += u64::from(report.pages);
+                summary.pages_without_text += u64::from(report.pages_without_text);
+                summary.ocr_pages += u64::from(report.ocr_pages);
+                summary.ocr_skipped_pages += u64::from(report.ocr_skipped_pages);
+                written_since_commit += 1;
+            }
+            if written_since_commit >= COMMIT_EVERY_DOCUMENTS
+                && write_error.is_none()
+                && !control.single_commit
+            {
+                if let Err(error) = sink.commit() {
+                    write_error = Some(error);
+                }
+                written_since_commit = 0;
+            }
         }
     });
     if let Some(error) = write_error {
