@@ -805,6 +805,7 @@ fn process_file(
     report.class = Some(class);
     let (ocr_pages, ocr_skipped_pages) =
         apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
+    let truncated = extracted.truncated;
     let document = build_document(extracted, &resolved, &input.source, &input.path, hash);
     report.status = FileStatus::Indexed;
     report.document_id = Some(document.id.clone());
@@ -817,10 +818,12 @@ fn process_file(
     report.ocr_pages = ocr_pages;
     report.ocr_skipped_pages = ocr_skipped_pages;
     // OCR may have given text to a file that had none.
-    report.class = Some(if report.pages_without_text < report.pages {
-        OutcomeClass::Indexed
-    } else {
+    report.class = Some(if report.pages_without_text == report.pages {
         OutcomeClass::NoText
+    } else if truncated {
+        OutcomeClass::IndexedTruncated
+    } else {
+        OutcomeClass::Indexed
     });
     Processed::Document(Box::new(document), report)
 }

@@ -67,6 +67,9 @@ pub struct ExtractedPdf {
     pub info: PdfInfo,
     /// Every page in order.
     pub pages: Vec<ExtractedPage>,
+    /// Pages beyond the page limit were not extracted.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// A page as indexed: extracted text plus what the indexer derived from it.
