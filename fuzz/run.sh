@@ -7,7 +7,9 @@
 # Seeds are generated at run time into fuzz/seeds/TARGET (the hostile PDFs and the fixtures
 # from `woo fixtures`, sample queries, parameters, complaint records, a small xlsx); new
 # inputs go to fuzz/corpus/TARGET and crashes to fuzz/artifacts/TARGET. Exits non-zero on a
-# finding. Needs cargo-fuzz (`cargo install cargo-fuzz`).
+# finding. Needs cargo-fuzz (`cargo install cargo-fuzz`). WOO_FUZZ_DEV=1 builds the targets
+# unoptimised (`cargo fuzz run --dev`: minutes to build instead of half an hour, slower
+# fuzzing), as CI does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,4 +100,8 @@ if [ -n "$dict" ]; then
   flags+=(-dict="$root/$dict")
 fi
 cd fuzz
-nice cargo fuzz run "$target" -s none "$root/$corpus" "$root/$seeds" -- "${flags[@]}"
+build=()
+if [ "${WOO_FUZZ_DEV:-0}" = 1 ]; then
+  build=(--dev)
+fi
+nice cargo fuzz run "${build[@]}" "$target" -s none "$root/$corpus" "$root/$seeds" -- "${flags[@]}"
