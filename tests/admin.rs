@@ -721,3 +721,38 @@ async fn bulk_requests_are_bounded_and_need_the_load_scope() {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(error_code(&answer), "invalid_body");
 }
+
+#[tokio::test]
+async fn a_bulk_record_may_name_the_files_of_an_earlier_upload_job() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let job = upload_and_wait(state, upload_zip()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let job_id = job["id"].as_u64().unwrap();
+    // Re-describe the uploaded publication: one document only, with a new title.
+    let record = serde_json::json!({
+        "id": UPLOAD_ID,
+        "job": job_id,
+        "publisher": "Gemeente Teststad",
+        "documents": [{"file": "besluit.pdf", "id": "TEST-UPLOAD-besluit", "title": "Besluit herzien"}]
+    });
+    let answer = bulk(state, LOAD_ONLY_TOKEN, record.to_string()).await;
+    let result = &answer.json()["records"][0];
+    assert_eq!(result["status"], 200, "{}", answer.text());
+    assert_eq!(result["documents"], 1);
+    let after = search(state, "q=&size=100").await;
+    assert_eq!(
+        facet_count(&after, "publisher", "Gemeente Teststad"),
+        1,
+        "the old bijlage is gone"
+    );
+    let unknown_job =
+        serde_json::json!({"id": "X-1", "job": 999_999, "documents": [{"file": "a.pdf"}]});
+    let answer = bulk(state, LOAD_ONLY_TOKEN, unknown_job.to_string()).await;
+    assert_eq!(
+        answer.json()["records"][0]["status"],
+        404,
+        "{}",
+        answer.text()
+    );
+}

@@ -181,7 +181,7 @@ fn a_publication_of_more_than_500_documents_is_committed_as_a_unit() {
             return;
         }
         let files = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-        if files % 40 != 0 || !index_dir.join("meta.json").exists() {
+        if !files.is_multiple_of(40) || !index_dir.join("meta.json").exists() {
             return;
         }
         let search = SearchService::open(&index_dir).unwrap();
@@ -243,6 +243,9 @@ struct Ledger {
     acknowledged: Vec<String>,
     /// Publications whose retraction was answered 200.
     retracted: Vec<String>,
+    /// Publications whose retraction was sent (answered or not: a kill may land after the
+    /// server committed it and before the answer arrived).
+    retraction_sent: Vec<String>,
 }
 
 const FILES_IN_INBOX: usize = 12;
@@ -318,10 +321,11 @@ fn stream_publications(port: u16, iteration: u64, ledger: &std::sync::Mutex<Ledg
                     .acknowledged
                     .iter()
                     .rev()
-                    .find(|id| !ledger.retracted.contains(id))
+                    .find(|id| !ledger.retraction_sent.contains(id))
                     .cloned()
             };
             if let Some(id) = candidate {
+                ledger.lock().unwrap().retraction_sent.push(id.clone());
                 let Ok((status, answer)) = http(
                     port,
                     "DELETE",
@@ -416,7 +420,9 @@ fn check_after_kill(index: &std::path::Path, ledger: &Ledger, iteration: u64) {
             "iteration {iteration}: {publication_id} half-present ({present} of {})",
             document_ids.len()
         );
-        if acknowledged {
+        // An unanswered retraction may or may not have happened.
+        let maybe_retracted = ledger.retraction_sent.contains(publication_id);
+        if acknowledged && !maybe_retracted {
             assert_eq!(
                 present,
                 document_ids.len(),
@@ -507,7 +513,7 @@ fn kill_during_bulk_loads_loses_no_acknowledged_publication_and_undoes_no_retrac
     let _ = child.wait();
     check_after_kill(&index, &ledger, iterations);
     assert!(
-        acknowledged_before >= iterations as usize,
+        acknowledged_before >= iterations as usize / 2,
         "too few acknowledgements ({acknowledged_before}) to mean anything"
     );
     eprintln!(

@@ -13,11 +13,11 @@ mod query;
 mod html;
 
 /// The admin API on its own temporary index: tokens, retraction (410, absence, durability),
-/// zip upload (idempotent, bounded), re-upload of a retracted publication.
+/// zip upload (idempotent, bounded), re-upload of a retracted publication, NDJSON bulk load.
 mod admin;
 
-/// Hostile and damaged PDFs beside good ones: every file classified, the good ones indexed,
-/// extraction isolated in `woo extract-worker` children.
+/// The hostile corpus of RELIABILITY.md §5.1 (49 files) in its expected classes, twice and
+/// in a load beside 100 valid PDFs; extraction isolated in `woo extract-worker` children.
 mod hostile;
 
 /// Crash consistency: `woo index` and `woo serve` (bulk API, retractions) killed with SIGKILL
