@@ -72,7 +72,10 @@ PARAMS
     ;;
   extract_xlsx)
     max_len=262144
-    python3 - "$seeds/minimal.xlsx" <<'PY'
+    # The seed workbook is written with Python's zipfile; without python3 the target starts
+    # from an empty corpus.
+    command -v python3 >/dev/null || { echo "fuzz/run.sh: no python3, no xlsx seed" >&2; }
+    command -v python3 >/dev/null && python3 - "$seeds/minimal.xlsx" <<'PY'
 import sys, zipfile
 sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
          '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Document naam</t></is></c>'
