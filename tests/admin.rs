@@ -539,3 +539,221 @@ async fn hostile_archives_are_rejected() {
     assert!(!fixture.files.join("..").join("ontsnapt.pdf").exists());
     assert!(!fixture.files.join("TEST-HOSTILE").exists());
 }
+
+const BULK_ID: &str = "TEST-BULK-2025-07";
+
+/// Puts two fixture PDFs into the files directory's `inbox/` and returns a bulk record line.
+fn bulk_record(files: &Path, extra: &str) -> String {
+    let inbox = files.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(
+        fixtures_dir().join("vws-mondkapjes/besluit.pdf"),
+        inbox.join("besluit.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures_dir().join("vws-mondkapjes/documenten/0002.pdf"),
+        inbox.join("bijlage.pdf"),
+    )
+    .unwrap();
+    let mut record = serde_json::json!({
+        "id": BULK_ID,
+        "title": "Woo-besluit bulkbestand",
+        "publisher": "Provincie Bulkland",
+        "category": "2i",
+        "date": "2025-07-01",
+        "documents": [
+            {"file": "inbox/besluit.pdf", "id": "TEST-BULK-besluit", "title": "Besluit bulk"},
+            {"file": "inbox/bijlage.pdf", "id": "TEST-BULK-bijlage", "title": "Bijlage bulk"}
+        ]
+    });
+    if !extra.is_empty() {
+        let extra: serde_json::Value = serde_json::from_str(extra).unwrap();
+        for (key, value) in extra.as_object().unwrap() {
+            record[key] = value.clone();
+        }
+    }
+    record.to_string()
+}
+
+async fn bulk(state: &AppState, token: &str, body: String) -> Answer {
+    call(
+        state,
+        "POST",
+        "/api/admin/bulk",
+        Some(token),
+        body.into_bytes(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn bulk_records_are_indexed_once_answered_per_record_and_retractions_honoured() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let total_before = search(state, "q=&size=100").await["total"]
+        .as_u64()
+        .unwrap();
+    let good = bulk_record(&fixture.files, "");
+    let body = format!(
+        "{good}\n\nnot json\n{}\n{}\n",
+        r#"{"id": "TEST-BULK-X", "documents": [{"file": "../../etc/passwd.pdf"}]}"#,
+        r#"{"id": "TEST-BULK-Y", "documents": [{"file": "inbox/ontbreekt.pdf"}], "unknown": 1}"#,
+    );
+    let answer = bulk(state, LOAD_ONLY_TOKEN, body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    let records = json["records"].as_array().unwrap();
+    assert_eq!(records.len(), 4, "{json}");
+    assert_eq!(records[0]["status"], 200, "{json}");
+    assert_eq!(records[0]["id"], BULK_ID);
+    assert_eq!(records[0]["documents"], 2, "{json}");
+    assert_eq!(records[1]["line"], 3);
+    assert_eq!(records[1]["status"], 400);
+    assert_eq!(records[1]["error"]["code"], "invalid_body");
+    assert_eq!(records[2]["status"], 400, "path traversal: {json}");
+    assert_eq!(records[3]["status"], 400, "unknown field: {json}");
+    assert_eq!(json["indexed"], 1);
+    assert_eq!(json["failed"], 3);
+    // Searchable as soon as the answer arrived.
+    let after = search(state, "q=&size=100").await;
+    assert_eq!(after["total"].as_u64().unwrap(), total_before + 2);
+    assert_eq!(facet_count(&after, "publisher", "Provincie Bulkland"), 2);
+
+    // The same record again replaces the publication: still two documents.
+    let answer = bulk(state, LOAD_ONLY_TOKEN, bulk_record(&fixture.files, "")).await;
+    assert_eq!(
+        answer.json()["records"][0]["status"],
+        200,
+        "{}",
+        answer.text()
+    );
+    let after = search(state, "q=&size=100").await;
+    assert_eq!(after["total"].as_u64().unwrap(), total_before + 2);
+
+    // A file that does not exist: 404 for that record, nothing written.
+    let missing = r#"{"id": "TEST-BULK-Z", "documents": [{"file": "inbox/ontbreekt.pdf"}]}"#;
+    let answer = bulk(state, LOAD_ONLY_TOKEN, missing.to_string()).await;
+    assert_eq!(
+        answer.json()["records"][0]["status"],
+        404,
+        "{}",
+        answer.text()
+    );
+    assert_eq!(answer.json()["records"][0]["error"]["code"], "not_found");
+
+    // Retract the publication: a bulk record of it is refused with 409 until republished.
+    let retraction = call(
+        state,
+        "DELETE",
+        &format!("/api/admin/publications/{BULK_ID}"),
+        Some(ADMIN_TOKEN),
+        r#"{"reason": "procedurele fout"}"#.into(),
+    )
+    .await;
+    assert_eq!(retraction.status, StatusCode::OK, "{}", retraction.text());
+    let answer = bulk(state, LOAD_ONLY_TOKEN, bulk_record(&fixture.files, "")).await;
+    let record = &answer.json()["records"][0];
+    assert_eq!(record["status"], 409, "{}", answer.text());
+    assert_eq!(record["error"]["code"], "retracted");
+    let after = search(state, "q=&size=100").await;
+    assert_eq!(after["total"].as_u64().unwrap(), total_before);
+    let answer = bulk(
+        state,
+        LOAD_ONLY_TOKEN,
+        bulk_record(&fixture.files, r#"{"republish": true}"#),
+    )
+    .await;
+    assert_eq!(
+        answer.json()["records"][0]["status"],
+        200,
+        "{}",
+        answer.text()
+    );
+    let after = search(state, "q=&size=100").await;
+    assert_eq!(after["total"].as_u64().unwrap(), total_before + 2);
+}
+
+#[tokio::test]
+async fn bulk_requests_are_bounded_and_need_the_load_scope() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let record = bulk_record(&fixture.files, "");
+    let answer = call(
+        state,
+        "POST",
+        "/api/admin/bulk",
+        None,
+        record.clone().into(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    // Too many records: the whole request is refused before anything is written.
+    let many = vec![record.as_str(); woo_server::bulk::MAX_BULK_RECORDS + 1].join("\n");
+    let answer = bulk(state, LOAD_ONLY_TOKEN, many).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        answer.text()
+    );
+    assert_eq!(error_code(&answer), "payload_too_large");
+    // A body over the limit.
+    let huge = "x".repeat(woo_server::bulk::MAX_BULK_BODY_BYTES + 1);
+    let answer = bulk(state, LOAD_ONLY_TOKEN, huge).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        answer.text()
+    );
+    // One line over the line limit: that record 413, the next one still indexed.
+    let long_line = format!(
+        r#"{{"id": "TEST-BULK-LONG", "title": "{}", "documents": []}}"#,
+        "a".repeat(woo_server::bulk::MAX_BULK_LINE_BYTES)
+    );
+    let answer = bulk(state, LOAD_ONLY_TOKEN, format!("{long_line}\n{record}")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["records"][0]["status"], 413, "{json}");
+    assert_eq!(json["records"][1]["status"], 200, "{json}");
+    // An empty body.
+    let answer = bulk(state, LOAD_ONLY_TOKEN, "\n\n".to_string()).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&answer), "invalid_body");
+}
+
+#[tokio::test]
+async fn a_bulk_record_may_name_the_files_of_an_earlier_upload_job() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let job = upload_and_wait(state, upload_zip()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let job_id = job["id"].as_u64().unwrap();
+    // Re-describe the uploaded publication: one document only, with a new title.
+    let record = serde_json::json!({
+        "id": UPLOAD_ID,
+        "job": job_id,
+        "publisher": "Gemeente Teststad",
+        "documents": [{"file": "besluit.pdf", "id": "TEST-UPLOAD-besluit", "title": "Besluit herzien"}]
+    });
+    let answer = bulk(state, LOAD_ONLY_TOKEN, record.to_string()).await;
+    let result = &answer.json()["records"][0];
+    assert_eq!(result["status"], 200, "{}", answer.text());
+    assert_eq!(result["documents"], 1);
+    let after = search(state, "q=&size=100").await;
+    assert_eq!(
+        facet_count(&after, "publisher", "Gemeente Teststad"),
+        1,
+        "the old bijlage is gone"
+    );
+    let unknown_job =
+        serde_json::json!({"id": "X-1", "job": 999_999, "documents": [{"file": "a.pdf"}]});
+    let answer = bulk(state, LOAD_ONLY_TOKEN, unknown_job.to_string()).await;
+    assert_eq!(
+        answer.json()["records"][0]["status"],
+        404,
+        "{}",
+        answer.text()
+    );
+}

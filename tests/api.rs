@@ -455,6 +455,7 @@ async fn health_and_openapi() {
         "/api/admin/documents/{id}",
         "/api/admin/publications/{id}",
         "/api/admin/jobs/{id}",
+        "/api/admin/bulk",
     ] {
         assert!(
             openapi["paths"][path].is_object(),

@@ -13,15 +13,16 @@ mod query;
 mod html;
 
 /// The admin API on its own temporary index: tokens, retraction (410, absence, durability),
-/// zip upload (idempotent, bounded), re-upload of a retracted publication.
+/// zip upload (idempotent, bounded), re-upload of a retracted publication, NDJSON bulk load.
 mod admin;
 
-/// Hostile and damaged PDFs beside good ones: every file classified, the good ones indexed,
-/// extraction isolated in `woo extract-worker` children.
+/// The hostile corpus of RELIABILITY.md §5.1 (49 files) in its expected classes, twice and
+/// in a load beside 100 valid PDFs; extraction isolated in `woo extract-worker` children.
 mod hostile;
 
-/// `woo index` killed with SIGKILL at random moments: the index opens, no publication is
-/// half-present, a re-run completes.
+/// Crash consistency: `woo index` and `woo serve` (bulk API, retractions) killed with SIGKILL
+/// at seeded random moments, some inside commit; a 620-document publication committed as a
+/// unit. `WOO_CRASH_ITERATIONS` sets the number of kills (default 25).
 mod crash;
 
 /// The `woo` binary: index summary and exit status, re-runs, extract.

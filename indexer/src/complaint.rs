@@ -89,8 +89,18 @@ pub fn read_complaints(path: &Path) -> Result<Vec<ComplaintRecord>> {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut records = Vec::new();
     let is_jsonl = path.to_string_lossy().to_lowercase().ends_with(".jsonl");
+    parse_complaint_records(path, &text, is_jsonl)
+}
+
+/// Parses the text of a complaint file: JSON lines when `is_jsonl`, else CSV with a header.
+/// `path` only names the file in errors.
+pub fn parse_complaint_records(
+    path: &Path,
+    text: &str,
+    is_jsonl: bool,
+) -> Result<Vec<ComplaintRecord>> {
+    let mut records = Vec::new();
     if is_jsonl {
         for (number, line) in text.lines().enumerate() {
             if line.trim().is_empty() {

@@ -3,6 +3,12 @@
 //! [`run_index`] is what `woo index` runs. Files are extracted in parallel (rayon, `jobs`
 //! threads); the writer runs on the calling thread. One file that cannot be read or parsed is
 //! reported with its path and reason and skipped; the rest is indexed and committed.
+//!
+//! A publication (the PDFs listed in one `publication.json`) is written as a unit: its
+//! documents are held back until every file of it is processed, then written together, and a
+//! commit (every [`COMMIT_EVERY_DOCUMENTS`] documents, and at the end) only ever happens
+//! between publications. So after a crash at any moment a publication is either wholly in
+//! the index or not at all, however many documents it has.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -1190,6 +1196,7 @@ fn process_file(
     report.class = Some(class);
     let (ocr_pages, ocr_skipped_pages) =
         apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
+    let truncated = extracted.truncated;
     let pdf_context = PdfContext {
         is_linked_row: inventory_links.rows_by_pdf.contains_key(&input.path),
         scope_rows: inventory_links.unlinked_rows_for(&input.path),
@@ -1217,10 +1224,12 @@ fn process_file(
     report.ocr_pages = ocr_pages;
     report.ocr_skipped_pages = ocr_skipped_pages;
     // OCR may have given text to a file that had none.
-    report.class = Some(if report.pages_without_text < report.pages {
-        OutcomeClass::Indexed
-    } else {
+    report.class = Some(if report.pages_without_text == report.pages {
         OutcomeClass::NoText
+    } else if truncated {
+        OutcomeClass::IndexedTruncated
+    } else {
+        OutcomeClass::Indexed
     });
     Processed::Documents(documents, report)
 }
@@ -1287,6 +1296,18 @@ pub fn run_index_in(
         .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
 
     let (sender, receiver) = mpsc::sync_channel::<Processed>(jobs * 2);
+    // The publication of each PDF listed in a publication.json, and how many files each has.
+    let mut publication_of_path: HashMap<PathBuf, String> = HashMap::new();
+    let mut files_left: HashMap<String, usize> = HashMap::new();
+    for pdf in &discovery.pdfs {
+        if let Some((publication, _)) = discovery.catalog.lookup(&pdf.path) {
+            publication_of_path.insert(pdf.path.clone(), publication.id.clone());
+            *files_left.entry(publication.id.clone()).or_insert(0) += 1;
+        }
+    }
+    // The documents of a file (one, or the parts of a bundle) with the file's report.
+    type FileDocuments = (Vec<Document>, FileReport);
+    let mut held_back: HashMap<String, Vec<FileDocuments>> = HashMap::new();
     let catalog = &discovery.catalog;
     let inventory_links = &discovery.inventory_links;
     let inventory_pdfs = &discovery.inventory_pdfs;
@@ -1315,53 +1336,16 @@ pub fn run_index_in(
             });
         });
         for processed in receiver {
-            let report = match processed {
-                Processed::Documents(documents, mut report) => {
-                    if write_error.is_some() {
-                        continue;
-                    }
-                    let mut written = Ok(());
-                    for document in &documents {
-                        written = sink.upsert(document);
-                        if written.is_err() {
-                            break;
-                        }
-                        written_ids.insert(document.id.clone());
-                    }
-                    match written {
-                        Ok(()) => {
-                            summary.documents += documents.len();
-                            summary.pages += u64::from(report.pages);
-                            summary.pages_without_text += u64::from(report.pages_without_text);
-                            summary.ocr_pages += u64::from(report.ocr_pages);
-                            summary.ocr_skipped_pages += u64::from(report.ocr_skipped_pages);
-                            written_since_commit += 1;
-                        }
-                        Err(error) => {
-                            report.status = FileStatus::Failed;
-                            report.error = Some(error.to_string());
-                            write_error = Some(error);
-                        }
-                    }
-                    if written_since_commit >= COMMIT_EVERY_DOCUMENTS
-                        && write_error.is_none()
-                        && !control.single_commit
-                    {
-                        if let Err(error) = sink.commit() {
-                            write_error = Some(error);
-                        }
-                        written_since_commit = 0;
-                    }
-                    report
-                }
+            let (documents, report) = match processed {
+                Processed::Documents(documents, report) => (documents, report),
                 Processed::Unchanged(report) => {
                     summary.unchanged += 1;
-                    report
+                    (Vec::new(), report)
                 }
-                Processed::Failed(report) => report,
+                Processed::Failed(report) => (Vec::new(), report),
                 Processed::Retracted(report) => {
                     summary.retracted += 1;
-                    report
+                    (Vec::new(), report)
                 }
             };
             let is_problem = report.status == FileStatus::Failed
@@ -1370,7 +1354,55 @@ pub fn run_index_in(
                 summary.failures.push(report.clone());
             }
             summary.reports.push(report.clone());
-            progress(Progress::FileDone(report));
+            progress(Progress::FileDone(report.clone()));
+            // Which documents are complete units now: this file's alone, or a whole publication.
+            let mut ready: Vec<FileDocuments> = Vec::new();
+            let has_documents = !documents.is_empty();
+            match publication_of_path.get(&report.path) {
+                None if has_documents => ready.push((documents, report)),
+                None => {}
+                Some(publication_id) => {
+                    let held = held_back.entry(publication_id.clone()).or_default();
+                    if has_documents {
+                        held.push((documents, report));
+                    }
+                    let left = files_left.entry(publication_id.clone()).or_insert(1);
+                    *left = left.saturating_sub(1);
+                    if *left == 0 {
+                        ready = held_back.remove(publication_id).unwrap_or_default();
+                    }
+                }
+            }
+            if ready.is_empty() || write_error.is_some() {
+                continue;
+            }
+            for (documents, report) in &ready {
+                for document in documents {
+                    if let Err(error) = sink.upsert(document) {
+                        write_error = Some(error);
+                        break;
+                    }
+                    written_ids.insert(document.id.clone());
+                }
+                if write_error.is_some() {
+                    break;
+                }
+                summary.documents += documents.len();
+                summary.pages += u64::from(report.pages);
+                summary.pages_without_text += u64::from(report.pages_without_text);
+                summary.ocr_pages += u64::from(report.ocr_pages);
+                summary.ocr_skipped_pages += u64::from(report.ocr_skipped_pages);
+                written_since_commit += 1;
+            }
+            if written_since_commit >= COMMIT_EVERY_DOCUMENTS
+                && write_error.is_none()
+                && !control.single_commit
+            {
+                if let Err(error) = sink.commit() {
+                    write_error = Some(error);
+                }
+                written_since_commit = 0;
+            }
         }
     });
     if let Some(error) = write_error {

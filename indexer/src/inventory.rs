@@ -495,7 +495,30 @@ pub fn read_csv_table(path: &Path) -> Result<Vec<Vec<String>>> {
 
 /// Reads the first worksheet of an xlsx file that looks like an inventory, as text cells.
 fn read_xlsx_tables(path: &Path) -> Result<Vec<Vec<Vec<String>>>> {
-    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path)
+    let bytes = std::fs::read(path).map_err(|source| IndexerError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    xlsx_tables_of_bytes(path, &bytes)
+}
+
+/// Every worksheet of the xlsx file in `bytes` as text cells; `path` only names it in errors.
+///
+/// calamine can panic on hostile workbooks (fuzzing found an integer overflow on a huge row
+/// number in calamine 0.28, `fuzz/regressions/`): a panic is reported as this file's error.
+pub fn xlsx_tables_of_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+    let read = std::panic::catch_unwind(|| read_xlsx_tables_unguarded(path, bytes));
+    match read {
+        Ok(result) => result,
+        Err(_) => Err(inventory_error(
+            path,
+            "the xlsx reader crashed on this workbook (damaged or hostile file)".to_string(),
+        )),
+    }
+}
+
+fn read_xlsx_tables_unguarded(path: &Path, bytes: &[u8]) -> Result<Vec<Vec<Vec<String>>>> {
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|error: calamine::XlsxError| inventory_error(path, error.to_string()))?;
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
@@ -844,6 +867,21 @@ pub fn apply_row(document: &mut DocumentMetadata, linked: &LinkedRow, has_public
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fuzz_regression_xlsx_row_number_overflow_is_an_error_not_a_crash() {
+        // Found by `fuzz/run.sh extract_xlsx`: calamine 0.28 multiplies a huge row number
+        // and overflows (a panic in builds with overflow checks).
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fuzz/regressions/extract_xlsx-row-number-overflow.xlsx");
+        let bytes = std::fs::read(&path).unwrap();
+        let outcome = super::xlsx_tables_of_bytes(&path, &bytes);
+        if let Ok(tables) = outcome {
+            for table in &tables {
+                let _ = super::rows_of_table(table);
+            }
+        }
+    }
+
     use super::*;
 
     fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {

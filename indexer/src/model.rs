@@ -106,6 +106,9 @@ pub struct ExtractedPdf {
     /// The outline (bookmarks), flattened in order; empty when the PDF has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outline: Vec<OutlineEntry>,
+    /// Pages beyond the page limit were not extracted.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// A page as indexed: extracted text plus what the indexer derived from it.

@@ -40,6 +40,8 @@ pub const WORKER_INPUT_CAP_BYTES: u64 = 1024 * 1024 * 1024;
 pub enum OutcomeClass {
     /// Text extracted.
     Indexed,
+    /// Text extracted from the first pages only: the rest is beyond the page limit.
+    IndexedTruncated,
     /// Pages, but no text on any of them (a scan without OCR, or a hostile empty success).
     NoText,
     /// Needs a password.
@@ -83,10 +85,14 @@ pub fn classify_error(error: &IndexerError) -> OutcomeClass {
 /// The class of a successful extraction: `no_text` when no page has any text.
 pub fn classify_success(pdf: &ExtractedPdf) -> OutcomeClass {
     let any_text = pdf.pages.iter().any(|page| !page.text.trim().is_empty());
-    if any_text || pdf.pages.iter().any(|page| page.needs_ocr) {
-        return OutcomeClass::Indexed;
+    // A scan is `no_text` here; the indexer classifies again after OCR.
+    if !any_text {
+        return OutcomeClass::NoText;
     }
-    OutcomeClass::NoText
+    if pdf.truncated {
+        return OutcomeClass::IndexedTruncated;
+    }
+    OutcomeClass::Indexed
 }
 
 /// Extracts in this process behind `catch_unwind` and classifies.

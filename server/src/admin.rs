@@ -9,6 +9,8 @@
 //! - `POST /api/admin/publications` (scope `load`), body a zip (PDFs + `publication.json`):
 //!   checked and unpacked into the files directory, then indexed in the background as one
 //!   commit that first deletes the publication's old documents; answers 202 with a job id.
+//! - `POST /api/admin/bulk` (scope `load`): NDJSON publication records referring to files
+//!   already on the server, one commit per record ([`crate::bulk`]).
 //! - `GET /api/admin/jobs/{id}` (scope `load`): the job's progress and per-file report.
 //!
 //! Tokens come only from the `Authorization: Bearer` header. Every presented token is hashed
@@ -245,11 +247,11 @@ pub struct JobStatus {
 
 /// The writer and everything the admin routes share. One per server.
 pub struct AdminState {
-    config: AdminConfig,
+    pub(crate) config: AdminConfig,
     /// The index's one writer; `None` only briefly after a failed write (reopened on next use).
     writer: Mutex<Option<IndexSink>>,
     jobs: Mutex<BTreeMap<u64, JobStatus>>,
-    next_job: AtomicU64,
+    pub(crate) next_job: AtomicU64,
 }
 
 impl AdminState {
@@ -272,14 +274,40 @@ impl AdminState {
         }
     }
 
-    fn lock_jobs(&self) -> MutexGuard<'_, BTreeMap<u64, JobStatus>> {
+    pub(crate) fn lock_jobs(&self) -> MutexGuard<'_, BTreeMap<u64, JobStatus>> {
         match self.jobs.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    fn update_job(&self, id: u64, change: impl FnOnce(&mut JobStatus)) {
+    /// Registers a queued job, forgetting the oldest when the table is full.
+    pub(crate) fn insert_job(&self, job_id: u64, publication_id: &str) {
+        let mut jobs = self.lock_jobs();
+        while jobs.len() >= MAX_JOBS_KEPT {
+            let Some(oldest) = jobs.keys().next().copied() else {
+                break;
+            };
+            jobs.remove(&oldest);
+        }
+        jobs.insert(
+            job_id,
+            JobStatus {
+                id: job_id,
+                publication_id: publication_id.to_string(),
+                state: "queued",
+                files: 0,
+                files_done: 0,
+                pages: 0,
+                documents: 0,
+                failures: 0,
+                reports: Vec::new(),
+                error: None,
+            },
+        );
+    }
+
+    pub(crate) fn update_job(&self, id: u64, change: impl FnOnce(&mut JobStatus)) {
         if let Some(job) = self.lock_jobs().get_mut(&id) {
             change(job);
         }
@@ -307,6 +335,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/admin/publications",
             post(upload_publication).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/admin/bulk",
+            post(crate::bulk::bulk_load)
+                .layer(DefaultBodyLimit::max(crate::bulk::MAX_BULK_BODY_BYTES)),
         )
         .route("/api/admin/jobs/{id}", get(job_status))
 }
@@ -341,7 +374,7 @@ fn read_retractions(search: &SearchService) -> RetractionList {
 }
 
 /// Checks the bearer token and scope; returns the admin state and the token's name.
-fn authorize(
+pub(crate) fn authorize(
     state: &AppState,
     headers: &HeaderMap,
     scope: Scope,
@@ -813,28 +846,7 @@ fn accept_upload(admin: &AdminState, bytes: &[u8]) -> Result<(u64, String, PathB
         let _ = std::fs::remove_dir_all(&staging);
         return Err(error);
     }
-    let mut jobs = admin.lock_jobs();
-    while jobs.len() >= MAX_JOBS_KEPT {
-        let Some(oldest) = jobs.keys().next().copied() else {
-            break;
-        };
-        jobs.remove(&oldest);
-    }
-    jobs.insert(
-        job_id,
-        JobStatus {
-            id: job_id,
-            publication_id: checked.publication_id.clone(),
-            state: "queued",
-            files: 0,
-            files_done: 0,
-            pages: 0,
-            documents: 0,
-            failures: 0,
-            reports: Vec::new(),
-            error: None,
-        },
-    );
+    admin.insert_job(job_id, &checked.publication_id);
     Ok((job_id, checked.publication_id, staging))
 }
 
@@ -849,7 +861,11 @@ fn run_upload_job(
     staging: &Path,
 ) {
     admin.update_job(job_id, |job| job.state = "running");
-    let outcome = index_upload(admin, search, job_id, publication_id, staging);
+    let run = UploadRun {
+        republish: Vec::new(),
+        reload: true,
+    };
+    let outcome = index_upload(admin, search, job_id, publication_id, staging, run);
     admin.update_job(job_id, |job| match outcome {
         Ok(documents) => {
             job.state = "done";
@@ -862,12 +878,21 @@ fn run_upload_job(
     });
 }
 
-fn index_upload(
+/// How [`index_upload`] runs beyond its folder.
+pub(crate) struct UploadRun {
+    /// Tombstones to remove first (re-publication on purpose).
+    pub republish: Vec<String>,
+    /// Reload the reader when done (a bulk load reloads once at the end instead).
+    pub reload: bool,
+}
+
+pub(crate) fn index_upload(
     admin: &AdminState,
     search: &SearchService,
     job_id: u64,
     publication_id: &str,
     staging: &Path,
+    run: UploadRun,
 ) -> woo_indexer::Result<usize> {
     let index_dir = admin.config.index_dir.clone();
     let mut guard = admin.lock_writer();
@@ -898,7 +923,7 @@ fn index_upload(
         extract_worker: admin.config.extract_worker.clone(),
     };
     let control = RunControl {
-        republish: Vec::new(),
+        republish: run.republish,
         replace_publication: Some(publication_id.to_string()),
         single_commit: true,
     };
@@ -924,8 +949,10 @@ fn index_upload(
     if previous.exists() {
         let _ = std::fs::remove_dir_all(&previous);
     }
-    if let Err(error) = search.reload() {
-        tracing::error!("reload after upload failed: {error}");
+    if run.reload {
+        if let Err(error) = search.reload() {
+            tracing::error!("reload after upload failed: {error}");
+        }
     }
     Ok(summary.documents)
 }

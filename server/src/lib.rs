@@ -10,6 +10,7 @@
 //! Modules:
 //! - [`app`]     `fn app(state) -> Router`; handlers translate HTTP <-> search
 //! - [`admin`]   bearer tokens, retraction, publication upload and its jobs
+//! - [`bulk`]    `POST /api/admin/bulk`: NDJSON publication records, one commit each
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
@@ -21,6 +22,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod bulk;
 pub mod error;
 pub mod export;
 pub mod highlight;

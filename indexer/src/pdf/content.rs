@@ -73,6 +73,10 @@ pub struct PageContent {
     pub image_area: f32,
     /// Why extraction stopped early, if it did.
     pub problem: Option<String>,
+    /// Decoded bytes of the page's content streams.
+    pub content_bytes: usize,
+    /// The page's content is larger than the decompression limit (a Flate bomb?).
+    pub over_stream_limit: bool,
 }
 
 /// Limits for one page walk.
@@ -192,10 +196,15 @@ pub fn walk_page(
     let content = match doc.get_page_content_with_limit(page_id, limits.max_stream_bytes) {
         Ok(content) => content,
         Err(error) => {
+            walker.output.over_stream_limit = matches!(
+                error,
+                lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
+            );
             walker.output.problem = Some(format!("page content not readable: {error}"));
             return walker.output;
         }
     };
+    walker.output.content_bytes = content.len();
     walker.run(&content, &resources, 0);
     walker.output
 }
@@ -204,6 +213,18 @@ pub fn walk_page(
 fn page_resources(doc: &Document, page_id: ObjectId) -> Vec<&Dictionary> {
     let mut result = Vec::new();
     let Ok((direct, ids)) = doc.get_page_resources(page_id) else {
+        // lopdf refuses a page tree with a loop or beyond its depth limit on the way up
+        // (`/Parent` pointing at the page itself): use the page's own resources.
+        let own = doc
+            .objects
+            .get(&page_id)
+            .and_then(|object| resolve_dict(doc, object))
+            .and_then(|page| get(doc, page, b"Resources"))
+            .and_then(|object| match object {
+                Object::Dictionary(dictionary) => Some(dictionary),
+                _ => None,
+            });
+        result.extend(own);
         return result;
     };
     if let Some(direct) = direct {

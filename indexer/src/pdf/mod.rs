@@ -22,6 +22,7 @@ mod outline;
 mod tables;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use lopdf::{Document, LoadOptions, Object, ObjectId};
 use rayon::prelude::*;
@@ -96,13 +97,31 @@ pub fn extract_pdf(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extra
     let total_pages = page_ids.len();
     let kept_pages = total_pages.min(limits.max_pages);
     let fonts = FontCache::default();
+    // Decoded content bytes of the whole document, against `max_decompressed_bytes`: ten
+    // streams just under the per-stream limit are a bomb too.
+    let decoded = AtomicUsize::new(0);
+    let over_limit = AtomicBool::new(false);
     let mut pages: Vec<ExtractedPage> = page_ids[..kept_pages]
         .par_iter()
         .enumerate()
         .map(|(index, page_id)| {
             let page_number = (index + 1) as u32;
+            if over_limit.load(Ordering::Relaxed) {
+                return ExtractedPage {
+                    page: page_number,
+                    ..ExtractedPage::default()
+                };
+            }
             let extracted = catch_unwind(AssertUnwindSafe(|| {
-                extract_page(&doc, *page_id, page_number, &fonts, limits)
+                extract_page(
+                    &doc,
+                    *page_id,
+                    page_number,
+                    &fonts,
+                    limits,
+                    &decoded,
+                    &over_limit,
+                )
             }));
             extracted.unwrap_or_else(|panic| ExtractedPage {
                 page: page_number,
@@ -114,6 +133,15 @@ pub fn extract_pdf(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extra
             })
         })
         .collect();
+    if over_limit.load(Ordering::Relaxed) {
+        return Err(IndexerError::Limit {
+            name: name.to_string(),
+            reason: format!(
+                "page content decompresses to more than {} bytes (a decompression bomb?)",
+                limits.max_decompressed_bytes
+            ),
+        });
+    }
     if kept_pages < total_pages {
         if let Some(last) = pages.last_mut() {
             let note = format!(
@@ -131,6 +159,7 @@ pub fn extract_pdf(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extra
         info,
         pages,
         outline,
+        truncated: kept_pages < total_pages,
     })
 }
 
@@ -301,6 +330,8 @@ fn extract_page(
     page_number: u32,
     fonts: &FontCache,
     limits: &PdfLimits,
+    decoded: &AtomicUsize,
+    over_limit: &AtomicBool,
 ) -> ExtractedPage {
     let bounds = page_box(doc, page_id);
     let walk_limits = WalkLimits {
@@ -310,6 +341,12 @@ fn extract_page(
         max_stream_bytes: limits.max_decompressed_bytes,
     };
     let walked = content::walk_page(doc, page_id, bounds, fonts, walk_limits);
+    let decoded_so_far = decoded.fetch_add(walked.content_bytes, Ordering::Relaxed);
+    if walked.over_stream_limit
+        || decoded_so_far.saturating_add(walked.content_bytes) > limits.max_decompressed_bytes
+    {
+        over_limit.store(true, Ordering::Relaxed);
+    }
     let page_area = (bounds[2] - bounds[0]) * (bounds[3] - bounds[1]);
     let is_scan = page_area > 0.0 && walked.image_area >= SCAN_IMAGE_COVERAGE * page_area;
 
