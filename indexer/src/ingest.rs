@@ -220,6 +220,8 @@ struct Discovery {
     inventory_links: InventoryLinks,
     /// Complaint judgements read from `*.klachten.csv` / `*.klachten.jsonl`.
     complaints: Vec<Document>,
+    /// Text-page files (`*.pages.jsonl`, see [`crate::pages`]) and their record count.
+    page_files: Vec<(InputFile, usize)>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -259,6 +261,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(input),
                     source: relative_source(root, input),
                 });
+            } else if crate::pages::is_page_file(input) {
+                add_page_file(&mut discovery, input, root);
             }
             let publication = root.join("publication.json");
             if publication.is_file() {
@@ -302,6 +306,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(path),
                     source: relative_source(input, path),
                 });
+            } else if crate::pages::is_page_file(path) {
+                add_page_file(&mut discovery, path, input);
             } else if crate::complaint::is_complaint_file(path) {
                 add_complaints(&mut discovery, path, &relative_source(input, path));
             } else if is_inventory_candidate(path) {
@@ -314,6 +320,22 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
     }
     link_inventories(&mut discovery);
     discovery
+}
+
+fn add_page_file(discovery: &mut Discovery, path: &Path, root: &Path) {
+    let source = relative_source(root, path);
+    match crate::pages::count_records(path) {
+        Ok(records) => discovery.page_files.push((
+            InputFile {
+                path: metadata::normalise_path(path),
+                source,
+            },
+            records,
+        )),
+        Err(error) => discovery
+            .problems
+            .push(failure(path, &source, error.to_string())),
+    }
 }
 
 fn add_complaints(discovery: &mut Discovery, path: &Path, source: &str) {
@@ -819,6 +841,92 @@ fn process_file(
     Processed::Document(Box::new(document), report)
 }
 
+/// Lines of a text-page file analysed in parallel at a time.
+const PAGE_RECORDS_PER_BATCH: usize = 256;
+
+/// Sends every record of a text-page file as a processed document (in parallel batches).
+fn process_page_file(
+    file: &InputFile,
+    options: &IndexOptions,
+    existing_hashes: &HashMap<String, String>,
+    retractions: &RetractionList,
+    sender: &mpsc::SyncSender<Processed>,
+) {
+    use rayon::prelude::*;
+    let lines = match crate::pages::read_lines(&file.path) {
+        Ok(lines) => lines,
+        Err(error) => {
+            let _ = sender.send(Processed::Failed(failure(
+                &file.path,
+                &file.source,
+                error.to_string(),
+            )));
+            return;
+        }
+    };
+    let mut batch = Vec::with_capacity(PAGE_RECORDS_PER_BATCH);
+    let mut lines = lines.peekable();
+    while lines.peek().is_some() {
+        batch.extend(lines.by_ref().take(PAGE_RECORDS_PER_BATCH));
+        batch
+            .par_drain(..)
+            .for_each_with(sender.clone(), |sender, line| {
+                let processed =
+                    process_page_line(file, line, options, existing_hashes, retractions);
+                let _ = sender.send(processed);
+            });
+    }
+}
+
+/// One line of a text-page file -> a document (or unchanged, retracted, failed).
+fn process_page_line(
+    file: &InputFile,
+    line: Result<(usize, String)>,
+    options: &IndexOptions,
+    existing_hashes: &HashMap<String, String>,
+    retractions: &RetractionList,
+) -> Processed {
+    let record = line.and_then(|(number, line)| {
+        let record = crate::pages::parse_record(&file.path, number, &line)?;
+        Ok((record, crate::pages::record_hash(&line)))
+    });
+    let (record, hash) = match record {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Processed::Failed(failure(&file.path, &file.source, error.to_string()))
+        }
+    };
+    let source = format!("{}#{}", file.source, record.id.trim());
+    let mut report = failure(&file.path, &source, String::new());
+    report.error = None;
+    report.document_id = Some(record.id.trim().to_string());
+    if let Some(tombstone) =
+        retractions.covering(record.id.trim(), record.publication_id.as_deref())
+    {
+        report.status = FileStatus::Retracted;
+        report.error = Some(tombstone.message());
+        return Processed::Retracted(report);
+    }
+    if !options.force && existing_hashes.get(record.id.trim()) == Some(&hash) {
+        report.status = FileStatus::Unchanged;
+        return Processed::Unchanged(report);
+    }
+    let document = crate::pages::page_document(record, &source, &file.path, hash);
+    report.status = FileStatus::Indexed;
+    report.pages = document.pages.len() as u32;
+    report.pages_without_text = document
+        .pages
+        .iter()
+        .filter(|page| page.text.trim().is_empty())
+        .count() as u32;
+    report.class = Some(if report.pages_without_text < report.pages {
+        OutcomeClass::Indexed
+    } else {
+        OutcomeClass::NoText
+    });
+    Processed::Document(Box::new(document), report)
+}
+
 /// Indexes every PDF of the inputs. Per-file failures are in the summary, not errors;
 /// an `Err` means the index itself could not be opened or written.
 pub fn run_index(
@@ -857,12 +965,18 @@ pub fn run_index_in(
         sink.existing_content_hashes()?
     };
     let discovery = discover(&options.inputs);
+    // A text-page record counts as a file: it gets its own report.
+    let page_records: usize = discovery
+        .page_files
+        .iter()
+        .map(|(_, records)| records)
+        .sum();
     let mut summary = IndexSummary {
-        files: discovery.pdfs.len(),
+        files: discovery.pdfs.len() + page_records,
         ..IndexSummary::default()
     };
     progress(Progress::Discovered {
-        files: discovery.pdfs.len(),
+        files: summary.files,
     });
     for problem in &discovery.problems {
         summary.failures.push(problem.clone());
@@ -892,6 +1006,7 @@ pub fn run_index_in(
     let catalog = &discovery.catalog;
     let inventory_links = &discovery.inventory_links;
     let pdfs = &discovery.pdfs;
+    let page_files = &discovery.page_files;
     let existing = &existing_hashes;
     let retracted = &retractions;
     let mut written_since_commit = 0usize;
@@ -900,6 +1015,9 @@ pub fn run_index_in(
         scope.spawn(move || {
             pool.install(|| {
                 use rayon::prelude::*;
+                for (file, _) in page_files {
+                    process_page_file(file, options, existing, retracted, &sender);
+                }
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
                     let processed = process_file(
                         input,

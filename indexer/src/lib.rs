@@ -21,6 +21,7 @@
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
+//! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
 //! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
@@ -40,6 +41,7 @@ pub mod inventory;
 pub mod metadata;
 pub mod model;
 pub mod ocr;
+pub mod pages;
 pub mod pdf;
 pub mod retraction;
 pub mod schema;
