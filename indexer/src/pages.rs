@@ -195,7 +195,7 @@ pub fn record_hash(line: &str) -> String {
 }
 
 /// The document of one record, analysed like an extracted PDF. `source` names the record
-/// (`file.pages.jsonl#id`), `file_path` is the text-page file.
+/// (`file.pages.jsonl#id`), `file_path` is the text-page file (not stored: no PDF to serve).
 pub fn page_document(record: PageRecord, source: &str, file_path: &Path, hash: String) -> Document {
     let pages = record
         .pages
@@ -236,7 +236,10 @@ pub fn page_document(record: PageRecord, source: &str, file_path: &Path, hash: S
         pages,
         ..ExtractedPdf::default()
     };
-    crate::ingest::build_document(extracted, &resolved, source, file_path, hash)
+    let mut document = crate::ingest::build_document(extracted, &resolved, source, file_path, hash);
+    // There is no PDF to serve: the file endpoint answers 404, not the text-page file.
+    document.file_path = String::new();
+    document
 }
 
 #[cfg(test)]
@@ -272,7 +275,7 @@ mod tests {
         assert_eq!(document.pages[0].source, TextSource::Text);
         assert_eq!(document.pages[1].grounds, vec!["5.1.2e"]);
         assert_eq!(document.pages[2].source, TextSource::None);
-        assert_eq!(document.file_path, "/in/a.pages.jsonl");
+        assert_eq!(document.file_path, "");
     }
 
     #[test]
