@@ -443,8 +443,18 @@ pub fn normalise_date(value: &str) -> Option<String> {
     None
 }
 
-/// Language of a page as ISO 639-1 (`nl`, `en`, `de`, `fr`) or whatlang's 639-3 code.
+/// Bytes of a page that language detection reads: whatlang's trigram statistics are settled
+/// long before, and detection was a tenth of the indexing time on full pages.
+const LANGUAGE_SAMPLE_BYTES: usize = 2_000;
+
+/// Language of a page as ISO 639-1 (`nl`, `en`, `de`, `fr`) or whatlang's 639-3 code, from
+/// its first [`LANGUAGE_SAMPLE_BYTES`] bytes.
 pub fn detect_language(text: &str) -> Option<String> {
+    let mut sample_end = text.len().min(LANGUAGE_SAMPLE_BYTES);
+    while !text.is_char_boundary(sample_end) {
+        sample_end -= 1;
+    }
+    let text = &text[..sample_end];
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 40 {
         return None;
