@@ -22,6 +22,7 @@
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
+//! - [`scale`]     the synthetic scale collection for benchmarks (`woo scale-corpus`)
 //! - [`inventory`] inventory lists (xlsx, csv) -> rows with id, title, date, judgement, grounds
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
@@ -44,6 +45,7 @@ pub mod ocr;
 pub mod pages;
 pub mod pdf;
 pub mod retraction;
+pub mod scale;
 pub mod schema;
 pub mod woo;
 pub mod worker;
