@@ -971,11 +971,7 @@ pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<Com
         }
         let values: Vec<Option<String>> = keys
             .iter()
-            .map(|key| {
-                entry
-                    .facet(key)
-                    .and_then(|values| values.first().cloned())
-            })
+            .map(|key| entry.facet(key).and_then(|values| values.first().cloned()))
             .collect();
         *counts.entry(values).or_default() += 1;
     }
@@ -1195,19 +1191,21 @@ fn count_facets(
             mask
         })
         .collect();
-    for (index, &name) in FACET_NAMES.iter().enumerate() {
-        let other_facets = !(1u32 << index);
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for (&position, &mask) in positions.iter().zip(&failed) {
+    // One pass over the documents (each entry read once), counting every facet.
+    let mut counts_by_facet: Vec<HashMap<&str, usize>> = vec![HashMap::new(); FACET_NAMES.len()];
+    for (&position, &mask) in positions.iter().zip(&failed) {
+        let entry = &table.entries[position];
+        for (index, counts) in counts_by_facet.iter_mut().enumerate() {
             // Counted with this facet's own selection left out.
-            if mask & other_facets != 0 {
+            if mask & !(1u32 << index) != 0 {
                 continue;
             }
-            let entry = &table.entries[position];
             for value in entry.facet_values.get(index).map_or(&[][..], Vec::as_slice) {
                 *counts.entry(value.as_str()).or_default() += 1;
             }
         }
+    }
+    for (&name, counts) in FACET_NAMES.iter().zip(counts_by_facet) {
         let selected = filters.get(name).cloned().unwrap_or_default();
         let mut listed: Vec<FacetCount> = counts
             .into_iter()
