@@ -15,8 +15,11 @@ use woo_indexer::scale::{write_scale_corpus, ScaleOptions, SourceTexts};
 use woo_server::search::{SearchRequest, SortOrder};
 use woo_server::SearchService;
 
+/// Facet filters of a query: (facet, value).
+type Filters = &'static [(&'static str, &'static str)];
+
 /// (name, query, filters, sort by date): words the generator's decision letters always hold.
-const MIX: &[(&str, &str, &[(&str, &str)], bool)] = &[
+const MIX: &[(&str, &str, Filters, bool)] = &[
     ("single word", "besloten", &[], false),
     ("two words", "documenten openbaar", &[], false),
     ("phrase", "\"wet open overheid\"", &[], false),

@@ -41,7 +41,7 @@ for _ in $(seq 1 600); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 0.5
 done
-wrk -t2 -c64 -d"${duration}s" --latency -s benches/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http.txt"
+wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency -s benches/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http.txt"
 server_pid=$(pgrep -P "$time_pid" -x woo || true)
 if [ -n "$server_pid" ]; then kill -INT "$server_pid"; fi
 wait "$time_pid" || true

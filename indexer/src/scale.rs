@@ -572,7 +572,7 @@ pub fn write_scale_corpus(
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut maker = PageMaker {
         source,
-        rng: ChaCha8Rng::seed_from_u64(options.seed ^ 0x5eed_0f_9a9e5),
+        rng: ChaCha8Rng::seed_from_u64(options.seed ^ 0x05ee_d0f9_a9e5),
     };
     let mut shards = ShardWriter {
         out: out.to_path_buf(),
@@ -709,11 +709,7 @@ mod tests {
             split_sentences("Dit is een zin. En nog   een zin!\n\nKort.\nDrie woorden hier");
         assert_eq!(
             sentences,
-            vec![
-                "Dit is een zin.",
-                "En nog een zin!",
-                "Drie woorden hier"
-            ]
+            vec!["Dit is een zin.", "En nog een zin!", "Drie woorden hier"]
         );
         let source = source();
         assert_eq!(source.page_count(), 1);
