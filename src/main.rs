@@ -97,6 +97,22 @@ enum Command {
         #[arg(long)]
         hostile: bool,
     },
+    /// Write a synthetic collection of N pages for benchmarks: real page texts of CORPUS
+    /// recombined into publications with realistic metadata, as `*.pages.jsonl` files in OUT.
+    ScaleCorpus {
+        /// Total number of pages (up to 1,000,000 and beyond).
+        #[arg(long)]
+        pages: usize,
+        /// Seed: the same seed, corpus and page count give the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder of real PDFs whose page texts are recombined (extracted once, cached in
+        /// OUT/source-texts.json).
+        #[arg(long, default_value = "../shared/corpus")]
+        corpus: PathBuf,
+        /// Output folder.
+        out: PathBuf,
+    },
     /// Internal: extract one PDF from stdin, write one JSON answer to stdout (run by `woo
     /// index` per file under resource limits).
     #[command(hide = true)]
@@ -183,6 +199,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
         Command::Demo { addr } => demo(&addr),
+        Command::ScaleCorpus {
+            pages,
+            seed,
+            corpus,
+            out,
+        } => scale_corpus(pages, seed, &corpus, &out),
         Command::ExtractWorker { name } => {
             woo_indexer::worker::run_worker_on_stdio(&name)
                 .context("extract-worker cannot answer")?;
@@ -238,6 +260,30 @@ fn open_admin(
     };
     let admin = AdminState::open(config).context("cannot open the index for the admin API")?;
     Ok(Some(Arc::new(admin)))
+}
+
+fn scale_corpus(pages: usize, seed: u64, corpus: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    use woo_indexer::scale::{load_or_extract_source_texts, write_scale_corpus, ScaleOptions};
+    let started = std::time::Instant::now();
+    let worker = std::env::current_exe().ok();
+    let texts = load_or_extract_source_texts(corpus, out, worker.as_ref())
+        .with_context(|| format!("cannot take page texts from {}", corpus.display()))?;
+    let source = woo_indexer::scale::SourceTexts::from_pages(texts);
+    let summary = write_scale_corpus(&source, &ScaleOptions { pages, seed }, out)
+        .with_context(|| format!("cannot write the scale corpus into {}", out.display()))?;
+    println!(
+        "{} pages ({:.1} MB of text) in {} documents of {} publications, {} files in {}, from {} sentences of {} real pages, in {:.1} s",
+        summary.pages,
+        summary.text_bytes as f64 / 1e6,
+        summary.documents,
+        summary.publications,
+        summary.files.len(),
+        out.display(),
+        source.sentence_count(),
+        source.page_count(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn index_with_progress(

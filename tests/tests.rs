@@ -28,6 +28,9 @@ mod crash;
 /// The `woo` binary: index summary and exit status, re-runs, extract.
 mod cli;
 
+/// Text-page input (`*.pages.jsonl`): documents with page texts, no PDF parsing.
+mod pages;
+
 /// The real documents in ../shared/corpus, when present.
 mod corpus;
 

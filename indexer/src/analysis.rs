@@ -179,6 +179,10 @@ fn split_words(text: &str) -> Vec<RawWord> {
 
 /// Lowercases and folds diacritics (`Financiële` -> `financiele`, `ĳ` -> `ij`).
 pub fn fold(word: &str) -> String {
+    // Most words are plain ASCII: lowercase them without the Unicode tables.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut folded = String::with_capacity(word.len());
     for character in word.chars() {
         for lower in character.to_lowercase() {
@@ -261,6 +265,32 @@ fn is_plural_in_s_after_vowel(folded: &str) -> bool {
     after_consonant && !SINGULARS_ENDING_IN_ES.contains(&folded)
 }
 
+/// Distinct words whose stems one thread keeps (about 10 MB); the cache is emptied when full.
+const STEM_CACHE_WORDS: usize = 100_000;
+
+thread_local! {
+    /// Stems of recent words: word frequencies follow Zipf's law, so most tokens of a page are
+    /// words stemmed before, and Snowball is the costliest step of the analysis.
+    static STEM_CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`stem_word`] through the thread's cache of recent stems.
+fn cached_stem(stemmer: &Stemmer, folded: &str) -> String {
+    STEM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(folded) {
+            return stem.clone();
+        }
+        let stem = stem_word(stemmer, folded);
+        if cache.len() >= STEM_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(folded.to_string(), stem.clone());
+        stem
+    })
+}
+
 /// Runs the whole analysis on `text` and returns tantivy tokens with byte offsets and positions.
 pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
     let stemmer = Stemmer::create(Algorithm::Dutch);
@@ -279,7 +309,7 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
                         offset_from: word.start,
                         offset_to: word.end,
                         position,
-                        text: stem_word(&stemmer, part),
+                        text: cached_stem(&stemmer, part),
                         position_length: 1,
                     });
                 }
@@ -289,7 +319,7 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
         }
         let term = match mode {
             AnalysisMode::Exact => folded.clone(),
-            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => stem_word(&stemmer, &folded),
+            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => cached_stem(&stemmer, &folded),
         };
         tokens.push(Token {
             offset_from: word.start,
@@ -307,7 +337,7 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
                 let part_term = match mode {
                     AnalysisMode::Exact => part.to_string(),
                     AnalysisMode::Stemmed | AnalysisMode::CompoundParts => {
-                        stem_word(&stemmer, part)
+                        cached_stem(&stemmer, part)
                     }
                 };
                 tokens.push(Token {

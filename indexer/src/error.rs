@@ -59,6 +59,14 @@ pub enum IndexerError {
         /// What is wrong.
         reason: String,
     },
+    /// A text-page file (`*.pages.jsonl`) has a line that cannot be read.
+    #[error("{path}: invalid text pages: {reason}")]
+    TextPages {
+        /// The text-page file.
+        path: PathBuf,
+        /// What is wrong (with the line number).
+        reason: String,
+    },
     /// The extractor panicked on this file.
     #[error("{name}: extractor crashed: {message}")]
     Panicked {

@@ -233,6 +233,8 @@ struct Discovery {
     inventory_pdfs: HashMap<PathBuf, (String, String)>,
     /// Inventory files named by a `publication.json` (`"inventory"`), with its publication.
     named_inventories: HashMap<PathBuf, (String, String)>,
+    /// Text-page files (`*.pages.jsonl`, see [`crate::pages`]) and their record count.
+    page_files: Vec<(InputFile, usize)>,
 }
 
 fn failure(path: &Path, source: &str, error: String) -> FileReport {
@@ -272,6 +274,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(input),
                     source: relative_source(root, input),
                 });
+            } else if crate::pages::is_page_file(input) {
+                add_page_file(&mut discovery, input, root);
             }
             if crate::diwoo::is_sitemap_candidate(input) {
                 add_sitemap(&mut discovery, input, root);
@@ -318,6 +322,8 @@ fn discover(inputs: &[PathBuf]) -> Discovery {
                     path: metadata::normalise_path(path),
                     source: relative_source(input, path),
                 });
+            } else if crate::pages::is_page_file(path) {
+                add_page_file(&mut discovery, path, input);
             } else if crate::complaint::is_complaint_file(path) {
                 add_complaints(&mut discovery, path, &relative_source(input, path));
             } else if crate::diwoo::is_sitemap_candidate(path) {
@@ -367,6 +373,22 @@ fn add_sitemap(discovery: &mut Discovery, path: &Path, root: &Path) {
                 .diwoo_entries
                 .push(crate::diwoo::entry_document(entry, &source, index)),
         }
+    }
+}
+
+fn add_page_file(discovery: &mut Discovery, path: &Path, root: &Path) {
+    let source = relative_source(root, path);
+    match crate::pages::count_records(path) {
+        Ok(records) => discovery.page_files.push((
+            InputFile {
+                path: metadata::normalise_path(path),
+                source,
+            },
+            records,
+        )),
+        Err(error) => discovery
+            .problems
+            .push(failure(path, &source, error.to_string())),
     }
 }
 
@@ -568,8 +590,18 @@ pub fn normalise_date(value: &str) -> Option<String> {
     None
 }
 
-/// Language of a page as ISO 639-1 (`nl`, `en`, `de`, `fr`) or whatlang's 639-3 code.
+/// Bytes of a page that language detection reads: whatlang's trigram statistics are settled
+/// long before, and detection was a tenth of the indexing time on full pages.
+const LANGUAGE_SAMPLE_BYTES: usize = 2_000;
+
+/// Language of a page as ISO 639-1 (`nl`, `en`, `de`, `fr`) or whatlang's 639-3 code, from
+/// its first [`LANGUAGE_SAMPLE_BYTES`] bytes.
 pub fn detect_language(text: &str) -> Option<String> {
+    let mut sample_end = text.len().min(LANGUAGE_SAMPLE_BYTES);
+    while !text.is_char_boundary(sample_end) {
+        sample_end -= 1;
+    }
+    let text = &text[..sample_end];
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 40 {
         return None;
@@ -1234,6 +1266,92 @@ fn process_file(
     Processed::Documents(documents, report)
 }
 
+/// Lines of a text-page file analysed in parallel at a time.
+const PAGE_RECORDS_PER_BATCH: usize = 256;
+
+/// Sends every record of a text-page file as a processed document (in parallel batches).
+fn process_page_file(
+    file: &InputFile,
+    options: &IndexOptions,
+    existing_hashes: &HashMap<String, String>,
+    retractions: &RetractionList,
+    sender: &mpsc::SyncSender<Processed>,
+) {
+    use rayon::prelude::*;
+    let lines = match crate::pages::read_lines(&file.path) {
+        Ok(lines) => lines,
+        Err(error) => {
+            let _ = sender.send(Processed::Failed(failure(
+                &file.path,
+                &file.source,
+                error.to_string(),
+            )));
+            return;
+        }
+    };
+    let mut batch = Vec::with_capacity(PAGE_RECORDS_PER_BATCH);
+    let mut lines = lines.peekable();
+    while lines.peek().is_some() {
+        batch.extend(lines.by_ref().take(PAGE_RECORDS_PER_BATCH));
+        batch
+            .par_drain(..)
+            .for_each_with(sender.clone(), |sender, line| {
+                let processed =
+                    process_page_line(file, line, options, existing_hashes, retractions);
+                let _ = sender.send(processed);
+            });
+    }
+}
+
+/// One line of a text-page file -> a document (or unchanged, retracted, failed).
+fn process_page_line(
+    file: &InputFile,
+    line: Result<(usize, String)>,
+    options: &IndexOptions,
+    existing_hashes: &HashMap<String, String>,
+    retractions: &RetractionList,
+) -> Processed {
+    let record = line.and_then(|(number, line)| {
+        let record = crate::pages::parse_record(&file.path, number, &line)?;
+        Ok((record, crate::pages::record_hash(&line)))
+    });
+    let (record, hash) = match record {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Processed::Failed(failure(&file.path, &file.source, error.to_string()))
+        }
+    };
+    let source = format!("{}#{}", file.source, record.id.trim());
+    let mut report = failure(&file.path, &source, String::new());
+    report.error = None;
+    report.document_id = Some(record.id.trim().to_string());
+    if let Some(tombstone) =
+        retractions.covering(record.id.trim(), record.publication_id.as_deref())
+    {
+        report.status = FileStatus::Retracted;
+        report.error = Some(tombstone.message());
+        return Processed::Retracted(report);
+    }
+    if !options.force && existing_hashes.get(record.id.trim()) == Some(&hash) {
+        report.status = FileStatus::Unchanged;
+        return Processed::Unchanged(report);
+    }
+    let document = crate::pages::page_document(record, &source, &file.path, hash);
+    report.status = FileStatus::Indexed;
+    report.pages = document.pages.len() as u32;
+    report.pages_without_text = document
+        .pages
+        .iter()
+        .filter(|page| page.text.trim().is_empty())
+        .count() as u32;
+    report.class = Some(if report.pages_without_text < report.pages {
+        OutcomeClass::Indexed
+    } else {
+        OutcomeClass::NoText
+    });
+    Processed::Documents(vec![document], report)
+}
+
 /// Indexes every PDF of the inputs. Per-file failures are in the summary, not errors;
 /// an `Err` means the index itself could not be opened or written.
 pub fn run_index(
@@ -1273,12 +1391,18 @@ pub fn run_index_in(
     };
     let mut discovery = discover(&options.inputs);
     link_pdf_inventories(&mut discovery, options);
+    // A text-page record counts as a file: it gets its own report.
+    let page_records: usize = discovery
+        .page_files
+        .iter()
+        .map(|(_, records)| records)
+        .sum();
     let mut summary = IndexSummary {
-        files: discovery.pdfs.len(),
+        files: discovery.pdfs.len() + page_records,
         ..IndexSummary::default()
     };
     progress(Progress::Discovered {
-        files: discovery.pdfs.len(),
+        files: summary.files,
     });
     for problem in &discovery.problems {
         summary.failures.push(problem.clone());
@@ -1313,6 +1437,7 @@ pub fn run_index_in(
     let inventory_pdfs = &discovery.inventory_pdfs;
     let mut written_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let pdfs = &discovery.pdfs;
+    let page_files = &discovery.page_files;
     let existing = &existing_hashes;
     let retracted = &retractions;
     let mut written_since_commit = 0usize;
@@ -1321,6 +1446,9 @@ pub fn run_index_in(
         scope.spawn(move || {
             pool.install(|| {
                 use rayon::prelude::*;
+                for (file, _) in page_files {
+                    process_page_file(file, options, existing, retracted, &sender);
+                }
                 pdfs.par_iter().for_each_with(sender, |sender, input| {
                     let processed = process_file(
                         input,

@@ -24,6 +24,8 @@
 //! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
 //! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds
 //! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
+//! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
+//! - [`scale`]     the synthetic scale collection for benchmarks (`woo scale-corpus`)
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
@@ -44,8 +46,10 @@ pub mod inventory;
 pub mod metadata;
 pub mod model;
 pub mod ocr;
+pub mod pages;
 pub mod pdf;
 pub mod retraction;
+pub mod scale;
 pub mod schema;
 pub mod woo;
 pub mod worker;
