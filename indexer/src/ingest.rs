@@ -545,6 +545,15 @@ fn add_publication(discovery: &mut Discovery, path: &Path, root: &Path) {
     }
 }
 
+/// The id the metadata gives a file's document, or the stable id derived from its path.
+fn id_of_entry(entry: &metadata::DocumentMetadata, source: &str) -> String {
+    entry
+        .id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| default_document_id(source))
+}
+
 /// A readable slug of the source path plus a short hash: stable across runs.
 pub fn default_document_id(source: &str) -> String {
     let without_extension = source
@@ -790,11 +799,7 @@ pub fn build_document(
                 .and_then(|page| first_heading_line(&page.text))
         })
         .unwrap_or_else(|| file_stem_title(source));
-    let id = entry
-        .id
-        .clone()
-        .filter(|id| !id.trim().is_empty())
-        .unwrap_or_else(|| default_document_id(source));
+    let id = id_of_entry(entry, source);
     let publisher = entry
         .publisher
         .clone()
@@ -956,11 +961,7 @@ fn build_bundle_parts(
     context: &PdfContext,
 ) -> Vec<Document> {
     let entry = &resolved.document;
-    let bundle_id = entry
-        .id
-        .clone()
-        .filter(|id| !id.trim().is_empty())
-        .unwrap_or_else(|| default_document_id(source));
+    let bundle_id = id_of_entry(entry, source);
     let bundle_title = entry
         .title
         .clone()
