@@ -291,6 +291,24 @@ fn cached_stem(stemmer: &Stemmer, folded: &str) -> String {
     })
 }
 
+/// The stemmed term of one folded word, as the stemmed fields index it (through the cache).
+pub fn stem(folded: &str) -> String {
+    cached_stem(&Stemmer::create(Algorithm::Dutch), folded)
+}
+
+/// The stemmed compound parts of one folded word, as the parts field indexes them (empty when
+/// it is not a compound of known parts).
+pub fn compound_part_stems(folded: &str) -> Vec<String> {
+    let Some(parts) = crate::compound::split_compound(folded) else {
+        return Vec::new();
+    };
+    let stemmer = Stemmer::create(Algorithm::Dutch);
+    parts
+        .into_iter()
+        .map(|part| cached_stem(&stemmer, part))
+        .collect()
+}
+
 /// Runs the whole analysis on `text` and returns tantivy tokens with byte offsets and positions.
 pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
     let stemmer = Stemmer::create(Algorithm::Dutch);
@@ -456,6 +474,61 @@ mod tests {
             stemmed("subsidie")[0]
         );
         assert!(terms("gemeente overheid", AnalysisMode::CompoundParts).is_empty());
+    }
+
+    #[test]
+    fn stemming_never_changes_the_first_two_letters() {
+        // The highlighter relies on this to skip words that cannot match (see
+        // `Highlighter::stem_keys` in the server).
+        let words = [
+            "maan",
+            "manen",
+            "brood",
+            "broden",
+            "straten",
+            "gemeenten",
+            "mogelijkheden",
+            "bedden",
+            "yoghurt",
+            "ijzeren",
+            "vaccinaties",
+            "mondkapjes",
+            "klachten",
+            "regelingen",
+            "beslissingen",
+            "openbaarheid",
+            "uitvoerende",
+            "zee",
+            "zeeen",
+            "aanvragen",
+            "overheden",
+            "gegevens",
+            "kopies",
+            "fases",
+            "ministeries",
+        ];
+        for word in words {
+            let stem = stem(word);
+            let key: String = word.chars().take(2).collect();
+            assert!(
+                stem.starts_with(&key) || word.starts_with(&stem),
+                "{word} -> {stem}"
+            );
+        }
+    }
+
+    #[test]
+    fn word_level_stems_and_parts_agree_with_the_field_analysis() {
+        let text = "klachtenregeling mondkapjes COVID-19 gemeenten 5.1.2e Woo-verzoeken";
+        let exact = terms(text, AnalysisMode::Exact);
+        let word_stems: Vec<String> = exact.iter().map(|term| stem(term)).collect();
+        assert_eq!(word_stems, stemmed(text));
+        let word_parts: Vec<String> = exact
+            .iter()
+            .flat_map(|term| compound_part_stems(term))
+            .collect();
+        assert_eq!(word_parts, terms(text, AnalysisMode::CompoundParts));
+        assert!(!word_parts.is_empty());
     }
 
     #[test]

@@ -603,6 +603,34 @@ pub fn normalise_date(value: &str) -> Option<String> {
 /// long before, and detection was a tenth of the indexing time on full pages.
 const LANGUAGE_SAMPLE_BYTES: usize = 2_000;
 
+/// The languages a page is told apart between: those Dutch public bodies publish in (Dutch,
+/// English, the neighbours' and the main immigrant languages). whatlang scores every allowed
+/// language's trigram profile, so a short list instead of its 69 languages made detection
+/// several times cheaper (it was a fifth of `woo index`'s CPU, measured with perf).
+const DETECTED_LANGUAGES: &[whatlang::Lang] = &[
+    whatlang::Lang::Nld,
+    whatlang::Lang::Eng,
+    whatlang::Lang::Deu,
+    whatlang::Lang::Fra,
+    whatlang::Lang::Spa,
+    whatlang::Lang::Ita,
+    whatlang::Lang::Por,
+    whatlang::Lang::Pol,
+    whatlang::Lang::Ron,
+    whatlang::Lang::Tur,
+    whatlang::Lang::Dan,
+    whatlang::Lang::Swe,
+    whatlang::Lang::Ara,
+    whatlang::Lang::Rus,
+    whatlang::Lang::Ukr,
+];
+
+/// The detector over [`DETECTED_LANGUAGES`], built once.
+fn language_detector() -> &'static whatlang::Detector {
+    static DETECTOR: std::sync::OnceLock<whatlang::Detector> = std::sync::OnceLock::new();
+    DETECTOR.get_or_init(|| whatlang::Detector::with_allowlist(DETECTED_LANGUAGES.to_vec()))
+}
+
 /// Language of a page as ISO 639-1 (`nl`, `en`, `de`, `fr`) or whatlang's 639-3 code, from
 /// its first [`LANGUAGE_SAMPLE_BYTES`] bytes.
 pub fn detect_language(text: &str) -> Option<String> {
@@ -615,7 +643,7 @@ pub fn detect_language(text: &str) -> Option<String> {
     if letters < 40 {
         return None;
     }
-    let info = whatlang::detect(text)?;
+    let info = language_detector().detect(text)?;
     if !info.is_reliable() && letters < 400 {
         return None;
     }

@@ -17,7 +17,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use woo_indexer::analysis::{analyze, fold, AnalysisMode};
+use woo_indexer::analysis::{analyze, compound_part_stems, fold, stem, AnalysisMode};
 
 use crate::error::Result;
 use crate::query::{parse, Modifier, Node, Scope};
@@ -115,12 +115,33 @@ impl Highlighter {
         }
     }
 
+    /// The first two letters of every stem a word matcher looks for. Snowball never changes a
+    /// word's first two letters (suffixes go from its R1 region, which starts after the third
+    /// letter, and undoubling a vowel, `maan` -> `man`, drops the third letter at the
+    /// earliest), so a page word whose stem or compound part could equal a wanted stem
+    /// contains that stem's first two letters: other words are not stemmed at all.
+    fn stem_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for matcher in &self.matchers {
+            let Matcher::Word { stemmed, .. } = matcher else {
+                continue;
+            };
+            for stem in stemmed {
+                let key: String = stem.chars().take(2).collect();
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
+    }
+
     /// Byte ranges of `text` to mark, sorted and without overlaps.
     pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
         if self.matchers.is_empty() || text.is_empty() {
             return Vec::new();
         }
-        let words = page_words(text);
+        let words = page_words(text, &self.stem_keys());
         let mut marked = vec![false; words.len()];
         for matcher in &self.matchers {
             mark_matches(matcher, &words, &mut marked);
@@ -151,8 +172,11 @@ fn unique_terms(text: &str, mode: AnalysisMode) -> Vec<String> {
     terms
 }
 
-/// The words of a page with their exact terms, stems and compound parts, in text order.
-fn page_words(text: &str) -> Vec<PageWord> {
+/// The words of a page with their exact terms, stems and compound parts, in text order. The
+/// text is split once; stems and parts come from each word's exact terms (the same terms the
+/// stemmed and parts fields index, through the analyzer's stem cache), and only for words
+/// containing one of `stem_keys` (see [`Highlighter::stem_keys`]).
+fn page_words(text: &str, stem_keys: &[String]) -> Vec<PageWord> {
     let mut words: Vec<PageWord> = Vec::new();
     for token in analyze(text, AnalysisMode::Exact) {
         match words.last_mut() {
@@ -167,30 +191,18 @@ fn page_words(text: &str) -> Vec<PageWord> {
             }),
         }
     }
-    let index_of_position = |position: usize| {
-        words
-            .binary_search_by_key(&position, |word| word.position)
-            .ok()
-    };
-    let stemmed = analyze(text, AnalysisMode::Stemmed);
-    let parts = analyze(text, AnalysisMode::CompoundParts);
-    let mut additions: Vec<(usize, bool, String)> = Vec::new();
-    for token in stemmed {
-        if let Some(index) = index_of_position(token.position) {
-            additions.push((index, false, token.text));
-        }
+    if stem_keys.is_empty() {
+        return words;
     }
-    for token in parts {
-        if let Some(index) = index_of_position(token.position) {
-            additions.push((index, true, token.text));
+    for word in &mut words {
+        if !stem_keys
+            .iter()
+            .any(|key| word.exact[0].contains(key.as_str()))
+        {
+            continue;
         }
-    }
-    for (index, is_part, term) in additions {
-        if is_part {
-            words[index].parts.push(term);
-        } else {
-            words[index].stemmed.push(term);
-        }
+        word.stemmed = word.exact.iter().map(|term| stem(term)).collect();
+        word.parts = compound_part_stems(&word.exact[0]);
     }
     words
 }
@@ -405,6 +417,11 @@ mod tests {
         assert_eq!(
             marked("klacht", "Over de klachtenregeling"),
             vec!["klachtenregeling"]
+        );
+        // Stemming undoubles the vowel of `maan`: its stem `man` is not a prefix of the word.
+        assert_eq!(
+            marked("maan", "De maan en de manen, niet de mand"),
+            vec!["maan", "manen"]
         );
     }
 

@@ -4,14 +4,16 @@
 //! 1. the query text is validated and parsed ([`crate::query`]); an empty `q` or `*` is browse
 //!    mode (every document, newest first);
 //! 2. every matching record (page or document record) is collected with its score and grouped
-//!    by document ([`GroupingCollector`]); a document's score is its best page's score plus a
-//!    fifth of its second best, so several good pages beat one;
+//!    by document ([`GroupingCollector`]: a record's document is an array read, the table keeps
+//!    record id -> table position per segment); a document's score is its best page's score
+//!    plus a fifth of its second best, so several good pages beat one;
 //! 3. facet filters and the date range are applied in memory on the [`DocumentTable`] (one entry
 //!    per document, rebuilt at every reload); facet counts count documents, and each facet's
 //!    counts are computed with that facet's own selection left out (OR within a facet, AND
 //!    across facets);
-//! 4. results are sorted (relevance, then date, newest first, then id; or by date), paged, and
-//!    the best pages of each result get a snippet with `<mark>` highlights.
+//! 4. results are sorted (relevance, then date, newest first, then id; or by date; only the
+//!    shown window is fully sorted), paged, and the best pages of each shown result get a
+//!    snippet with `<mark>` highlights.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
@@ -351,22 +353,20 @@ pub struct DocumentEntry {
     pub date_days: Option<i64>,
     /// Decision date (decision letters) as days since 1970.
     pub decision_days: Option<i64>,
-    /// Facet values, indexed like [`FACET_NAMES`] (a vector, not a map: facet counting reads
-    /// every facet of every matching document, and map lookups were most of a search's time).
-    pub facet_values: Vec<Vec<String>>,
-}
-
-impl DocumentEntry {
-    /// The values of facet `name` (`None` for an unknown facet).
-    pub fn facet(&self, name: &str) -> Option<&[String]> {
-        let index = facet_index(name)?;
-        self.facet_values.get(index).map(Vec::as_slice)
-    }
 }
 
 /// Position of a facet in [`FACET_NAMES`].
 fn facet_index(name: &str) -> Option<usize> {
     FACET_NAMES.iter().position(|facet| *facet == name)
+}
+
+/// One value of one facet, numbered by the table.
+#[derive(Debug, Clone)]
+pub struct FacetValue {
+    /// Position of the facet in [`FACET_NAMES`].
+    pub facet: usize,
+    /// The value.
+    pub value: String,
 }
 
 /// Every live document, by key; rebuilt at each reader reload.
@@ -378,6 +378,59 @@ pub struct DocumentTable {
     pub by_key: HashMap<u64, usize>,
     /// Id -> position in `entries`.
     pub by_id: HashMap<String, usize>,
+    /// Every facet value of the documents, by ordinal.
+    pub facet_values: Vec<FacetValue>,
+    /// The facet position of each ordinal (`facet_values[o].facet`, packed for the counting
+    /// loop).
+    facet_of_ordinal: Vec<u8>,
+    /// The facet values of every document as ordinals, document after document: facet
+    /// counting and filtering read every facet of every matching document, and small integers
+    /// in one array index a counter array where strings in each entry had to be hashed.
+    ordinals: Vec<u32>,
+    /// Where each document's ordinals start in `ordinals` (one more than there are entries).
+    ordinal_starts: Vec<u32>,
+    /// (facet position, value) -> ordinal in `facet_values`.
+    ordinal_of: HashMap<(usize, String), u32>,
+    /// For each segment of the searcher the table was built from: record id -> position in
+    /// `entries`, so that collecting a hit is an array read instead of a hash lookup.
+    segment_positions: HashMap<tantivy::index::SegmentId, Arc<Vec<u32>>>,
+}
+
+impl DocumentTable {
+    /// The facet value ordinals of the document at `position`.
+    fn ordinals_of(&self, position: usize) -> &[u32] {
+        let start = self.ordinal_starts[position] as usize;
+        let end = self.ordinal_starts[position + 1] as usize;
+        &self.ordinals[start..end]
+    }
+
+    /// The values of facet `name` of the document at `position` (empty for an unknown facet).
+    pub fn facet(&self, position: usize, name: &str) -> Vec<&str> {
+        let Some(index) = facet_index(name) else {
+            return Vec::new();
+        };
+        self.ordinals_of(position)
+            .iter()
+            .map(|&ordinal| &self.facet_values[ordinal as usize])
+            .filter(|value| value.facet == index)
+            .map(|value| value.value.as_str())
+            .collect()
+    }
+
+    /// The ordinal of a facet value, numbering it when new.
+    fn intern(&mut self, facet: usize, value: String) -> u32 {
+        if let Some(&ordinal) = self.ordinal_of.get(&(facet, value.clone())) {
+            return ordinal;
+        }
+        let ordinal = self.facet_values.len() as u32;
+        self.facet_of_ordinal.push(facet as u8);
+        self.facet_values.push(FacetValue {
+            facet,
+            value: value.clone(),
+        });
+        self.ordinal_of.insert((facet, value), ordinal);
+        ordinal
+    }
 }
 
 /// The facet values of a document, in the order of [`FACET_NAMES`].
@@ -441,6 +494,16 @@ pub fn build_document_table(
         let position = table.entries.len();
         table.by_key.insert(key, position);
         table.by_id.insert(stored.id.clone(), position);
+        if table.ordinal_starts.is_empty() {
+            table.ordinal_starts.push(0);
+        }
+        for (facet, values) in facet_values_of(&stored).into_iter().enumerate() {
+            for value in values {
+                let ordinal = table.intern(facet, value);
+                table.ordinals.push(ordinal);
+            }
+        }
+        table.ordinal_starts.push(table.ordinals.len() as u32);
         table.entries.push(DocumentEntry {
             key,
             date_days: stored
@@ -451,80 +514,161 @@ pub fn build_document_table(
                 .decision_date
                 .as_deref()
                 .and_then(woo_indexer::write::date_to_days),
-            facet_values: facet_values_of(&stored),
             stored,
         });
+    }
+    for reader in searcher.segment_readers() {
+        let positions = positions_of_records(reader, &table.by_key)?;
+        table
+            .segment_positions
+            .insert(reader.segment_id(), Arc::new(positions));
     }
     Ok(table)
 }
 
-/// Hits of one document: best score and best pages.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentHits {
-    /// Best record score.
-    pub best: Score,
-    /// Second best record score.
-    pub second: Score,
-    /// Best page records (score, page number, address), at most [`PAGES_CONSIDERED_PER_RESULT`].
-    pub pages: Vec<(Score, u32, DocAddress)>,
+/// One matching record: its document's position in the table, score, page and address.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordHit {
+    position: u32,
+    page: u32,
+    score: Score,
+    address: DocAddress,
 }
 
-impl DocumentHits {
-    fn add(&mut self, score: Score, page: u32, address: DocAddress) {
-        if score > self.best {
-            self.second = self.best;
-            self.best = score;
-        } else if score > self.second {
-            self.second = score;
-        }
-        if page == 0 {
-            return;
-        }
-        self.pages.push((score, page, address));
-        if self.pages.len() > 2 * PAGES_CONSIDERED_PER_RESULT {
-            self.pages
-                .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.pages.truncate(PAGES_CONSIDERED_PER_RESULT);
+/// Every matching record of a query, grouped by document: per position in the document table
+/// the best and second best record score, and the matching page records.
+#[derive(Debug, Default)]
+pub struct MatchedRecords {
+    /// Best record score by table position (`NEG_INFINITY`: no match).
+    best: Vec<Score>,
+    /// Second best record score by table position (`NEG_INFINITY`: none).
+    second: Vec<Score>,
+    /// Matched documents (table positions), in the order first seen.
+    positions: Vec<usize>,
+    /// Matching page records (document records only count for the score).
+    page_hits: Vec<RecordHit>,
+}
+
+impl MatchedRecords {
+    /// No matches yet, over a table of `documents` entries.
+    fn new(documents: usize) -> MatchedRecords {
+        MatchedRecords {
+            best: vec![Score::NEG_INFINITY; documents],
+            second: vec![Score::NEG_INFINITY; documents],
+            positions: Vec::new(),
+            page_hits: Vec::new(),
         }
     }
 
-    fn merge(&mut self, other: DocumentHits) {
-        for score in [other.best, other.second] {
-            if score > self.best {
-                self.second = self.best;
-                self.best = score;
-            } else if score > self.second {
-                self.second = score;
+    fn add(&mut self, hit: RecordHit) {
+        let position = hit.position as usize;
+        let Some(best) = self.best.get(position).copied() else {
+            return;
+        };
+        if best == Score::NEG_INFINITY {
+            self.positions.push(position);
+        }
+        if hit.score > best {
+            self.second[position] = best;
+            self.best[position] = hit.score;
+        } else if hit.score > self.second[position] {
+            self.second[position] = hit.score;
+        }
+        if hit.page > 0 {
+            self.page_hits.push(hit);
+        }
+    }
+
+    /// The score of the document at `position`: its best record's score plus a fifth of its
+    /// second best, so several good pages beat one (0 when it did not match).
+    pub fn score(&self, position: usize) -> Score {
+        let best = self
+            .best
+            .get(position)
+            .copied()
+            .unwrap_or(Score::NEG_INFINITY);
+        if best == Score::NEG_INFINITY {
+            return 0.0;
+        }
+        let second = self.second[position];
+        if second == Score::NEG_INFINITY {
+            return best;
+        }
+        best + 0.2 * second
+    }
+
+    /// The best matching pages (score, page number, address) of each document at `positions`,
+    /// best first, at most [`PAGES_CONSIDERED_PER_RESULT`] each; one pass over the hits.
+    fn best_pages(&self, positions: &[usize]) -> PagesByPosition {
+        let mut pages: PagesByPosition = positions
+            .iter()
+            .map(|&position| (position, Vec::new()))
+            .collect();
+        for hit in &self.page_hits {
+            let Some(list) = pages.get_mut(&(hit.position as usize)) else {
+                continue;
+            };
+            list.push((hit.score, hit.page, hit.address));
+            if list.len() > 4 * PAGES_CONSIDERED_PER_RESULT {
+                sort_pages_best_first(list);
+                list.truncate(PAGES_CONSIDERED_PER_RESULT);
             }
         }
-        self.pages.extend(other.pages);
-        self.pages
-            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.pages.truncate(PAGES_CONSIDERED_PER_RESULT);
-    }
-
-    /// The document's score.
-    pub fn score(&self) -> Score {
-        self.best + 0.2 * self.second
+        for list in pages.values_mut() {
+            sort_pages_best_first(list);
+            list.truncate(PAGES_CONSIDERED_PER_RESULT);
+        }
+        pages
     }
 }
 
-/// Hits grouped by document key.
-pub type DocumentGroups = HashMap<u64, DocumentHits>;
+/// Best score first; equal scores by page number.
+fn sort_pages_best_first(pages: &mut [(Score, u32, DocAddress)]) {
+    pages.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+}
 
-/// Collects every matching record, grouped by document key.
-pub struct GroupingCollector;
+/// A record that belongs to no live document of the table (deleted or replaced).
+const NO_POSITION: u32 = u32::MAX;
+
+/// The table position of every record of a segment (record id -> position, [`NO_POSITION`]
+/// for deleted records and records of unknown documents).
+fn positions_of_records(
+    reader: &SegmentReader,
+    by_key: &HashMap<u64, usize>,
+) -> tantivy::Result<Vec<u32>> {
+    let keys = reader.fast_fields().u64(schema::DOC_KEY)?;
+    let alive = reader.alive_bitset();
+    let mut positions = vec![NO_POSITION; reader.max_doc() as usize];
+    for doc in 0..reader.max_doc() {
+        if alive.is_some_and(|bitset| !bitset.is_alive(doc)) {
+            continue;
+        }
+        let Some(key) = keys.first(doc) else {
+            continue;
+        };
+        if let Some(&position) = by_key.get(&key) {
+            positions[doc as usize] = position as u32;
+        }
+    }
+    Ok(positions)
+}
+
+/// Collects every matching record, grouped by document (its position in `table`).
+pub struct GroupingCollector<'a> {
+    /// The document table the positions refer to.
+    pub table: &'a DocumentTable,
+}
 
 /// Per-segment part of [`GroupingCollector`].
 pub struct GroupingSegmentCollector {
     segment_ord: SegmentOrdinal,
-    keys: tantivy::columnar::Column<u64>,
+    positions: Arc<Vec<u32>>,
     pages: tantivy::columnar::Column<u64>,
-    groups: HashMap<u64, DocumentHits>,
+    hits: Vec<RecordHit>,
 }
 
-impl Collector for GroupingCollector {
-    type Fruit = HashMap<u64, DocumentHits>;
+impl Collector for GroupingCollector<'_> {
+    type Fruit = MatchedRecords;
     type Child = GroupingSegmentCollector;
 
     fn for_segment(
@@ -532,11 +676,17 @@ impl Collector for GroupingCollector {
         segment_ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<GroupingSegmentCollector> {
+        // The table maps the segments of the searcher it was built from; a segment it does
+        // not know (a reload in between) is mapped now.
+        let positions = match self.table.segment_positions.get(&reader.segment_id()) {
+            Some(positions) => positions.clone(),
+            None => Arc::new(positions_of_records(reader, &self.table.by_key)?),
+        };
         Ok(GroupingSegmentCollector {
             segment_ord,
-            keys: reader.fast_fields().u64(schema::DOC_KEY)?,
+            positions,
             pages: reader.fast_fields().u64(schema::PAGE)?,
-            groups: HashMap::new(),
+            hits: Vec::new(),
         })
     }
 
@@ -544,37 +694,37 @@ impl Collector for GroupingCollector {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<u64, DocumentHits>>,
-    ) -> tantivy::Result<HashMap<u64, DocumentHits>> {
-        let mut merged: HashMap<u64, DocumentHits> = HashMap::new();
-        for fruit in fruits {
-            for (key, hits) in fruit {
-                merged.entry(key).or_default().merge(hits);
-            }
+    fn merge_fruits(&self, fruits: Vec<Vec<RecordHit>>) -> tantivy::Result<MatchedRecords> {
+        let mut matched = MatchedRecords::new(self.table.entries.len());
+        for hit in fruits.into_iter().flatten() {
+            matched.add(hit);
         }
-        Ok(merged)
+        Ok(matched)
     }
 }
 
 impl SegmentCollector for GroupingSegmentCollector {
-    type Fruit = HashMap<u64, DocumentHits>;
+    type Fruit = Vec<RecordHit>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(key) = self.keys.first(doc) else {
+        let position = self
+            .positions
+            .get(doc as usize)
+            .copied()
+            .unwrap_or(NO_POSITION);
+        if position == NO_POSITION {
             return;
-        };
-        let page = self.pages.first(doc).unwrap_or(0) as u32;
-        let address = DocAddress::new(self.segment_ord, doc);
-        self.groups
-            .entry(key)
-            .or_default()
-            .add(score, page, address);
+        }
+        self.hits.push(RecordHit {
+            position,
+            page: self.pages.first(doc).unwrap_or(0) as u32,
+            score,
+            address: DocAddress::new(self.segment_ord, doc),
+        });
     }
 
-    fn harvest(self) -> HashMap<u64, DocumentHits> {
-        self.groups
+    fn harvest(self) -> Vec<RecordHit> {
+        self.hits
     }
 }
 
@@ -606,26 +756,22 @@ pub struct PageText {
     pub grounds: Vec<String>,
 }
 
-/// What [`SearchService::match_filter_and_sort`] found: the page hits
-/// grouped by document, the facet counts, and the selected documents (positions in the
-/// document table) in result order.
+/// What [`SearchService::match_filter_and_sort`] found: the matching records grouped by
+/// document, the facet counts, how many documents were selected, and the first of them
+/// (positions in the document table) in result order.
 struct OrderedMatches {
-    groups: Option<DocumentGroups>,
+    matched: Option<MatchedRecords>,
     facets: FacetCounts,
+    total: usize,
     selected: Vec<usize>,
 }
 
-/// A document's score in the grouped hits (0 when it has none, as in browse mode).
-fn score_in(groups: Option<&DocumentGroups>, entry: &DocumentEntry) -> Score {
-    groups
-        .and_then(|groups| groups.get(&entry.key))
-        .map_or(0.0, DocumentHits::score)
-}
-
 impl OrderedMatches {
-    /// A document's relevance score (0 in browse mode).
-    fn score_of(&self, entry: &DocumentEntry) -> Score {
-        score_in(self.groups.as_ref(), entry)
+    /// The relevance score of the document at `position` (0 in browse mode).
+    fn score_of(&self, position: usize) -> Score {
+        self.matched
+            .as_ref()
+            .map_or(0.0, |matched| matched.score(position))
     }
 }
 
@@ -637,8 +783,11 @@ impl SearchService {
     }
 
     /// Wraps an opened index.
-    pub fn from_index(index: Index) -> Result<SearchService> {
+    pub fn from_index(mut index: Index) -> Result<SearchService> {
         woo_indexer::analysis::register_analyzers(&index);
+        // The segments of a query are searched in parallel, a thread per core: on 2 cores a
+        // query over a large index (several segments) takes about half the time.
+        index.set_default_multithread_executor()?;
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -807,13 +956,11 @@ impl SearchService {
         &self,
         searcher: &tantivy::Searcher,
         highlighter: &Highlighter,
-        document_hits: &DocumentHits,
+        pages: &[(Score, u32, DocAddress)],
     ) -> Result<Vec<PageHit>> {
-        let mut pages = document_hits.pages.clone();
-        pages.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut hits = Vec::new();
         let mut fallback: Option<PageHit> = None;
-        for (_, page, address) in pages {
+        for &(_, page, address) in pages {
             let record: TantivyDocument = searcher.doc(address)?;
             let text = record
                 .get_first(self.fields.text)
@@ -839,41 +986,51 @@ impl SearchService {
         Ok(hits)
     }
 
-    /// Steps 1–4 without paging and snippets: the query (none in browse mode), the page hits
-    /// grouped by document, the facet counts, and every selected document in result order.
+    /// Steps 1–4 without snippets: the query (none in browse mode), the matching records
+    /// grouped by document, the facet counts, the number of selected documents, and the first
+    /// `needed` of them in result order (only those are fully sorted).
     fn match_filter_and_sort(
         &self,
         request: &SearchRequest,
         table: &DocumentTable,
         searcher: &tantivy::Searcher,
+        needed: usize,
     ) -> Result<OrderedMatches> {
         // 1–2: match and group.
-        let groups: Option<DocumentGroups> = if request.is_browse() {
+        let matched: Option<MatchedRecords> = if request.is_browse() {
             None
         } else {
             let query = self.query_builder.parse(searcher, &request.query)?;
-            Some(searcher.search(&*query, &GroupingCollector)?)
+            Some(searcher.search(&*query, &GroupingCollector { table })?)
         };
-        let matched: Vec<usize> = match &groups {
+        let candidates: Vec<usize> = match &matched {
             None => (0..table.entries.len()).collect(),
-            Some(groups) => groups
-                .keys()
-                .filter_map(|key| table.by_key.get(key).copied())
-                .collect(),
+            Some(matched) => matched.positions.clone(),
         };
 
         // 3: date range, facets, filters.
-        let in_range: Vec<usize> = matched
-            .into_iter()
-            .filter(|&position| date_in_range(&table.entries[position], request))
-            .collect();
-        let facets = count_facets(table, &in_range, request);
+        let has_date_range = request.from_days.is_some()
+            || request.to_days.is_some()
+            || request.decided_from_days.is_some()
+            || request.decided_to_days.is_some();
+        let in_range: Vec<usize> = if has_date_range {
+            candidates
+                .into_iter()
+                .filter(|&position| date_in_range(&table.entries[position], request))
+                .collect()
+        } else {
+            candidates
+        };
+        let (facets, failed) = count_facets(table, &in_range, request);
         let mut selected: Vec<usize> = in_range
-            .into_iter()
-            .filter(|&position| passes_filters(&table.entries[position], &request.filters, None))
+            .iter()
+            .zip(&failed)
+            .filter(|(_, &mask)| mask == 0)
+            .map(|(&position, _)| position)
             .collect();
+        let total = selected.len();
 
-        // 4: sort.
+        // 4: sort the first `needed` (a partial selection, then a sort of those).
         let newest_first = |a: usize, b: usize| {
             let date_a = table.entries[a].date_days.unwrap_or(i64::MIN);
             let date_b = table.entries[b].date_days.unwrap_or(i64::MIN);
@@ -881,31 +1038,29 @@ impl SearchService {
                 .cmp(&date_a)
                 .then_with(|| table.entries[a].stored.id.cmp(&table.entries[b].stored.id))
         };
-        match request.sort {
-            SortOrder::Relevance if groups.is_some() => {
+        match (&matched, request.sort) {
+            (Some(matched), SortOrder::Relevance) => {
                 // Each score is looked up once, not once per comparison.
                 let mut scored: Vec<(Score, usize)> = selected
                     .iter()
-                    .map(|&position| {
-                        (
-                            score_in(groups.as_ref(), &table.entries[position]),
-                            position,
-                        )
-                    })
+                    .map(|&position| (matched.score(position), position))
                     .collect();
-                scored.sort_by(|&(score_a, a), &(score_b, b)| {
+                sort_first(&mut scored, needed, |&(score_a, a), &(score_b, b)| {
                     score_b.total_cmp(&score_a).then_with(|| newest_first(a, b))
                 });
                 selected = scored.into_iter().map(|(_, position)| position).collect();
             }
-            SortOrder::Relevance | SortOrder::DateNewestFirst => {
-                selected.sort_by(|&a, &b| newest_first(a, b))
+            (_, SortOrder::Relevance | SortOrder::DateNewestFirst) => {
+                sort_first(&mut selected, needed, |&a, &b| newest_first(a, b))
             }
-            SortOrder::DateOldestFirst => selected.sort_by(|&a, &b| newest_first(b, a)),
+            (_, SortOrder::DateOldestFirst) => {
+                sort_first(&mut selected, needed, |&a, &b| newest_first(b, a))
+            }
         }
         Ok(OrderedMatches {
-            groups,
+            matched,
             facets,
+            total,
             selected,
         })
     }
@@ -921,12 +1076,12 @@ impl SearchService {
         request.validate()?;
         let table = self.table();
         let searcher = self.reader.searcher();
-        let matches = self.match_filter_and_sort(request, &table, &searcher)?;
-        let total = matches.selected.len();
+        let matches = self.match_filter_and_sort(request, &table, &searcher, limit)?;
+        let total = matches.total;
         let mut results = Vec::with_capacity(total.min(limit));
         for &position in matches.selected.iter().take(limit) {
             let entry = &table.entries[position];
-            let score = matches.score_of(entry);
+            let score = matches.score_of(position);
             results.push(to_result(&entry.stored, score, Vec::new()));
         }
         Ok((total, results))
@@ -938,17 +1093,23 @@ impl SearchService {
         request.validate()?;
         let table = self.table();
         let searcher = self.reader.searcher();
-        let matches = self.match_filter_and_sort(request, &table, &searcher)?;
+        let start = (request.page - 1) * request.size;
+        // Grouping by publication orders every selected document; a plain page only its window.
+        let needed = if request.group_by_publication {
+            usize::MAX
+        } else {
+            start + request.size
+        };
+        let matches = self.match_filter_and_sort(request, &table, &searcher, needed)?;
 
         // 4: page, snippets.
-        let total = matches.selected.len();
+        let total = matches.total;
         let suggestion = if total < SUGGEST_BELOW_TOTAL && !request.is_browse() {
             self.query_builder.suggest(&searcher, &request.query)
         } else {
             None
         };
         let highlighter = Highlighter::from_query(&request.query)?;
-        let start = (request.page - 1) * request.size;
         let mut response = SearchResponse {
             total,
             took_ms: 0.0,
@@ -961,8 +1122,18 @@ impl SearchService {
         };
         if request.group_by_publication {
             let publication_groups = group_by_publication(&table, &matches.selected);
+            let shown_groups: Vec<&PositionsOfPublication> = publication_groups
+                .iter()
+                .skip(start)
+                .take(request.size)
+                .collect();
+            let shown_positions: Vec<usize> = shown_groups
+                .iter()
+                .flat_map(|group| group.positions.iter().take(DOCUMENTS_PER_GROUP).copied())
+                .collect();
+            let pages = best_pages_of(&matches, &shown_positions);
             let mut shown = Vec::new();
-            for group in publication_groups.iter().skip(start).take(request.size) {
+            for group in shown_groups {
                 let mut results = Vec::new();
                 for &position in group.positions.iter().take(DOCUMENTS_PER_GROUP) {
                     results.push(self.result_with_hits(
@@ -971,6 +1142,7 @@ impl SearchService {
                         &matches,
                         &highlighter,
                         position,
+                        &pages,
                     )?);
                 }
                 let first = &table.entries[group.positions[0]].stored;
@@ -984,13 +1156,22 @@ impl SearchService {
             response.total_groups = Some(publication_groups.len());
             response.groups = Some(shown);
         } else {
-            for &position in matches.selected.iter().skip(start).take(request.size) {
+            let shown_positions: Vec<usize> = matches
+                .selected
+                .iter()
+                .skip(start)
+                .take(request.size)
+                .copied()
+                .collect();
+            let pages = best_pages_of(&matches, &shown_positions);
+            for &position in &shown_positions {
                 response.results.push(self.result_with_hits(
                     &table,
                     &searcher,
                     &matches,
                     &highlighter,
                     position,
+                    &pages,
                 )?);
             }
         }
@@ -1008,16 +1189,44 @@ impl SearchService {
         matches: &OrderedMatches,
         highlighter: &Highlighter,
         position: usize,
+        pages: &PagesByPosition,
     ) -> Result<SearchResult> {
         let entry = &table.entries[position];
         let mut hits = Vec::new();
-        if let Some(groups) = &matches.groups {
-            if let Some(document_hits) = groups.get(&entry.key) {
-                hits = self.page_hits(searcher, highlighter, document_hits)?;
-            }
+        if let Some(pages) = pages.get(&position) {
+            hits = self.page_hits(searcher, highlighter, pages)?;
         }
-        Ok(to_result(&entry.stored, matches.score_of(entry), hits))
+        Ok(to_result(&entry.stored, matches.score_of(position), hits))
     }
+}
+
+/// The best matching pages (score, page number, address) of some documents, by table position.
+type PagesByPosition = HashMap<usize, Vec<(Score, u32, DocAddress)>>;
+
+/// The best matching pages of the shown documents (none in browse mode).
+fn best_pages_of(matches: &OrderedMatches, positions: &[usize]) -> PagesByPosition {
+    match &matches.matched {
+        Some(matched) => matched.best_pages(positions),
+        None => HashMap::new(),
+    }
+}
+
+/// Sorts the first `needed` items of `items` by `compare` and leaves the rest unordered after
+/// them: a selection in linear time, then a sort of only what is shown.
+fn sort_first<T>(
+    items: &mut [T],
+    needed: usize,
+    mut compare: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) {
+    if needed == 0 {
+        return;
+    }
+    if needed < items.len() {
+        items.select_nth_unstable_by(needed - 1, &mut compare);
+        items[..needed].sort_by(compare);
+        return;
+    }
+    items.sort_by(compare);
 }
 
 /// Keys `GET /api/complaints/stats` groups by.
@@ -1056,13 +1265,18 @@ pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<Com
         }
     }
     let mut counts: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
-    for entry in &table.entries {
+    for (position, entry) in table.entries.iter().enumerate() {
         if entry.stored.category.as_deref() != Some(woo_indexer::complaint::COMPLAINT_CATEGORY) {
             continue;
         }
         let values: Vec<Option<String>> = keys
             .iter()
-            .map(|key| entry.facet(key).and_then(|values| values.first().cloned()))
+            .map(|key| {
+                table
+                    .facet(position, key)
+                    .first()
+                    .map(|value| value.to_string())
+            })
             .collect();
         *counts.entry(values).or_default() += 1;
     }
@@ -1190,26 +1404,6 @@ fn days_in_range(days: Option<i64>, from: Option<i64>, to: Option<i64>) -> bool 
     true
 }
 
-/// Whether a document passes every facet selection except `skip_facet`.
-fn passes_filters(
-    entry: &DocumentEntry,
-    filters: &BTreeMap<String, Vec<String>>,
-    skip_facet: Option<&str>,
-) -> bool {
-    for (name, selected) in filters {
-        if selected.is_empty() || Some(name.as_str()) == skip_facet {
-            continue;
-        }
-        let Some(values) = entry.facet(name) else {
-            return false;
-        };
-        if !values.iter().any(|value| selected.contains(value)) {
-            return false;
-        }
-    }
-    true
-}
-
 /// Facet counts and what the capped lists leave out.
 struct FacetCounts {
     listed: BTreeMap<String, Vec<FacetCount>>,
@@ -1218,11 +1412,13 @@ struct FacetCounts {
 
 /// Facet counts: for each facet, over documents passing every other facet's selection. Lists
 /// are cut to the request's facet size (selected values always kept); histograms are whole.
+/// Also returns, for each document of `positions`, the bit mask of the facet selections it
+/// fails (bit i is `FACET_NAMES[i]`; 0: it passes every filter).
 fn count_facets(
     table: &DocumentTable,
     positions: &[usize],
     request: &SearchRequest,
-) -> FacetCounts {
+) -> (FacetCounts, Vec<u32>) {
     let filters = &request.filters;
     let facet_size = if request.facet_size == 0 {
         DEFAULT_FACET_SIZE
@@ -1234,38 +1430,50 @@ fn count_facets(
         other: BTreeMap::new(),
     };
     let months_wanted = request.month_histogram || filters.contains_key("month");
-    // Which selections each document fails, once per document: bit i is FACET_NAMES[i].
-    let selections: Vec<(usize, &Vec<String>)> = filters
-        .iter()
-        .filter(|(_, selected)| !selected.is_empty())
-        .filter_map(|(name, selected)| facet_index(name).map(|index| (index, selected)))
-        .collect();
+    // The selections as bits: every facet with a selection, and per value ordinal the bit of
+    // its facet when the value is selected.
+    let mut selection_mask = 0u32;
+    let mut selected_bit_of_value = vec![0u32; table.facet_values.len()];
+    for (name, selected) in filters {
+        let Some(index) = facet_index(name) else {
+            continue;
+        };
+        if selected.is_empty() {
+            continue;
+        }
+        selection_mask |= 1 << index;
+        for value in selected {
+            if let Some(&ordinal) = table.ordinal_of.get(&(index, value.clone())) {
+                selected_bit_of_value[ordinal as usize] = 1 << index;
+            }
+        }
+    }
+    // Which selections each document fails, once per document.
     let failed: Vec<u32> = positions
         .iter()
         .map(|&position| {
-            let entry = &table.entries[position];
-            let mut mask = 0u32;
-            for &(index, selected) in &selections {
-                let values = entry.facet_values.get(index).map_or(&[][..], Vec::as_slice);
-                if !values.iter().any(|value| selected.contains(value)) {
-                    mask |= 1 << index;
-                }
+            let mut passed = 0u32;
+            for &ordinal in table.ordinals_of(position) {
+                passed |= selected_bit_of_value[ordinal as usize];
             }
-            mask
+            selection_mask & !passed
         })
         .collect();
-    // One pass over the documents (each entry read once), counting every facet.
-    let mut counts_by_facet: Vec<HashMap<&str, usize>> = vec![HashMap::new(); FACET_NAMES.len()];
+    // One pass over the documents, counting every value of every facet whose only failed
+    // selection (if any) is its own.
+    let mut counts = vec![0usize; table.facet_values.len()];
     for (&position, &mask) in positions.iter().zip(&failed) {
-        let entry = &table.entries[position];
-        for (index, counts) in counts_by_facet.iter_mut().enumerate() {
-            // Counted with this facet's own selection left out.
-            if mask & !(1u32 << index) != 0 {
-                continue;
+        for &ordinal in table.ordinals_of(position) {
+            let facet = table.facet_of_ordinal[ordinal as usize];
+            if mask & !(1u32 << facet) == 0 {
+                counts[ordinal as usize] += 1;
             }
-            for value in entry.facet_values.get(index).map_or(&[][..], Vec::as_slice) {
-                *counts.entry(value.as_str()).or_default() += 1;
-            }
+        }
+    }
+    let mut counts_by_facet: Vec<Vec<(&str, usize)>> = vec![Vec::new(); FACET_NAMES.len()];
+    for (value, &count) in table.facet_values.iter().zip(&counts) {
+        if count > 0 {
+            counts_by_facet[value.facet].push((value.value.as_str(), count));
         }
     }
     for (&name, counts) in FACET_NAMES.iter().zip(counts_by_facet) {
@@ -1319,7 +1527,7 @@ fn count_facets(
         listed.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         facets.listed.insert(name.to_string(), listed);
     }
-    facets
+    (facets, failed)
 }
 
 fn facet_label(facet: &str, value: &str) -> Option<String> {
@@ -1346,11 +1554,33 @@ mod tests {
 
     #[test]
     fn document_score_rewards_a_second_good_page() {
-        let mut one = DocumentHits::default();
-        one.add(2.0, 1, DocAddress::new(0, 1));
-        let mut two = DocumentHits::default();
-        two.add(2.0, 1, DocAddress::new(0, 1));
-        two.add(1.0, 2, DocAddress::new(0, 2));
-        assert!(two.score() > one.score());
+        let hit = |position: u32, page: u32, score: Score| RecordHit {
+            position,
+            page,
+            score,
+            address: DocAddress::new(0, page),
+        };
+        let mut matched = MatchedRecords::new(2);
+        matched.add(hit(0, 1, 2.0));
+        matched.add(hit(1, 1, 2.0));
+        matched.add(hit(1, 2, 1.0));
+        assert!(matched.score(1) > matched.score(0));
+        assert_eq!(matched.positions, vec![0, 1]);
+        let pages = matched.best_pages(&[1]);
+        assert_eq!(
+            pages[&1].iter().map(|p| p.1).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+    }
+
+    #[test]
+    fn sort_first_orders_only_the_needed_prefix_correctly() {
+        let mut items: Vec<u32> = (0..100).rev().collect();
+        sort_first(&mut items, 5, |a, b| a.cmp(b));
+        assert_eq!(&items[..5], &[0, 1, 2, 3, 4]);
+        assert_eq!(items.len(), 100);
+        let mut all = vec![3, 1, 2];
+        sort_first(&mut all, usize::MAX, |a, b| a.cmp(b));
+        assert_eq!(all, vec![1, 2, 3]);
     }
 }
