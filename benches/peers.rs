@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench --bench peers -- index PAGES_DIR WORK_DIR   # woo index vs SQLite FTS5 vs plain tantivy
 //! cargo bench --bench peers -- query WORK_DIR [RUNS]      # p50/p99 of the query mix, all three
+//! PEERS_OURS_ONLY=1 cargo bench --bench peers -- query WORK_DIR [RUNS]  # only ours, not recorded
 //! ```
 //! `index` runs `target/release/woo index` under `/usr/bin/time -v` (wall time and peak RSS;
 //! `$WOO_BIN` overrides the path), then loads the same page texts into SQLite FTS5 (rusqlite,
@@ -633,6 +634,8 @@ fn query(work: &Path, runs: usize) -> Result<(), String> {
         "pages",
         "p50 ×"
     );
+    // `PEERS_OURS_ONLY=1`: only our engine, nothing recorded (for profiling runs).
+    let ours_only = std::env::var_os("PEERS_OURS_ONLY").is_some();
     for kind in QUERY_KINDS {
         let request = ours_request(kind);
         let mut ours_ms = Vec::with_capacity(runs);
@@ -649,6 +652,9 @@ fn query(work: &Path, runs: usize) -> Result<(), String> {
             ours_total = answer.total;
             if run >= 2 {
                 ours_ms.push(elapsed);
+            }
+            if ours_only {
+                continue;
             }
             if let Some(expression) = kind.fts5 {
                 let started = Instant::now();
@@ -668,6 +674,14 @@ fn query(work: &Path, runs: usize) -> Result<(), String> {
                 "query {:?} found nothing: the mix does not fit this corpus",
                 kind.ours
             ));
+        }
+        if ours_only {
+            let (ours_p50, ours_p99, _) = percentiles(&mut ours_ms);
+            println!(
+                "{:<14} {ours_p50:>9.2} {ours_p99:>9.2} {ours_total:>9}",
+                kind.name
+            );
+            continue;
         }
         let (ours_p50, ours_p99, ours_mean) = percentiles(&mut ours_ms);
         let (plain_p50, plain_p99, _) = percentiles(&mut plain_ms);

@@ -570,3 +570,78 @@ async fn bad_requests_get_4xx_json_errors() {
     // The server is still healthy afterwards.
     assert_eq!(get_ok("/healthz").await["status"], "ok");
 }
+
+/// (value, count) of every listed value of a facet, ignoring the `selected` flags.
+fn facet_counts(answer: &serde_json::Value, facet: &str) -> Vec<(String, u64)> {
+    let mut counts: Vec<(String, u64)> = answer["facets"][facet]
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .filter(|entry| entry["count"].as_u64().unwrap() > 0)
+                .map(|entry| {
+                    (
+                        entry["value"].as_str().unwrap().to_string(),
+                        entry["count"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    counts.sort();
+    counts
+}
+
+#[tokio::test]
+async fn two_selections_with_a_query_count_each_facet_without_its_own_selection() {
+    // With two selections the query is narrowed to records passing at least one of them; the
+    // counts must still equal those of the same query with only the other selection.
+    let ministry = MINISTRY.replace(' ', "+").replace(',', "%2C");
+    let both = get_ok(&format!(
+        "/api/search?q=de&publisher={ministry}&judgement=deels+openbaar&size=100&facet_size=100"
+    ))
+    .await;
+    let only_judgement =
+        get_ok("/api/search?q=de&judgement=deels+openbaar&size=100&facet_size=100").await;
+    let only_publisher = get_ok(&format!(
+        "/api/search?q=de&publisher={ministry}&size=100&facet_size=100"
+    ))
+    .await;
+    assert!(facet_counts(&only_judgement, "publisher").len() >= 2);
+    assert_eq!(
+        facet_counts(&both, "publisher"),
+        facet_counts(&only_judgement, "publisher")
+    );
+    assert_eq!(
+        facet_counts(&both, "judgement"),
+        facet_counts(&only_publisher, "judgement")
+    );
+    // Results: documents passing both selections, with the scores of the unnarrowed query.
+    let mut expected: Vec<(String, f64)> = only_publisher["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|result| result["judgement"] == "deels openbaar")
+        .map(|result| {
+            (
+                result["id"].as_str().unwrap().to_string(),
+                result["score"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut found: Vec<(String, f64)> = both["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| {
+            (
+                result["id"].as_str().unwrap().to_string(),
+                result["score"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(!found.is_empty());
+    assert_eq!(found, expected);
+}

@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
@@ -560,22 +560,23 @@ impl MatchedRecords {
         }
     }
 
-    fn add(&mut self, hit: RecordHit) {
-        let position = hit.position as usize;
+    /// Adds one document's run of matching records in a segment: its best and second best
+    /// score (its best pages go to `page_hits` separately).
+    fn add_run(&mut self, run: &DocumentRun) {
+        let position = run.position as usize;
         let Some(best) = self.best.get(position).copied() else {
             return;
         };
         if best == Score::NEG_INFINITY {
             self.positions.push(position);
         }
-        if hit.score > best {
-            self.second[position] = best;
-            self.best[position] = hit.score;
-        } else if hit.score > self.second[position] {
-            self.second[position] = hit.score;
-        }
-        if hit.page > 0 {
-            self.page_hits.push(hit);
+        for score in [run.best, run.second] {
+            if score > self.best[position] {
+                self.second[position] = self.best[position];
+                self.best[position] = score;
+            } else if score > self.second[position] {
+                self.second[position] = score;
+            }
         }
     }
 
@@ -604,7 +605,18 @@ impl MatchedRecords {
             .iter()
             .map(|&position| (position, Vec::new()))
             .collect();
+        // Most hits belong to other documents: a flag per table position skips them without
+        // hashing.
+        let mut wanted = vec![false; self.best.len()];
+        for &position in positions {
+            if let Some(flag) = wanted.get_mut(position) {
+                *flag = true;
+            }
+        }
         for hit in &self.page_hits {
+            if !wanted[hit.position as usize] {
+                continue;
+            }
             let Some(list) = pages.get_mut(&(hit.position as usize)) else {
                 continue;
             };
@@ -653,18 +665,60 @@ fn positions_of_records(
     Ok(positions)
 }
 
-/// Collects every matching record, grouped by document (its position in `table`).
+/// One document's consecutive matching records in a segment (a document's records are
+/// added together, so they mostly follow each other): its best and second best score, and
+/// where its best pages lie in the segment's page list.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentRun {
+    position: u32,
+    best: Score,
+    second: Score,
+}
+
+/// What a segment collector found: the documents' runs and their best pages.
+#[derive(Debug, Default)]
+pub struct SegmentMatches {
+    runs: Vec<DocumentRun>,
+    pages: Vec<RecordHit>,
+}
+
+/// Collects every matching record, grouped by document (its position in `table`). The
+/// grouping happens in the segment collectors (in parallel, one segment per thread): each
+/// keeps per run of records of one document only its scores and best pages, so the merge
+/// handles one entry per document instead of one per matching page.
 pub struct GroupingCollector<'a> {
     /// The document table the positions refer to.
     pub table: &'a DocumentTable,
+    /// Whether scores are computed (not needed for a sort by date).
+    pub scoring: bool,
 }
 
 /// Per-segment part of [`GroupingCollector`].
 pub struct GroupingSegmentCollector {
     segment_ord: SegmentOrdinal,
     positions: Arc<Vec<u32>>,
-    pages: tantivy::columnar::Column<u64>,
-    hits: Vec<RecordHit>,
+    pages_column: tantivy::columnar::Column<u64>,
+    found: SegmentMatches,
+    current: Option<DocumentRun>,
+    current_pages: Vec<RecordHit>,
+}
+
+impl GroupingSegmentCollector {
+    /// Ends the current run: keeps its best pages.
+    fn flush(&mut self) {
+        let Some(run) = self.current.take() else {
+            return;
+        };
+        keep_best_pages(&mut self.current_pages);
+        self.found.pages.append(&mut self.current_pages);
+        self.found.runs.push(run);
+    }
+}
+
+/// Keeps the [`PAGES_CONSIDERED_PER_RESULT`] best of one document's page hits, best first.
+fn keep_best_pages(pages: &mut Vec<RecordHit>) {
+    pages.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.page.cmp(&b.page)));
+    pages.truncate(PAGES_CONSIDERED_PER_RESULT);
 }
 
 impl Collector for GroupingCollector<'_> {
@@ -676,8 +730,8 @@ impl Collector for GroupingCollector<'_> {
         segment_ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<GroupingSegmentCollector> {
-        // The table maps the segments of the searcher it was built from; a segment it does
-        // not know (a reload in between) is mapped now.
+        // The table maps the segments of the index it was read from; a segment it does not
+        // know (a commit in between) is mapped now.
         let positions = match self.table.segment_positions.get(&reader.segment_id()) {
             Some(positions) => positions.clone(),
             None => Arc::new(positions_of_records(reader, &self.table.by_key)?),
@@ -685,26 +739,31 @@ impl Collector for GroupingCollector<'_> {
         Ok(GroupingSegmentCollector {
             segment_ord,
             positions,
-            pages: reader.fast_fields().u64(schema::PAGE)?,
-            hits: Vec::new(),
+            pages_column: reader.fast_fields().u64(schema::PAGE)?,
+            found: SegmentMatches::default(),
+            current: None,
+            current_pages: Vec::new(),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        self.scoring
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<RecordHit>>) -> tantivy::Result<MatchedRecords> {
+    fn merge_fruits(&self, fruits: Vec<SegmentMatches>) -> tantivy::Result<MatchedRecords> {
         let mut matched = MatchedRecords::new(self.table.entries.len());
-        for hit in fruits.into_iter().flatten() {
-            matched.add(hit);
+        for fruit in fruits {
+            for run in &fruit.runs {
+                matched.add_run(run);
+            }
+            matched.page_hits.extend(fruit.pages);
         }
         Ok(matched)
     }
 }
 
 impl SegmentCollector for GroupingSegmentCollector {
-    type Fruit = Vec<RecordHit>;
+    type Fruit = SegmentMatches;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let position = self
@@ -715,16 +774,38 @@ impl SegmentCollector for GroupingSegmentCollector {
         if position == NO_POSITION {
             return;
         }
-        self.hits.push(RecordHit {
+        if self.current.is_some_and(|run| run.position != position) {
+            self.flush();
+        }
+        let run = self.current.get_or_insert(DocumentRun {
             position,
-            page: self.pages.first(doc).unwrap_or(0) as u32,
+            best: Score::NEG_INFINITY,
+            second: Score::NEG_INFINITY,
+        });
+        if score > run.best {
+            run.second = run.best;
+            run.best = score;
+        } else if score > run.second {
+            run.second = score;
+        }
+        let page = self.pages_column.first(doc).unwrap_or(0) as u32;
+        if page == 0 {
+            return;
+        }
+        self.current_pages.push(RecordHit {
+            position,
+            page,
             score,
             address: DocAddress::new(self.segment_ord, doc),
         });
+        if self.current_pages.len() >= 4 * PAGES_CONSIDERED_PER_RESULT {
+            keep_best_pages(&mut self.current_pages);
+        }
     }
 
-    fn harvest(self) -> Vec<RecordHit> {
-        self.hits
+    fn harvest(mut self) -> SegmentMatches {
+        self.flush();
+        self.found
     }
 }
 
@@ -735,6 +816,8 @@ pub struct SearchService {
     fields: Fields,
     query_builder: QueryBuilder,
     table: RwLock<Arc<DocumentTable>>,
+    /// The index directory, when the index lives in one (see [`SearchService::load_table`]).
+    dir: Option<std::path::PathBuf>,
 }
 
 /// A page's text and facts, for the page endpoint.
@@ -779,11 +862,16 @@ impl SearchService {
     /// Opens the index in `dir` for searching.
     pub fn open(dir: &std::path::Path) -> Result<SearchService> {
         let index = woo_indexer::write::open_index(dir)?;
-        SearchService::from_index(index)
+        SearchService::with_directory(index, Some(dir.to_path_buf()))
     }
 
     /// Wraps an opened index.
-    pub fn from_index(mut index: Index) -> Result<SearchService> {
+    pub fn from_index(index: Index) -> Result<SearchService> {
+        SearchService::with_directory(index, None)
+    }
+
+    /// Wraps an opened index living in `dir` (if any).
+    fn with_directory(mut index: Index, dir: Option<std::path::PathBuf>) -> Result<SearchService> {
         woo_indexer::analysis::register_analyzers(&index);
         // The segments of a query are searched in parallel, a thread per core: on 2 cores a
         // query over a large index (several segments) takes about half the time.
@@ -794,14 +882,45 @@ impl SearchService {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let query_builder = QueryBuilder::new(&fields);
-        let table = build_document_table(&reader.searcher(), &fields)?;
-        Ok(SearchService {
+        let service = SearchService {
             index,
             reader,
             fields,
             query_builder,
-            table: RwLock::new(Arc::new(table)),
-        })
+            table: RwLock::new(Arc::new(DocumentTable::default())),
+            dir,
+        };
+        let table = service.load_table()?;
+        service.replace_table(table)?;
+        Ok(service)
+    }
+
+    /// Builds the document table of the committed index. Reading every document record
+    /// touches most of the doc store (document records lie between their pages): through the
+    /// serving reader those file pages would stay mapped and count in the server's memory
+    /// (1.6 GB of its 1.9 GB RSS after start at 1M pages). So when the index lives in a
+    /// directory, the table is read through a private opening of it, whose mappings go when
+    /// it is dropped; the serving reader later maps only the blocks that snippets read.
+    fn load_table(&self) -> Result<DocumentTable> {
+        let Some(dir) = &self.dir else {
+            return build_document_table(&self.reader.searcher(), &self.fields);
+        };
+        let private = woo_indexer::write::open_index(dir)?;
+        let reader: IndexReader = private
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        build_document_table(&reader.searcher(), &self.fields)
+    }
+
+    /// Makes `table` the current document table.
+    fn replace_table(&self, table: DocumentTable) -> Result<()> {
+        let mut guard = self
+            .table
+            .write()
+            .map_err(|_| ApiError::Internal("document table lock poisoned".to_string()))?;
+        *guard = Arc::new(table);
+        Ok(())
     }
 
     /// The index.
@@ -812,13 +931,8 @@ impl SearchService {
     /// Reloads the reader and rebuilds the document table (after a commit).
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
-        let table = build_document_table(&self.reader.searcher(), &self.fields)?;
-        let mut guard = self
-            .table
-            .write()
-            .map_err(|_| ApiError::Internal("document table lock poisoned".to_string()))?;
-        *guard = Arc::new(table);
-        Ok(())
+        let table = self.load_table()?;
+        self.replace_table(table)
     }
 
     /// Reloads when the committed index changed since the last reload.
@@ -1001,7 +1115,12 @@ impl SearchService {
             None
         } else {
             let query = self.query_builder.parse(searcher, &request.query)?;
-            Some(searcher.search(&*query, &GroupingCollector { table })?)
+            let query = narrow_to_countable(query, &self.fields, &request.filters);
+            let collector = GroupingCollector {
+                table,
+                scoring: request.sort == SortOrder::Relevance,
+            };
+            Some(searcher.search(&*query, &collector)?)
         };
         let candidates: Vec<usize> = match &matched {
             None => (0..table.entries.len()).collect(),
@@ -1132,18 +1251,23 @@ impl SearchService {
                 .flat_map(|group| group.positions.iter().take(DOCUMENTS_PER_GROUP).copied())
                 .collect();
             let pages = best_pages_of(&matches, &shown_positions);
+            let mut results_by_position: HashMap<usize, SearchResult> = shown_positions
+                .iter()
+                .copied()
+                .zip(self.results_with_hits(
+                    &table,
+                    &searcher,
+                    &matches,
+                    &highlighter,
+                    &shown_positions,
+                    &pages,
+                )?)
+                .collect();
             let mut shown = Vec::new();
             for group in shown_groups {
                 let mut results = Vec::new();
-                for &position in group.positions.iter().take(DOCUMENTS_PER_GROUP) {
-                    results.push(self.result_with_hits(
-                        &table,
-                        &searcher,
-                        &matches,
-                        &highlighter,
-                        position,
-                        &pages,
-                    )?);
+                for position in group.positions.iter().take(DOCUMENTS_PER_GROUP) {
+                    results.extend(results_by_position.remove(position));
                 }
                 let first = &table.entries[group.positions[0]].stored;
                 shown.push(PublicationGroup {
@@ -1164,21 +1288,40 @@ impl SearchService {
                 .copied()
                 .collect();
             let pages = best_pages_of(&matches, &shown_positions);
-            for &position in &shown_positions {
-                response.results.push(self.result_with_hits(
-                    &table,
-                    &searcher,
-                    &matches,
-                    &highlighter,
-                    position,
-                    &pages,
-                )?);
-            }
+            response.results = self.results_with_hits(
+                &table,
+                &searcher,
+                &matches,
+                &highlighter,
+                &shown_positions,
+                &pages,
+            )?;
         }
         response.facets = matches.facets.listed;
         response.facet_other = matches.facets.other;
         response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(response)
+    }
+
+    /// The results of the documents at `positions` of the table, in that order, with their
+    /// highlighted page hits. Built in parallel (rayon, a thread per core): reading and
+    /// highlighting the best pages of a page of results is a third of a query's time.
+    fn results_with_hits(
+        &self,
+        table: &DocumentTable,
+        searcher: &tantivy::Searcher,
+        matches: &OrderedMatches,
+        highlighter: &Highlighter,
+        positions: &[usize],
+        pages: &PagesByPosition,
+    ) -> Result<Vec<SearchResult>> {
+        use rayon::prelude::*;
+        positions
+            .par_iter()
+            .map(|&position| {
+                self.result_with_hits(table, searcher, matches, highlighter, position, pages)
+            })
+            .collect()
     }
 
     /// The result of the document at `position` of the table, with its highlighted page hits.
@@ -1209,6 +1352,65 @@ fn best_pages_of(matches: &OrderedMatches, positions: &[usize]) -> PagesByPositi
         Some(matched) => matched.best_pages(positions),
         None => HashMap::new(),
     }
+}
+
+/// The indexed field of a facet whose value every record of a document carries (so that a
+/// record filter on it is a document filter); `None` for facets kept per page (`ground`,
+/// `language`, `text_source`) or only in the document table.
+fn record_field_of_facet(fields: &Fields, facet: &str) -> Option<tantivy::schema::Field> {
+    match facet {
+        "publisher" => Some(fields.publisher),
+        "category" => Some(fields.category),
+        "type" => Some(fields.document_type),
+        "judgement" => Some(fields.judgement),
+        "year" => Some(fields.year),
+        _ => None,
+    }
+}
+
+/// With selections in two or more of the facets of [`record_field_of_facet`], a document
+/// failing two of them is neither a result nor counted in any facet (each facet is counted
+/// with only its own selection left out). The query is narrowed to records passing all but
+/// one of those selections, so that matching skips the others: with a publisher and a year
+/// selected, about a tenth of the pages is scored. Scores are unchanged (the narrowing
+/// clause scores 0); facet counting in [`count_facets`] stays exact.
+fn narrow_to_countable(
+    query: Box<dyn Query>,
+    fields: &Fields,
+    filters: &BTreeMap<String, Vec<String>>,
+) -> Box<dyn Query> {
+    let mut selections: Vec<Box<dyn Query>> = Vec::new();
+    for (name, values) in filters {
+        let Some(field) = record_field_of_facet(fields, name) else {
+            continue;
+        };
+        if values.is_empty() {
+            continue;
+        }
+        let terms: Vec<Box<dyn Query>> = values
+            .iter()
+            .map(|value| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, value),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
+            .collect();
+        selections.push(Box::new(BooleanQuery::union(terms)));
+    }
+    if selections.len() < 2 {
+        return query;
+    }
+    let required = selections.len() - 1;
+    let passes_all_but_one =
+        BooleanQuery::union_with_minimum_required_clauses(selections, required);
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, query),
+        (
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(passes_all_but_one), 0.0)),
+        ),
+    ]))
 }
 
 /// Sorts the first `needed` items of `items` by `compare` and leaves the rest unordered after
@@ -1554,18 +1756,27 @@ mod tests {
 
     #[test]
     fn document_score_rewards_a_second_good_page() {
-        let hit = |position: u32, page: u32, score: Score| RecordHit {
+        let run = |position: u32, best: Score, second: Score| DocumentRun {
             position,
+            best,
+            second,
+        };
+        let mut matched = MatchedRecords::new(3);
+        matched.add_run(&run(0, 2.0, Score::NEG_INFINITY));
+        matched.add_run(&run(1, 2.0, 1.0));
+        // A document whose records were split over two segments: its runs combine.
+        matched.add_run(&run(2, 2.0, Score::NEG_INFINITY));
+        matched.add_run(&run(2, 1.5, Score::NEG_INFINITY));
+        assert!(matched.score(1) > matched.score(0));
+        assert_eq!(matched.score(2), 2.0 + 0.2 * 1.5);
+        assert_eq!(matched.positions, vec![0, 1, 2]);
+        let hit = |page: u32, score: Score| RecordHit {
+            position: 1,
             page,
             score,
             address: DocAddress::new(0, page),
         };
-        let mut matched = MatchedRecords::new(2);
-        matched.add(hit(0, 1, 2.0));
-        matched.add(hit(1, 1, 2.0));
-        matched.add(hit(1, 2, 1.0));
-        assert!(matched.score(1) > matched.score(0));
-        assert_eq!(matched.positions, vec![0, 1]);
+        matched.page_hits = vec![hit(2, 1.0), hit(1, 2.0)];
         let pages = matched.best_pages(&[1]);
         assert_eq!(
             pages[&1].iter().map(|p| p.1).collect::<Vec<_>>(),
