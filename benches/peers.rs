@@ -3,7 +3,7 @@
 //! ```sh
 //! cargo bench --bench peers -- index PAGES_DIR WORK_DIR   # woo index vs SQLite FTS5 vs plain tantivy
 //! cargo bench --bench peers -- query WORK_DIR [RUNS]      # p50/p99 of the query mix, all three
-//! PEERS_OURS_ONLY=1 cargo bench --bench peers -- query WORK_DIR [RUNS]  # only ours, not recorded
+//! PEERS_OURS_ONLY=1 PEERS_KIND=fuzzy cargo bench --bench peers -- query WORK_DIR [RUNS]  # only ours (and one kind), not recorded
 //! ```
 //! `index` runs `target/release/woo index` under `/usr/bin/time -v` (wall time and peak RSS;
 //! `$WOO_BIN` overrides the path), then loads the same page texts into SQLite FTS5 (rusqlite,
@@ -634,9 +634,14 @@ fn query(work: &Path, runs: usize) -> Result<(), String> {
         "pages",
         "p50 ×"
     );
-    // `PEERS_OURS_ONLY=1`: only our engine, nothing recorded (for profiling runs).
+    // `PEERS_OURS_ONLY=1`: only our engine, nothing recorded (for profiling runs);
+    // `PEERS_KIND=fuzzy`: only that kind of the mix.
     let ours_only = std::env::var_os("PEERS_OURS_ONLY").is_some();
+    let only_kind = std::env::var("PEERS_KIND").ok();
     for kind in QUERY_KINDS {
+        if only_kind.as_deref().is_some_and(|name| name != kind.name) {
+            continue;
+        }
         let request = ours_request(kind);
         let mut ours_ms = Vec::with_capacity(runs);
         let mut fts5_ms = Vec::with_capacity(runs);

@@ -7,6 +7,7 @@
 # 4. HTTP: `woo serve` under /usr/bin/time -v (peak RSS), wrk with 64 connections for
 #    $DURATION seconds (default 60) over the query mix; fails on any socket error or non-2xx.
 # Results: WORK_DIR/results.jsonl and WORK_DIR/*.txt. Needs wrk (apt-get install wrk).
+# SKIP_INDEX=1 skips steps 1-2 and reuses the indexes already in WORK_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pages="${1:?usage: run.sh PAGES [WORK_DIR] [SEED]}"
@@ -20,6 +21,11 @@ work="$(cd "$work" && pwd)"
 cargo build --release --bin woo
 cargo bench --bench peers --no-run
 
+if [ -n "${SKIP_INDEX:-}" ]; then
+  # SKIP_INDEX=1: reuse the three indexes of an earlier run in WORK_DIR (after a search-side
+  # change); the indexing figures stay those of that run.
+  echo "== reusing the indexes in $work"
+else
 echo "== scale corpus: $pages pages, seed $seed"
 # Reuse the extracted corpus texts of a previous run when there is one.
 if [ ! -f "$work/pages/source-texts.json" ] && [ -f "${SOURCE_TEXTS:-}" ]; then
@@ -29,6 +35,7 @@ target/release/woo scale-corpus --pages "$pages" --seed "$seed" --corpus ../shar
 
 echo "== indexing: woo index vs SQLite FTS5 vs plain tantivy"
 cargo bench --bench peers -- index "$work/pages" "$work" | tee "$work/index.txt"
+fi
 
 echo "== query latency ($runs runs per kind and engine)"
 cargo bench --bench peers -- query "$work" "$runs" | tee "$work/query.txt"

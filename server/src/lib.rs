@@ -14,6 +14,8 @@
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
+//! - [`read_directory`] an index opening that reads files instead of mapping them (the
+//!   document table is built through one, so the doc store pages it reads do not stay mapped)
 //! - [`highlight`] what a query matched in page text (words, stems, compound parts, phrases,
 //!   prefixes, fuzzy words) and the snippet around it
 //! - [`html`]    the server-rendered search page and document page
@@ -29,6 +31,7 @@ pub mod highlight;
 pub mod html;
 pub mod params;
 pub mod query;
+pub mod read_directory;
 pub mod search;
 
 pub use app::{app, AppState};
