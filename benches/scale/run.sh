@@ -5,7 +5,8 @@
 # 2. indexing: `woo index` (under /usr/bin/time -v) vs SQLite FTS5 vs plain tantivy;
 # 3. query latency of the mix: our SearchService vs FTS5 vs plain tantivy;
 # 4. HTTP: `woo serve` under /usr/bin/time -v (peak RSS), wrk with 64 connections for
-#    $DURATION seconds (default 60) over the query mix; fails on any socket error or non-2xx.
+#    $DURATION seconds (default 60) over the query mix, then 1 connection for 20 s; fails on
+#    any socket error or non-2xx.
 # Results: WORK_DIR/results.jsonl and WORK_DIR/*.txt. Needs wrk (apt-get install wrk).
 # SKIP_INDEX=1 skips steps 1-2 and reuses the indexes already in WORK_DIR.
 set -euo pipefail
@@ -49,11 +50,15 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency -s benches/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http.txt"
+# One connection: the latency of a request that does not queue behind 63 others (after a
+# pause, so that the requests still running from the 64-connection run are done).
+sleep 5
+wrk -t1 -c1 -d20s --timeout 10s --latency -s benches/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http-one-connection.txt"
 server_pid=$(pgrep -P "$time_pid" -x woo || true)
 if [ -n "$server_pid" ]; then kill -INT "$server_pid"; fi
 wait "$time_pid" || true
 grep -E "Maximum resident set size" "$work/serve-time.txt" | tee -a "$work/http.txt"
-if grep -qE "Non-2xx|Socket errors" "$work/http.txt"; then
+if grep -qE "Non-2xx|Socket errors" "$work/http.txt" "$work/http-one-connection.txt"; then
   echo "HTTP run had errors" >&2
   exit 1
 fi

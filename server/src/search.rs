@@ -1325,7 +1325,6 @@ impl SearchService {
                 .iter()
                 .flat_map(|group| group.positions.iter().take(DOCUMENTS_PER_GROUP).copied())
                 .collect();
-            let pages = best_pages_of(&matches, &shown_positions);
             let mut results_by_position: HashMap<usize, SearchResult> = shown_positions
                 .iter()
                 .copied()
@@ -1335,7 +1334,6 @@ impl SearchService {
                     &matches,
                     &highlighter,
                     &shown_positions,
-                    &pages,
                 )?)
                 .collect();
             let mut shown = Vec::new();
@@ -1362,14 +1360,12 @@ impl SearchService {
                 .take(request.size)
                 .copied()
                 .collect();
-            let pages = best_pages_of(&matches, &shown_positions);
             response.results = self.results_with_hits(
                 &table,
                 &searcher,
                 &matches,
                 &highlighter,
                 &shown_positions,
-                &pages,
             )?;
         }
         response.facets = matches.facets.listed;
@@ -1379,8 +1375,9 @@ impl SearchService {
     }
 
     /// The results of the documents at `positions` of the table, in that order, with their
-    /// highlighted page hits. Built in parallel (rayon, a thread per core): reading and
-    /// highlighting the best pages of a page of results is a third of a query's time.
+    /// highlighted page hits. Built in parallel (rayon, a thread per core) when the search
+    /// runs alone: reading and highlighting the best pages of a page of results was a third
+    /// of a query's time.
     fn results_with_hits(
         &self,
         table: &DocumentTable,
@@ -1388,11 +1385,11 @@ impl SearchService {
         matches: &OrderedMatches,
         highlighter: &Highlighter,
         positions: &[usize],
-        pages: &PagesByPosition,
     ) -> Result<Vec<SearchResult>> {
         use rayon::prelude::*;
+        let pages = best_pages_of(matches, positions);
         let one = |&position: &usize| {
-            self.result_with_hits(table, searcher, matches, highlighter, position, pages)
+            self.result_with_hits(table, searcher, matches, highlighter, position, &pages)
         };
         if matches.alone {
             positions.par_iter().map(one).collect()
