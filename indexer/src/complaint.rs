@@ -132,10 +132,7 @@ pub fn complaint_document(record: &ComplaintRecord, source: &str, file_path: &Pa
         .flatten()
         .collect();
     let hash_input = format!("{record:?}");
-    let hash: String = Sha256::digest(hash_input.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let hash = crate::ingest::hex(&Sha256::digest(hash_input.as_bytes()));
     let subject = non_empty(&record.subject);
     Document {
         id: record.id.trim().to_string(),

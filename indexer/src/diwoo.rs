@@ -592,10 +592,7 @@ pub fn entry_metadata(entry: &DiwooEntry, sitemap_source: &str, index: usize) ->
 pub fn entry_document(entry: &DiwooEntry, sitemap_source: &str, index: usize) -> Document {
     let metadata = entry_metadata(entry, sitemap_source, index);
     let entry_json = serde_json::to_string(entry).unwrap_or_default();
-    let hash: String = Sha256::digest(entry_json.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let hash = crate::ingest::hex(&Sha256::digest(entry_json.as_bytes()));
     let id = metadata
         .id
         .clone()

@@ -570,11 +570,7 @@ pub fn default_document_id(source: &str) -> String {
     }
     let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
     let digest = Sha256::digest(source.as_bytes());
-    let short_hash: String = digest
-        .iter()
-        .take(4)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let short_hash = hex(&digest[..4]);
     if slug.is_empty() {
         return short_hash;
     }
@@ -749,11 +745,12 @@ fn content_hash(bytes: &[u8], resolved: &ResolvedMetadata, ocr_enabled: bool) ->
     }
     hasher.update(if ocr_enabled { b"ocr" } else { b"---" });
     hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&hasher.finalize())
+}
+
+/// Lowercase hexadecimal of bytes (digests in ids and content hashes).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Hash of a document without a file (inventory row, complaint record, DiWoo entry): all its
@@ -764,11 +761,7 @@ fn entry_content_hash(document: &Document) -> String {
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&without_hash).unwrap_or_default());
     hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&hasher.finalize())
 }
 
 /// Normalises a category value to its letter code; unknown values are kept as given.

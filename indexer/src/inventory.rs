@@ -809,10 +809,7 @@ pub fn row_document(
         .clone()
         .unwrap_or_else(|| format!("rij-{}", index + 1));
     let row_json = serde_json::to_string(row).unwrap_or_default();
-    let hash: String = Sha256::digest(row_json.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let hash = crate::ingest::hex(&Sha256::digest(row_json.as_bytes()));
     let mut summary_parts: Vec<String> = Vec::new();
     summary_parts.extend(row.explanation.clone());
     summary_parts.extend(row.public_link.clone());

@@ -559,12 +559,7 @@ fn cache_key_for(image_bytes: &[u8], settings: &str) -> String {
     hasher.update(settings.as_bytes());
     hasher.update([0_u8]);
     hasher.update(image_bytes);
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
+    crate::ingest::hex(&hasher.finalize())
 }
 
 /// `CACHE_DIR/ab/cd/abcd….json` for key `abcd…`.

@@ -187,11 +187,7 @@ pub fn record_hash(line: &str) -> String {
     hasher.update(line.trim_end().as_bytes());
     hasher.update(b"\0pages");
     hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::ingest::hex(&hasher.finalize())
 }
 
 /// The document of one record, analysed like an extracted PDF. `source` names the record

@@ -784,19 +784,31 @@ struct UploadAnswer {
     status_url: String,
 }
 
+/// The request body, or a 413 with `too_large` when it exceeded the route's limit and a 400
+/// when it could not be read.
+pub(crate) fn body_bytes(
+    body: std::result::Result<Bytes, BytesRejection>,
+    too_large: String,
+) -> Result<Bytes> {
+    body.map_err(|error| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(too_large)
+        } else {
+            ApiError::InvalidBody(error.body_text())
+        }
+    })
+}
+
 async fn upload_publication(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let (admin, _actor) = authorize(&state, &headers, Scope::Load)?;
-    let bytes = body.map_err(|error| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(format!("an upload is at most {MAX_UPLOAD_BYTES} bytes"))
-        } else {
-            ApiError::InvalidBody(error.body_text())
-        }
-    })?;
+    let bytes = body_bytes(
+        body,
+        format!("an upload is at most {MAX_UPLOAD_BYTES} bytes"),
+    )?;
     let work_admin = admin.clone();
     let (job_id, publication_id, folder) =
         tokio::task::spawn_blocking(move || accept_upload(&work_admin, &bytes))

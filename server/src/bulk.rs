@@ -29,7 +29,7 @@ use std::sync::atomic::Ordering;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -98,15 +98,10 @@ pub(crate) async fn bulk_load(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let (admin, _actor) = authorize(&state, &headers, Scope::Load)?;
-    let bytes = body.map_err(|error| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(format!(
-                "a bulk request is at most {MAX_BULK_BODY_BYTES} bytes"
-            ))
-        } else {
-            ApiError::InvalidBody(error.body_text())
-        }
-    })?;
+    let bytes = crate::admin::body_bytes(
+        body,
+        format!("a bulk request is at most {MAX_BULK_BODY_BYTES} bytes"),
+    )?;
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::InvalidBody("the bulk body is not UTF-8".to_string()))?;
     let lines: Vec<(usize, String)> = text
