@@ -71,6 +71,8 @@ enum Command {
         /// Where uploaded publications are stored (default: <index>/../<index-name>-files).
         #[arg(long, value_name = "DIR")]
         files: Option<PathBuf>,
+        #[command(flatten)]
+        load: LoadArguments,
     },
     /// Print the text of each page of a PDF, pages separated by a form feed (like pdftotext).
     Extract {
@@ -88,6 +90,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: String,
+        #[command(flatten)]
+        load: LoadArguments,
     },
     /// Write the project's fixture files (PDFs and metadata) into a folder.
     Fixtures {
@@ -190,15 +194,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             tokens,
             files,
+            load,
         } => {
             let search = SearchService::open(&index)
-                .with_context(|| format!("cannot open index {}", index.display()))?;
+                .with_context(|| format!("cannot open index {}", index.display()))?
+                .with_load_limits(load.limits());
             let admin = open_admin(&index, tokens.as_deref(), files)?;
-            serve(search, admin, &addr)?;
+            serve(search, admin, &addr, &load)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
-        Command::Demo { addr } => demo(&addr),
+        Command::Demo { addr, load } => demo(&addr, &load),
         Command::ScaleCorpus {
             pages,
             seed,
@@ -347,7 +353,50 @@ fn index_with_progress(
     Ok(summary)
 }
 
-fn serve(search: SearchService, admin: Option<Arc<AdminState>>, addr: &str) -> anyhow::Result<()> {
+/// How much load `woo serve` takes (RELIABILITY.md §4.3).
+#[derive(clap::Args, Debug, Clone)]
+struct LoadArguments {
+    /// Requests a second one client address may make (bursts of twice that); beyond it the
+    /// answer is 429 with Retry-After. 0: no limit. The admin API and /healthz are exempt.
+    #[arg(long, default_value_t = woo_server::rate_limit::DEFAULT_REQUESTS_PER_SECOND, value_name = "N")]
+    rate_limit: u32,
+    /// Behind a reverse proxy: the header that names the client address (e.g.
+    /// X-Forwarded-For; the rightmost address in it counts). Only set it when a proxy you
+    /// trust sets the header.
+    #[arg(long, value_name = "HEADER")]
+    client_address_header: Option<String>,
+    /// Searches that may wait for a free core; beyond it the answer is 503 (overloaded).
+    #[arg(long, default_value_t = woo_server::search::DEFAULT_WAITING_SEARCHES, value_name = "N")]
+    waiting_searches: usize,
+    /// Milliseconds a search may take, waiting included; beyond it the answer is 503.
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    search_budget_ms: u64,
+}
+
+impl LoadArguments {
+    fn limits(&self) -> woo_server::LoadLimits {
+        woo_server::LoadLimits {
+            waiting: self.waiting_searches,
+            budget: std::time::Duration::from_millis(self.search_budget_ms),
+            ..woo_server::LoadLimits::default()
+        }
+    }
+
+    fn rate_limit(&self) -> Option<Arc<woo_server::rate_limit::RateLimit>> {
+        woo_server::rate_limit::RateLimit::new(
+            self.rate_limit,
+            self.client_address_header.as_deref(),
+        )
+        .map(Arc::new)
+    }
+}
+
+fn serve(
+    search: SearchService,
+    admin: Option<Arc<AdminState>>,
+    addr: &str,
+    load: &LoadArguments,
+) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -358,6 +407,7 @@ fn serve(search: SearchService, admin: Option<Arc<AdminState>>, addr: &str) -> a
         let state = AppState {
             search: Arc::new(search),
             admin,
+            rate_limit: load.rate_limit(),
         };
         woo_server::serve(listener, state)
             .await
@@ -409,7 +459,7 @@ fn fixtures_dir() -> PathBuf {
     PathBuf::from("fixtures")
 }
 
-fn demo(addr: &str) -> anyhow::Result<ExitCode> {
+fn demo(addr: &str, load: &LoadArguments) -> anyhow::Result<ExitCode> {
     let fixtures = fixtures_dir();
     let index_dir = tempfile::tempdir().context("cannot create a temporary index directory")?;
     eprintln!(
@@ -427,7 +477,9 @@ fn demo(addr: &str) -> anyhow::Result<ExitCode> {
         extract_worker: std::env::current_exe().ok(),
     };
     index_with_progress(&options, &RunControl::default())?;
-    let search = SearchService::open(index_dir.path()).context("cannot open the demo index")?;
-    serve(search, None, addr)?;
+    let search = SearchService::open(index_dir.path())
+        .context("cannot open the demo index")?
+        .with_load_limits(load.limits());
+    serve(search, None, addr, load)?;
     Ok(ExitCode::SUCCESS)
 }

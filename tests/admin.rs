@@ -68,6 +68,7 @@ fn admin_state(index: &Path, files: &Path) -> AppState {
     AppState {
         search: Arc::new(SearchService::open(index).unwrap()),
         admin: Some(Arc::new(admin)),
+        rate_limit: None,
     }
 }
 
@@ -234,6 +235,7 @@ async fn admin_routes_need_a_token_with_the_right_scope_and_search_stays_public(
     let read_only = AppState {
         search: state.search.clone(),
         admin: None,
+        rate_limit: None,
     };
     let answer = call(&read_only, "DELETE", uri, Some(ADMIN_TOKEN), PRIVACY.into()).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
@@ -342,6 +344,7 @@ async fn a_retracted_document_is_gone_at_once_and_stays_gone_after_reopening_and
     let reopened = AppState {
         search: Arc::new(SearchService::open(&index).unwrap()),
         admin: None,
+        rate_limit: None,
     };
     let again = search(&reopened, "q=mondkapjesdeal").await;
     assert!(!result_ids(&again).contains(&id.to_string()));

@@ -564,8 +564,13 @@ async fn bad_requests_get_4xx_json_errors() {
     let wrong_method = request("DELETE", "/api/search").await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(wrong_method.json()["error"]["code"], "method_not_allowed");
+    assert_eq!(
+        wrong_method.allow, "GET,HEAD,POST",
+        "the route's own methods"
+    );
     let post = request("POST", "/api/documents/VWS-WOO-2024-0117-0001").await;
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.allow, "GET,HEAD");
 
     // The server is still healthy afterwards.
     assert_eq!(get_ok("/healthz").await["status"], "ok");

@@ -273,6 +273,7 @@ async fn journalist_flow_in_headless_chromium() {
     let state = AppState {
         search: fixture_index().search.clone(),
         admin: None,
+        rate_limit: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

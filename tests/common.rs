@@ -33,6 +33,13 @@ pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+impl FixtureIndex {
+    /// The index directory.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+}
+
 pub fn fixture_index() -> &'static FixtureIndex {
     static INDEX: OnceLock<FixtureIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
@@ -68,6 +75,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub content_type: String,
     pub www_authenticate: String,
+    pub retry_after: String,
+    pub allow: String,
     pub body: Vec<u8>,
 }
 
@@ -86,20 +95,23 @@ impl Answer {
     }
 }
 
+fn header(response: &axum::response::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// Sends one request to `app(state)` with `oneshot` and reads the whole answer.
 pub async fn send(state: AppState, request: Request<Body>) -> Answer {
     let response = woo_server::app(state).oneshot(request).await.unwrap();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-            .to_string()
-    };
+    let content_type = header(&response, "content-type");
+    let www_authenticate = header(&response, "www-authenticate");
+    let retry_after = header(&response, "retry-after");
+    let allow = header(&response, "allow");
     let status = response.status();
-    let content_type = header("content-type");
-    let www_authenticate = header("www-authenticate");
     let body = response
         .into_body()
         .collect()
@@ -111,6 +123,8 @@ pub async fn send(state: AppState, request: Request<Body>) -> Answer {
         status,
         content_type,
         www_authenticate,
+        retry_after,
+        allow,
         body,
     }
 }
@@ -120,6 +134,7 @@ pub async fn request(method: &str, uri: &str) -> Answer {
     let state = AppState {
         search: fixture_index().search.clone(),
         admin: None,
+        rate_limit: None,
     };
     let request = Request::builder()
         .method(method)

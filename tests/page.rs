@@ -79,6 +79,7 @@ async fn json_export_is_an_array_and_says_its_bounds_in_headers() {
     let state = woo_server::AppState {
         search: crate::common::fixture_index().search.clone(),
         admin: None,
+        rate_limit: None,
     };
     let response = tower::ServiceExt::oneshot(
         woo_server::app(state),

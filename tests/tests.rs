@@ -12,6 +12,10 @@ mod query;
 /// The HTML search page over the fixtures.
 mod html;
 
+/// Load: `POST /api/search` (413, 415, bad JSON), 503 `overloaded` and `search_timeout` when
+/// searches wait, 429 `rate_limited` per client address.
+mod load;
+
 /// The admin API on its own temporary index: tokens, retraction (410, absence, durability),
 /// zip upload (idempotent, bounded), re-upload of a retracted publication, NDJSON bulk load.
 mod admin;

@@ -346,6 +346,7 @@ async fn complaint_records_index_and_count_by_group() {
     let state = woo_server::AppState {
         search: std::sync::Arc::new(search),
         admin: None,
+        rate_limit: None,
     };
     let call = |uri: &str| {
         let app = woo_server::app(state.clone());
@@ -401,6 +402,7 @@ async fn diwoo_sitemaps_index_and_search_with_publisher_and_category_facets() {
     let state = woo_server::AppState {
         search: std::sync::Arc::new(search),
         admin: None,
+        rate_limit: None,
     };
     let call = |uri: &str| {
         let app = woo_server::app(state.clone());
@@ -536,6 +538,7 @@ async fn a_bundle_is_split_into_its_documents() {
     let state = woo_server::AppState {
         search: std::sync::Arc::new(search),
         admin: None,
+        rate_limit: None,
     };
     let answer = crate::common::send(
         state,

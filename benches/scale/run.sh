@@ -43,7 +43,7 @@ cargo bench --bench peers -- query "$work" "$runs" | tee "$work/query.txt"
 
 echo "== HTTP: 64 connections for ${duration} s"
 port=$((20000 + RANDOM % 10000))
-/usr/bin/time -v -o "$work/serve-time.txt" target/release/woo serve --index "$work/woo" --addr "127.0.0.1:$port" &
+/usr/bin/time -v -o "$work/serve-time.txt" target/release/woo serve --index "$work/woo" --addr "127.0.0.1:$port" --rate-limit 0 &
 time_pid=$!
 for _ in $(seq 1 600); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break

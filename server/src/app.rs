@@ -27,7 +27,12 @@ pub struct AppState {
     /// The admin API's writer, tokens and jobs; `None` when serving read-only (every admin
     /// route then answers 401).
     pub admin: Option<Arc<crate::admin::AdminState>>,
+    /// The request rate limit per client address; `None`: no limit.
+    pub rate_limit: Option<Arc<crate::rate_limit::RateLimit>>,
 }
+
+/// Largest `POST /api/search` body.
+pub const MAX_SEARCH_BODY_BYTES: usize = 64 * 1024;
 
 /// The OpenAPI description of the JSON API.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -37,7 +42,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(search_page))
         .route("/healthz", get(healthz))
-        .route("/api/search", get(api_search))
+        .route(
+            "/api/search",
+            get(api_search)
+                .post(api_search_post)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_SEARCH_BODY_BYTES)),
+        )
         .route("/api/openapi.json", get(openapi))
         .route("/api/complaints/stats", get(api_complaint_stats))
         .route("/api/documents/{id}", get(api_document))
@@ -49,6 +59,10 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::admin::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::rate_limit::limit_requests,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
@@ -115,6 +129,42 @@ async fn api_search(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(http_response)
+}
+
+/// `POST /api/search`: the parameters of `GET /api/search` as a JSON object (for queries
+/// too long for a URL in some clients, and for integrations that build JSON).
+async fn api_search_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response> {
+    if !is_json(&headers) {
+        return Err(ApiError::UnsupportedMediaType(
+            "POST /api/search takes a JSON object (Content-Type: application/json)".to_string(),
+        ));
+    }
+    let bytes = crate::admin::body_bytes(
+        body,
+        format!("a search body is at most {MAX_SEARCH_BODY_BYTES} bytes"),
+    )?;
+    let pairs = crate::params::pairs_from_json(&bytes)?;
+    let request = search_request_from_pairs(&pairs, &[])?;
+    let search = state.search.clone();
+    let response = blocking(move || search.search(&request)).await?;
+    let mut http_response = Json(response).into_response();
+    http_response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(http_response)
+}
+
+/// Whether the request says its body is JSON (`application/json`, parameters allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// `GET /api/complaints/stats?group=publisher,outcome,year`: complaint judgements counted by group.

@@ -90,6 +90,32 @@ pub enum ApiError {
     /// The request body exceeds the route's size limit.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A request body that is not valid JSON for the route.
+    #[error("{0}")]
+    InvalidJson(String),
+    /// A request body in a media type the route does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Too many searches wait already (load shed; 503 with `Retry-After`).
+    #[error("the server is busy: {waiting} searches are waiting already; try again in a moment")]
+    Overloaded {
+        /// The waiting limit.
+        waiting: usize,
+    },
+    /// The search did not finish within the server's budget (503 with `Retry-After`).
+    #[error("the search took longer than the server's budget of {budget_ms} ms; try again, or narrow the query")]
+    SearchTimeout {
+        /// The budget.
+        budget_ms: u128,
+    },
+    /// Too many requests from one client (429 with `Retry-After`).
+    #[error("too many requests from this address (at most {per_second} a second); try again in {retry_after_seconds} s")]
+    RateLimited {
+        /// The limit.
+        per_second: u32,
+        /// Seconds until a request is accepted again.
+        retry_after_seconds: u64,
+    },
     /// Anything that is our fault.
     #[error("internal error")]
     Internal(String),
@@ -140,6 +166,12 @@ impl ApiError {
             ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
             ApiError::ArchiveRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Overloaded { .. } | ApiError::SearchTimeout { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -164,6 +196,11 @@ impl ApiError {
             ApiError::InvalidBody(_) => "invalid_body",
             ApiError::ArchiveRejected(_) => "archive_rejected",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::Overloaded { .. } => "overloaded",
+            ApiError::SearchTimeout { .. } => "search_timeout",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -179,6 +216,19 @@ impl ApiError {
             | ApiError::UnsupportedSyntax(_)
             | ApiError::UnknownField(_) => Some("q"),
             ApiError::ResultWindowTooLarge { .. } => Some("page"),
+            _ => None,
+        }
+    }
+
+    /// Seconds after which a retry may succeed (the `Retry-After` header), for the 503s
+    /// and the 429.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            ApiError::Overloaded { .. } | ApiError::SearchTimeout { .. } => Some(1),
+            ApiError::RateLimited {
+                retry_after_seconds,
+                ..
+            } => Some(*retry_after_seconds),
             _ => None,
         }
     }
@@ -225,10 +275,11 @@ impl IntoResponse for ApiError {
             self.body(),
         )
             .into_response();
-        if matches!(self, ApiError::MethodNotAllowed) {
+        // 405: axum's method router adds the route's own `Allow` header.
+        if let Some(seconds) = self.retry_after_seconds() {
             response.headers_mut().insert(
-                axum::http::header::ALLOW,
-                axum::http::HeaderValue::from_static("GET, HEAD"),
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
             );
         }
         if matches!(self, ApiError::Unauthenticated) {
@@ -262,5 +313,24 @@ mod tests {
         let error = ApiError::Internal("disk on fire at /secret/path".to_string());
         assert!(!error.body().contains("secret"));
         assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn load_errors_say_when_to_retry() {
+        let overloaded = ApiError::Overloaded { waiting: 64 }.into_response();
+        assert_eq!(overloaded.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(overloaded.headers()["retry-after"], "1");
+        let limited = ApiError::RateLimited {
+            per_second: 20,
+            retry_after_seconds: 3,
+        }
+        .into_response();
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited.headers()["retry-after"], "3");
+        assert!(ApiError::NotFound("x".to_string())
+            .into_response()
+            .headers()
+            .get("retry-after")
+            .is_none());
     }
 }

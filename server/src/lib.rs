@@ -20,6 +20,7 @@
 //!   prefixes, fuzzy words) and the snippet around it
 //! - [`html`]    the server-rendered search page and document page
 //! - [`export`]  CSV/JSON exports and the Atom feed
+//! - [`rate_limit`] requests per second per client address (429 beyond it)
 //! - [`error`]   `ApiError` and its JSON response
 
 pub mod admin;
@@ -31,20 +32,26 @@ pub mod highlight;
 pub mod html;
 pub mod params;
 pub mod query;
+pub mod rate_limit;
 pub mod read_directory;
 pub mod search;
 
 pub use app::{app, AppState};
 pub use error::ApiError;
-pub use search::{SearchRequest, SearchResponse, SearchService};
+pub use search::{LoadLimits, SearchRequest, SearchResponse, SearchService};
 
-/// Serves `app` on an already-bound listener until ctrl-c.
+/// Serves `app` on an already-bound listener until ctrl-c; every 2 s it reloads the index
+/// when it changed and forgets idle clients of the rate limit.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let reloader = state.search.clone();
+    let rate_limit = state.rate_limit.clone();
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(2));
         loop {
             interval.tick().await;
+            if let Some(rate_limit) = &rate_limit {
+                rate_limit.forget_idle_clients();
+            }
             let search = reloader.clone();
             let outcome = tokio::task::spawn_blocking(move || search.reload_if_changed()).await;
             if let Ok(Err(error)) = outcome {
@@ -52,7 +59,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             }
         }
     });
-    axum::serve(listener, app(state))
+    // The peer address of each connection: the rate limit's client key.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

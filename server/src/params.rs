@@ -47,6 +47,42 @@ fn decode_component(component: &str, param: &str) -> Result<String> {
     })
 }
 
+/// A `POST /api/search` JSON body -> (name, value) pairs, the same the query string would
+/// give: `{"q": "mondkapjes", "size": 20, "publisher": ["A", "B"]}` is
+/// `q=mondkapjes&size=20&publisher=A&publisher=B`. Values are strings, numbers or lists of
+/// them; the pairs then go through the same strict [`search_request_from_pairs`].
+pub fn pairs_from_json(body: &[u8]) -> Result<Vec<(String, String)>> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|error| ApiError::InvalidJson(format!("the body is not valid JSON: {error}")))?;
+    let serde_json::Value::Object(object) = value else {
+        return Err(ApiError::InvalidJson(
+            "the body must be a JSON object of search parameters, e.g. {\"q\": \"mondkapjes\"}"
+                .to_string(),
+        ));
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in object {
+        let values = match value {
+            serde_json::Value::Array(items) => items,
+            single => vec![single],
+        };
+        for item in values {
+            let text = match item {
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Number(number) => number.to_string(),
+                _ => {
+                    return Err(ApiError::invalid(
+                        &name,
+                        format!("{name} must be a string, a number or a list of them"),
+                    ))
+                }
+            };
+            pairs.push((name.clone(), text));
+        }
+    }
+    Ok(pairs)
+}
+
 /// Parses `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) into days since 1970; `end` picks the last day.
 pub fn parse_date_param(param: &str, value: &str, end: bool) -> Result<i64> {
     let invalid = || {

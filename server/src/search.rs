@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -826,17 +826,64 @@ pub struct SearchService {
     running: std::sync::Mutex<usize>,
     /// Signalled when a running search ends.
     search_ended: std::sync::Condvar,
-    /// How many searches run at once: one per core.
-    running_limit: usize,
+    /// How many searches run at once (one per core), how many may wait, and how long a
+    /// search may take.
+    limits: LoadLimits,
+}
+
+/// The admission limits of a [`SearchService`] (RELIABILITY.md §4.3): at most
+/// `searches_at_once` searches run, at most `waiting` more wait for a place (beyond that a
+/// search is refused at once: 503 `overloaded`), and a search that has not got a place or
+/// has not finished matching within `budget` is given up (503 `search_timeout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// Searches running at once.
+    pub searches_at_once: usize,
+    /// Searches waiting for a place.
+    pub waiting: usize,
+    /// Time a search may take, waiting included.
+    pub budget: Duration,
+}
+
+/// Searches that may wait for a place by default.
+pub const DEFAULT_WAITING_SEARCHES: usize = 64;
+/// A search's default time budget, waiting included.
+pub const DEFAULT_SEARCH_BUDGET: Duration = Duration::from_secs(2);
+
+impl Default for LoadLimits {
+    /// One search per core, 64 waiting, 2 s.
+    fn default() -> LoadLimits {
+        LoadLimits {
+            searches_at_once: std::thread::available_parallelism().map_or(2, |cores| cores.get()),
+            waiting: DEFAULT_WAITING_SEARCHES,
+            budget: DEFAULT_SEARCH_BUDGET,
+        }
+    }
 }
 
 /// A started search: counted in [`SearchService::in_flight`] and holding one of the running
-/// places while it lives.
-struct InFlight<'a> {
+/// places while it lives (see [`SearchService::start_search`]).
+pub struct SearchPlace<'a> {
     service: &'a SearchService,
+    /// Whether no other search was started when this one started.
+    alone: bool,
+    /// When the search's budget runs out.
+    deadline: Instant,
 }
 
-impl Drop for InFlight<'_> {
+impl SearchPlace<'_> {
+    /// A 503 `search_timeout` when the search's budget has run out.
+    fn check_deadline(&self) -> Result<()> {
+        if Instant::now() >= self.deadline {
+            return Err(ApiError::SearchTimeout {
+                budget_ms: self.service.limits.budget.as_millis(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Drop for SearchPlace<'_> {
     fn drop(&mut self) {
         let service = self.service;
         service
@@ -925,7 +972,7 @@ impl SearchService {
             in_flight: std::sync::atomic::AtomicUsize::new(0),
             running: std::sync::Mutex::new(0),
             search_ended: std::sync::Condvar::new(),
-            running_limit: std::thread::available_parallelism().map_or(2, |cores| cores.get()),
+            limits: LoadLimits::default(),
         };
         let table = service.load_table()?;
         service.replace_table(table)?;
@@ -960,28 +1007,63 @@ impl SearchService {
         Ok(())
     }
 
-    /// Starts a search: waits until fewer than one search per core runs, then returns its
-    /// guard and whether it is the only search started. A search alone uses every core
-    /// (segments and snippets in parallel); under concurrent load each search runs on one
-    /// thread, one per core, and the others wait their turn: sharing the pools between 64
-    /// searches made the slowest wait behind all others (100k pages, 64 connections: p99
-    /// 3.6 s), and 64 searches at once held 64 searches' memory (1M pages: 1.0 GB RSS).
-    fn start_search(&self) -> (InFlight<'_>, bool) {
-        let started_before = self
-            .in_flight
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    /// The same service with other admission limits.
+    pub fn with_load_limits(mut self, limits: LoadLimits) -> SearchService {
+        self.limits = limits;
+        self
+    }
+
+    /// The admission limits.
+    pub fn load_limits(&self) -> LoadLimits {
+        self.limits
+    }
+
+    /// Starts a search: waits until fewer than [`LoadLimits::searches_at_once`] searches run,
+    /// then returns its place, which knows whether it is the only search started. A search
+    /// alone uses every core (segments and snippets in parallel); under concurrent load each
+    /// search runs on one thread, one per core, and the others wait their turn: sharing the
+    /// pools between 64 searches made the slowest wait behind all others (100k pages, 64
+    /// connections: p99 3.6 s), and 64 searches at once held 64 searches' memory (1M pages:
+    /// 1.0 GB RSS).
+    ///
+    /// Refused at once with 503 `overloaded` when [`LoadLimits::waiting`] searches already
+    /// wait; 503 `search_timeout` when no place came free within [`LoadLimits::budget`].
+    pub fn start_search(&self) -> Result<SearchPlace<'_>> {
+        let deadline = Instant::now() + self.limits.budget;
         let mut running = match self.running.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        while *running >= self.running_limit {
-            running = match self.search_ended.wait(running) {
-                Ok(guard) => guard,
-                Err(poisoned) => poisoned.into_inner(),
+        let in_flight = self.in_flight.load(std::sync::atomic::Ordering::SeqCst);
+        let waiting = in_flight.saturating_sub(*running);
+        if *running >= self.limits.searches_at_once && waiting >= self.limits.waiting {
+            return Err(ApiError::Overloaded {
+                waiting: self.limits.waiting,
+            });
+        }
+        let started_before = self
+            .in_flight
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        while *running >= self.limits.searches_at_once {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                self.in_flight
+                    .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                return Err(ApiError::SearchTimeout {
+                    budget_ms: self.limits.budget.as_millis(),
+                });
+            }
+            running = match self.search_ended.wait_timeout(running, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
             };
         }
         *running += 1;
-        (InFlight { service: self }, started_before == 0)
+        Ok(SearchPlace {
+            service: self,
+            alone: started_before == 0,
+            deadline,
+        })
     }
 
     /// The index.
@@ -1268,8 +1350,8 @@ impl SearchService {
         request.validate()?;
         let table = self.table();
         let searcher = self.reader.searcher();
-        let (_running, alone) = self.start_search();
-        let matches = self.match_filter_and_sort(request, &table, &searcher, limit, alone)?;
+        let place = self.start_search()?;
+        let matches = self.match_filter_and_sort(request, &table, &searcher, limit, place.alone)?;
         let total = matches.total;
         let mut results = Vec::with_capacity(total.min(limit));
         for &position in matches.selected.iter().take(limit) {
@@ -1293,8 +1375,12 @@ impl SearchService {
         } else {
             start + request.size
         };
-        let (_running, alone) = self.start_search();
-        let matches = self.match_filter_and_sort(request, &table, &searcher, needed, alone)?;
+        let place = self.start_search()?;
+        let matches =
+            self.match_filter_and_sort(request, &table, &searcher, needed, place.alone)?;
+        // Matching is the part that grows with the index; past the budget, give up before
+        // building snippets.
+        place.check_deadline()?;
 
         // 4: page, snippets.
         let total = matches.total;
