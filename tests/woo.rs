@@ -554,3 +554,70 @@ async fn a_bundle_is_split_into_its_documents() {
     assert!(html.contains("/file#page=5"), "{html}");
     assert!(html.contains("bebording"), "{html}");
 }
+
+/// A changed bundle split into fewer parts: the parts the file no longer gives are deleted
+/// (none stays searchable), and the summary says how many.
+#[tokio::test]
+async fn a_changed_bundle_leaves_no_stale_parts() {
+    let folder = tempfile::tempdir().unwrap();
+    for name in [
+        "besluit-en-documenten.pdf",
+        "besluit-en-documenten.pdf.json",
+    ] {
+        std::fs::copy(
+            crate::common::fixtures_dir().join("bundel").join(name),
+            folder.path().join(name),
+        )
+        .unwrap();
+    }
+    let index = tempfile::tempdir().unwrap();
+    let options = woo_indexer::ingest::IndexOptions {
+        index_dir: index.path().to_path_buf(),
+        inputs: vec![folder.path().to_path_buf()],
+        ocr: None,
+        limits: PdfLimits::default(),
+        jobs: 1,
+        force: false,
+        extract_worker: None,
+    };
+    let first = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
+    assert_eq!(first.documents, 5);
+    assert_eq!(first.removed, 0);
+    let search = woo_server::SearchService::open(index.path()).unwrap();
+    let request = |query: &str| woo_server::SearchRequest {
+        query: query.to_string(),
+        page: 1,
+        size: 10,
+        ..woo_server::SearchRequest::default()
+    };
+    assert!(search.search(&request("bebording")).unwrap().total > 0);
+
+    // The publication now holds the decision letter alone.
+    let letter = woo_indexer::fixtures::simple_pdf(
+        "",
+        &["Besluit op uw Woo-verzoek A12\nWij maken de documenten later openbaar."],
+    );
+    std::fs::write(folder.path().join("besluit-en-documenten.pdf"), letter).unwrap();
+    let second = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
+    assert_eq!(second.documents, 1, "{:?}", second.failures);
+    assert_eq!(second.removed, 4, "{}", second.line());
+    assert!(
+        second.line().contains("4 stale removed"),
+        "{}",
+        second.line()
+    );
+    search.reload().unwrap();
+    let sources: Vec<String> = search
+        .table()
+        .entries
+        .iter()
+        .map(|entry| entry.stored.source.clone())
+        .collect();
+    assert_eq!(sources, vec!["besluit-en-documenten.pdf"]);
+    assert_eq!(search.search(&request("bebording")).unwrap().total, 0);
+    assert_eq!(search.search(&request("later openbaar")).unwrap().total, 1);
+
+    // Unchanged now: nothing written, nothing removed.
+    let third = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
+    assert_eq!((third.documents, third.removed, third.unchanged), (0, 0, 1));
+}

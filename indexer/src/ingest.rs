@@ -125,6 +125,9 @@ pub struct IndexSummary {
     pub unchanged: usize,
     /// Files skipped because their document or publication is retracted.
     pub retracted: usize,
+    /// Documents deleted because their file no longer gives them (a changed bundle split
+    /// into fewer or other parts).
+    pub removed: usize,
     /// Every failed file (and metadata file) with its reason.
     pub failures: Vec<FileReport>,
     /// Every file's report.
@@ -145,7 +148,7 @@ impl IndexSummary {
     /// One line for the end of `woo index`.
     pub fn line(&self) -> String {
         format!(
-            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {}{} failed in {:.1} s",
+            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {}{}{} failed in {:.1} s",
             self.files,
             self.documents,
             self.pages,
@@ -155,6 +158,11 @@ impl IndexSummary {
             self.unchanged,
             if self.retracted > 0 {
                 format!("{} retracted, ", self.retracted)
+            } else {
+                String::new()
+            },
+            if self.removed > 0 {
+                format!("{} stale removed, ", self.removed)
             } else {
                 String::new()
             },
@@ -1384,6 +1392,41 @@ pub fn run_index(
     run_index_in(&mut sink, options, &RunControl::default(), progress)
 }
 
+/// Deletes the documents an earlier run wrote from the PDF `path` that its new `documents`
+/// no longer include: when a changed bundle is split into fewer or other parts, the old parts
+/// must not stay searchable. Text-page files are left alone (each of their records is a
+/// document of its own, skipped when unchanged), and so is an id another file wrote in this
+/// run (the document moved). Returns how many were deleted.
+fn remove_stale_documents(
+    sink: &mut IndexSink,
+    ids_by_source_file: &HashMap<String, Vec<String>>,
+    written_ids: &std::collections::HashSet<String>,
+    documents: &[Document],
+    path: &Path,
+) -> usize {
+    if crate::pages::is_page_file(path) {
+        return 0;
+    }
+    let Some(first) = documents.first() else {
+        return 0;
+    };
+    let Some(earlier_ids) = ids_by_source_file.get(crate::write::source_file(&first.source)) else {
+        return 0;
+    };
+    let new_ids: std::collections::HashSet<&str> = documents
+        .iter()
+        .map(|document| document.id.as_str())
+        .collect();
+    let mut removed = 0;
+    for id in earlier_ids {
+        if !new_ids.contains(id.as_str()) && !written_ids.contains(id) {
+            sink.delete(id);
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// [`run_index`] on an already open writer (the server holds one for its lifetime), with
 /// [`RunControl`]. The retraction list of `sink`'s index is honoured. On `Err` the writer may
 /// hold uncommitted changes: drop it and open a new one (never `rollback`).
@@ -1406,11 +1449,17 @@ pub fn run_index_in(
         sink.delete_publication(publication_id);
     }
     // Replacing a publication deletes its documents first: nothing may be skipped as unchanged.
-    let existing_hashes = if options.force || control.replace_publication.is_some() {
+    let existing_documents = if control.replace_publication.is_some() {
+        crate::write::ExistingDocuments::default()
+    } else {
+        sink.existing_documents()?
+    };
+    let existing_hashes = if options.force {
         HashMap::new()
     } else {
-        sink.existing_content_hashes()?
+        existing_documents.content_hashes
     };
+    let ids_by_source_file = existing_documents.ids_by_source_file;
     let mut discovery = discover(&options.inputs);
     link_pdf_inventories(&mut discovery, options);
     // A text-page record counts as a file: it gets its own report.
@@ -1527,6 +1576,13 @@ pub fn run_index_in(
                 continue;
             }
             for (documents, report) in &ready {
+                summary.removed += remove_stale_documents(
+                    sink,
+                    &ids_by_source_file,
+                    &written_ids,
+                    documents,
+                    &report.path,
+                );
                 for document in documents {
                     if let Err(error) = sink.upsert(document) {
                         write_error = Some(error);

@@ -128,6 +128,20 @@ pub fn stored_document(document: &Document) -> StoredDocument {
     }
 }
 
+/// The documents of the committed index, see [`IndexSink::existing_documents`].
+#[derive(Debug, Default)]
+pub struct ExistingDocuments {
+    /// Content hash by document id.
+    pub content_hashes: HashMap<String, String>,
+    /// Document ids by source file ([`source_file`] of their `source`).
+    pub ids_by_source_file: HashMap<String, Vec<String>>,
+}
+
+/// The file part of a document's `source`: `bundel/a.pdf#pages=3-5` -> `bundel/a.pdf`.
+pub fn source_file(source: &str) -> &str {
+    source.split_once('#').map_or(source, |(file, _)| file)
+}
+
 /// An open writer on the index.
 pub struct IndexSink {
     dir: std::path::PathBuf,
@@ -163,6 +177,12 @@ impl IndexSink {
 
     /// Content hash of every document in the committed index, by document id.
     pub fn existing_content_hashes(&self) -> Result<HashMap<String, String>> {
+        Ok(self.existing_documents()?.content_hashes)
+    }
+
+    /// What the committed index holds: each document's content hash, and the documents of
+    /// each source file (one PDF can give several: the parts of a bundle).
+    pub fn existing_documents(&self) -> Result<ExistingDocuments> {
         let reader = self.index.reader()?;
         let searcher = reader.searcher();
         let query = tantivy::query::TermQuery::new(
@@ -170,17 +190,25 @@ impl IndexSink {
             tantivy::schema::IndexRecordOption::Basic,
         );
         let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-        let mut hashes = HashMap::new();
+        let mut existing = ExistingDocuments::default();
         for address in addresses {
             let stored: TantivyDocument = searcher.doc(address)?;
             let Some(meta) = stored.get_first(self.fields.meta).and_then(|v| v.as_str()) else {
                 continue;
             };
-            if let Ok(document) = serde_json::from_str::<StoredDocument>(meta) {
-                hashes.insert(document.id, document.content_hash);
-            }
+            let Ok(document) = serde_json::from_str::<StoredDocument>(meta) else {
+                continue;
+            };
+            existing
+                .ids_by_source_file
+                .entry(source_file(&document.source).to_string())
+                .or_default()
+                .push(document.id.clone());
+            existing
+                .content_hashes
+                .insert(document.id, document.content_hash);
         }
-        Ok(hashes)
+        Ok(existing)
     }
 
     /// Replaces every record of `document.id` with the records of `document`.
@@ -386,6 +414,28 @@ mod tests {
         assert_eq!(searcher.num_docs(), 2);
         let hashes = sink.existing_content_hashes().unwrap();
         assert_eq!(hashes.len(), 1);
+    }
+
+    #[test]
+    fn existing_documents_are_listed_by_source_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = IndexSink::open(dir.path()).unwrap();
+        let mut first = sample_document("A", "eerste deel");
+        first.source = "bundel/a.pdf#pages=1-2".to_string();
+        let mut second = sample_document("A-p3", "tweede deel");
+        second.source = "bundel/a.pdf#pages=3-4".to_string();
+        let mut other = sample_document("B", "ander bestand");
+        other.source = "b.pdf".to_string();
+        for document in [&first, &second, &other] {
+            sink.upsert(document).unwrap();
+        }
+        sink.commit().unwrap();
+        let existing = sink.existing_documents().unwrap();
+        let mut parts = existing.ids_by_source_file["bundel/a.pdf"].clone();
+        parts.sort();
+        assert_eq!(parts, vec!["A", "A-p3"]);
+        assert_eq!(existing.ids_by_source_file["b.pdf"], vec!["B"]);
+        assert_eq!(existing.content_hashes.len(), 3);
     }
 
     #[test]

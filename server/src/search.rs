@@ -239,7 +239,7 @@ pub struct SearchResult {
     pub publication_title: Option<String>,
     /// Number of pages.
     pub page_count: u32,
-    /// Relevance score (0 in browse mode).
+    /// Relevance score (0 in browse mode and in a sort by date, which computes none).
     pub score: f32,
     /// The best pages with snippets.
     pub hits: Vec<PageHit>,
