@@ -585,7 +585,10 @@ pub fn default_document_id(source: &str) -> String {
     format!("{}-{short_hash}", slug.trim_end_matches('-'))
 }
 
-/// Normalises a date from metadata or text to `YYYY-MM-DD` (accepts `YYYY-MM-DD…`, `DD-MM-YYYY`).
+/// Normalises a date from metadata or text to `YYYY-MM-DD` (accepts `YYYY-MM-DD…`,
+/// `DD-MM-YYYY` and the `DD-MM-YY` of inventory lists and file names such as
+/// `besluit_d_d_18-12-18`, with `-`, `/` or `.`). A two-digit year is read as POSIX `%y`
+/// does: 69–99 is 1969–1999, 00–68 is 2000–2068.
 pub fn normalise_date(value: &str) -> Option<String> {
     let value = value.trim();
     if let Some(prefix) = value.get(..10) {
@@ -594,13 +597,20 @@ pub fn normalise_date(value: &str) -> Option<String> {
         }
     }
     let parts: Vec<&str> = value.split(['-', '/', '.']).collect();
-    if parts.len() == 3 && parts[2].len() == 4 {
-        let candidate = format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0]);
-        if crate::write::date_to_days(&candidate).is_some() {
-            return Some(candidate);
-        }
+    if parts.len() != 3 || parts[0].len() > 2 || parts[1].len() > 2 {
+        return None;
     }
-    None
+    let year = match parts[2].len() {
+        4 => parts[2].to_string(),
+        2 => {
+            let short: u32 = parts[2].parse().ok()?;
+            let century = if short >= 69 { 1900 } else { 2000 };
+            (century + short).to_string()
+        }
+        _ => return None,
+    };
+    let candidate = format!("{year}-{:0>2}-{:0>2}", parts[1], parts[0]);
+    crate::write::date_to_days(&candidate).map(|_| candidate)
 }
 
 /// Bytes of a page that language detection reads: whatlang's trigram statistics are settled
@@ -1696,6 +1706,15 @@ mod tests {
         assert_eq!(normalise_date("5/3/2024"), Some("2024-03-05".to_string()));
         assert_eq!(normalise_date("maart"), None);
         assert_eq!(normalise_date("2024-02-30"), None);
+        // Two-digit years.
+        assert_eq!(normalise_date("18-12-18"), Some("2018-12-18".to_string()));
+        assert_eq!(normalise_date("3.2.21"), Some("2021-02-03".to_string()));
+        assert_eq!(normalise_date("31/12/99"), Some("1999-12-31".to_string()));
+        assert_eq!(normalise_date("01-01-68"), Some("2068-01-01".to_string()));
+        assert_eq!(normalise_date("01-01-69"), Some("1969-01-01".to_string()));
+        assert_eq!(normalise_date("30-02-21"), None);
+        assert_eq!(normalise_date("1-2-345"), None);
+        assert_eq!(normalise_date("123-1-2024"), None);
     }
 
     #[test]
