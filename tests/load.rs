@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use woo_server::rate_limit::RateLimit;
 use woo_server::{AppState, LoadLimits, SearchService};
 
-use crate::common::{fixture_index, get_ok, send, Answer};
+use crate::common::{fixture_index, get_ok, result_ids, send, Answer};
 
 fn read_only(search: Arc<SearchService>) -> AppState {
     AppState {
@@ -28,15 +28,6 @@ async fn post_search(content_type: &str, body: impl Into<Body>) -> Answer {
     send(read_only(fixture_index().search.clone()), request).await
 }
 
-fn document_ids(answer: &serde_json::Value) -> Vec<String> {
-    answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|result| result["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn a_json_search_body_answers_as_the_query_string_does() {
     let by_url = get_ok("/api/search?q=besluit&size=3&sort=date&year=2022&year=2023").await;
@@ -49,7 +40,7 @@ async fn a_json_search_body_answers_as_the_query_string_does() {
     let by_body = by_body.json();
     assert!(by_url["total"].as_u64().unwrap() > 0, "the fixtures match");
     assert_eq!(by_body["total"], by_url["total"]);
-    assert_eq!(document_ids(&by_body), document_ids(&by_url));
+    assert_eq!(result_ids(&by_body), result_ids(&by_url));
     assert_eq!(by_body["facets"], by_url["facets"]);
 }
 
@@ -137,20 +128,24 @@ async fn search_with(search: &Arc<SearchService>) -> Answer {
     send(read_only(search.clone()), request).await
 }
 
-#[tokio::test]
-async fn a_search_beyond_the_waiting_limit_is_shed_with_503_at_once() {
-    let search = service_with(0, Duration::from_secs(5));
-    let place = search.start_search().unwrap();
-    let started = Instant::now();
-    let answer = search_with(&search).await;
+/// A 503 with `code` and `Retry-After: 1`.
+fn assert_unavailable(answer: &Answer, code: &str) {
     assert_eq!(
         answer.status,
         StatusCode::SERVICE_UNAVAILABLE,
         "{}",
         answer.text()
     );
-    assert_eq!(answer.json()["error"]["code"], "overloaded");
+    assert_eq!(answer.json()["error"]["code"], code);
     assert_eq!(answer.retry_after, "1");
+}
+
+#[tokio::test]
+async fn a_search_beyond_the_waiting_limit_is_shed_with_503_at_once() {
+    let search = service_with(0, Duration::from_secs(5));
+    let place = search.start_search().unwrap();
+    let started = Instant::now();
+    assert_unavailable(&search_with(&search).await, "overloaded");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "shed at once, not after waiting"
@@ -166,15 +161,7 @@ async fn a_search_that_waits_past_its_budget_is_503_search_timeout() {
     let search = service_with(4, budget);
     let place = search.start_search().unwrap();
     let started = Instant::now();
-    let answer = search_with(&search).await;
-    assert_eq!(
-        answer.status,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "{}",
-        answer.text()
-    );
-    assert_eq!(answer.json()["error"]["code"], "search_timeout");
-    assert_eq!(answer.retry_after, "1");
+    assert_unavailable(&search_with(&search).await, "search_timeout");
     assert!(started.elapsed() >= budget, "it waited for its budget");
     drop(place);
     assert_eq!(search_with(&search).await.status, StatusCode::OK);

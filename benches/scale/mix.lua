@@ -10,6 +10,25 @@ local paths = {
   "/api/search?q=privacy&sort=date",
 }
 local counter = 0
+local threads = {}
+
+-- Status counts per thread (wrk runs the script once per thread), summed in done().
+setup = function(thread)
+  table.insert(threads, thread)
+end
+
+init = function(args)
+  shed = 0
+  other = 0
+end
+
+response = function(status, headers, body)
+  if status == 503 then
+    shed = shed + 1
+  elseif status >= 300 then
+    other = other + 1
+  end
+end
 
 request = function()
   counter = counter + 1
@@ -17,6 +36,12 @@ request = function()
 end
 
 done = function(summary, latency, requests)
+  local shed_total, other_total = 0, 0
+  for _, thread in ipairs(threads) do
+    shed_total = shed_total + thread:get("shed")
+    other_total = other_total + thread:get("other")
+  end
+  io.write(string.format("answers 503 (load shed) %d, other non-2xx %d\n", shed_total, other_total))
   io.write(string.format("requests %d, errors connect %d read %d write %d status %d timeout %d\n",
     summary.requests, summary.errors.connect, summary.errors.read, summary.errors.write,
     summary.errors.status, summary.errors.timeout))
