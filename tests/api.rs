@@ -650,3 +650,21 @@ async fn two_selections_with_a_query_count_each_facet_without_its_own_selection(
     assert!(!found.is_empty());
     assert_eq!(found, expected);
 }
+
+/// A document found through its title only (every page carries it) shows one hit: its first
+/// page's opening words, unmarked.
+#[tokio::test]
+async fn a_title_only_match_shows_the_opening_words_of_one_page() {
+    let answer = get_ok("/api/search?q=title:jaarverslag").await;
+    let result = &answer["results"][0];
+    assert_eq!(result["id"], "UTR-JV-2023", "{answer}");
+    assert!(result["page_count"].as_u64().unwrap() > 1);
+    let hits = result["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["page"], 1);
+    let snippet = hits[0]["snippet"].as_str().unwrap();
+    assert!(
+        !snippet.is_empty() && !snippet.contains("<mark>"),
+        "{snippet}"
+    );
+}

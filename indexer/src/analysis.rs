@@ -179,17 +179,25 @@ fn split_words(text: &str) -> Vec<RawWord> {
 
 /// Lowercases and folds diacritics (`Financiële` -> `financiele`, `ĳ` -> `ij`).
 pub fn fold(word: &str) -> String {
+    let mut folded = String::with_capacity(word.len());
+    fold_into(word, &mut folded);
+    folded
+}
+
+/// [`fold`] into a buffer that is cleared first (one buffer serves every word of a text).
+pub fn fold_into(word: &str, folded: &mut String) {
+    folded.clear();
     // Most words are plain ASCII: lowercase them without the Unicode tables.
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        folded.push_str(word);
+        folded.make_ascii_lowercase();
+        return;
     }
-    let mut folded = String::with_capacity(word.len());
     for character in word.chars() {
         for lower in character.to_lowercase() {
-            push_folded(lower, &mut folded);
+            push_folded(lower, folded);
         }
     }
-    folded
 }
 
 fn push_folded(character: char, out: &mut String) {
@@ -314,14 +322,17 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
     let stemmer = Stemmer::create(Algorithm::Dutch);
     let mut tokens = Vec::new();
     let mut position = 0usize;
+    // One folding buffer for every word: a token's text is then the one allocation per word.
+    let mut folded = String::new();
     for word in split_words(text) {
         let raw = &text[word.start..word.end];
         if raw.len() > MAX_TOKEN_BYTES {
             continue;
         }
-        let folded = fold(raw);
+        fold_into(raw, &mut folded);
+        let folded = folded.as_str();
         if mode == AnalysisMode::CompoundParts {
-            if let Some(parts) = crate::compound::split_compound(&folded) {
+            if let Some(parts) = crate::compound::split_compound(folded) {
                 for part in parts {
                     tokens.push(Token {
                         offset_from: word.start,
@@ -336,8 +347,8 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
             continue;
         }
         let term = match mode {
-            AnalysisMode::Exact => folded.clone(),
-            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => cached_stem(&stemmer, &folded),
+            AnalysisMode::Exact => folded.to_string(),
+            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => cached_stem(&stemmer, folded),
         };
         tokens.push(Token {
             offset_from: word.start,

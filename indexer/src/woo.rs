@@ -127,6 +127,11 @@ pub const CATEGORIES: &[Category] = &[
 /// `"art. 3.3 lid 2 sub i"`, `"3.1"`), the TOOI id (`"c_3baef532"`), the full TOOI URI, or the
 /// label (case- and diacritic-insensitive). `None` when nothing matches.
 pub fn category_by_any(value: &str) -> Option<&'static Category> {
+    // The index stores the code itself: found without folding (this runs for every result
+    // and facet value shown).
+    if let Some(category) = CATEGORIES.iter().find(|category| category.code == value) {
+        return Some(category);
+    }
     let folded = fold_for_matching(value);
     if folded.is_empty() {
         return None;

@@ -53,9 +53,19 @@ pub struct Highlighter {
 struct PageWord {
     position: usize,
     range: Range<usize>,
-    exact: Vec<String>,
+    /// The word's exact term.
+    term: String,
+    /// The exact terms of a joined identifier's parts (`covid-19`: `covid`), mostly none.
+    part_terms: Vec<String>,
     stemmed: Vec<String>,
     parts: Vec<String>,
+}
+
+impl PageWord {
+    /// The word's exact terms: its own and its parts'.
+    fn exact(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.term).chain(self.part_terms.iter())
+    }
 }
 
 impl Highlighter {
@@ -181,11 +191,12 @@ fn page_words(text: &str, stem_keys: &[String]) -> Vec<PageWord> {
     for token in analyze(text, AnalysisMode::Exact) {
         match words.last_mut() {
             // A joined identifier's parts share its position and range.
-            Some(last) if last.position == token.position => last.exact.push(token.text),
+            Some(last) if last.position == token.position => last.part_terms.push(token.text),
             _ => words.push(PageWord {
                 position: token.position,
                 range: token.offset_from..token.offset_to,
-                exact: vec![token.text],
+                term: token.text,
+                part_terms: Vec::new(),
                 stemmed: Vec::new(),
                 parts: Vec::new(),
             }),
@@ -195,14 +206,11 @@ fn page_words(text: &str, stem_keys: &[String]) -> Vec<PageWord> {
         return words;
     }
     for word in &mut words {
-        if !stem_keys
-            .iter()
-            .any(|key| word.exact[0].contains(key.as_str()))
-        {
+        if !stem_keys.iter().any(|key| word.term.contains(key.as_str())) {
             continue;
         }
-        word.stemmed = word.exact.iter().map(|term| stem(term)).collect();
-        word.parts = compound_part_stems(&word.exact[0]);
+        word.stemmed = word.exact().map(|term| stem(term)).collect();
+        word.parts = compound_part_stems(&word.term);
     }
     words
 }
@@ -211,7 +219,7 @@ fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
     match matcher {
         Matcher::Word { exact, stemmed } => {
             for (index, word) in words.iter().enumerate() {
-                let hit = word.exact.iter().any(|term| exact.contains(term))
+                let hit = word.exact().any(|term| exact.contains(term))
                     || word.stemmed.iter().any(|term| stemmed.contains(term))
                     || word.parts.iter().any(|term| stemmed.contains(term));
                 if hit {
@@ -221,11 +229,7 @@ fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
         }
         Matcher::Prefix(prefix) => {
             for (index, word) in words.iter().enumerate() {
-                if word
-                    .exact
-                    .iter()
-                    .any(|term| term.starts_with(prefix.as_str()))
-                {
+                if word.exact().any(|term| term.starts_with(prefix.as_str())) {
                     marked[index] = true;
                 }
             }
@@ -233,8 +237,7 @@ fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
         Matcher::Fuzzy(wanted, distance) => {
             for (index, word) in words.iter().enumerate() {
                 let near = word
-                    .exact
-                    .iter()
+                    .exact()
                     .any(|term| within_edits(term, wanted, usize::from(*distance)));
                 if near {
                     marked[index] = true;
@@ -249,7 +252,7 @@ fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
 /// slop, every phrase word within `phrase length + slop` positions of an occurrence of the
 /// first word when all of them are there.
 fn mark_phrase(phrase: &[String], slop: usize, words: &[PageWord], marked: &mut [bool]) {
-    let has = |word: &PageWord, term: &String| word.exact.contains(term);
+    let has = |word: &PageWord, term: &String| word.exact().any(|exact| exact == term);
     for start in 0..words.len() {
         if !has(&words[start], &phrase[0]) {
             continue;

@@ -1216,29 +1216,30 @@ impl SearchService {
         pages: &[(Score, u32, DocAddress)],
     ) -> Result<Vec<PageHit>> {
         let mut hits = Vec::new();
-        let mut fallback: Option<PageHit> = None;
         for &(_, page, address) in pages {
             let record: TantivyDocument = searcher.doc(address)?;
             let text = record
                 .get_first(self.fields.text)
                 .and_then(|value| value.as_str())
                 .unwrap_or_default();
-            match highlight::snippet(text, &highlighter.ranges(text)) {
-                Some(snippet) => hits.push(PageHit { page, snippet }),
-                None if fallback.is_none() => {
-                    fallback = Some(PageHit {
+            let Some(snippet) = highlight::snippet(text, &highlighter.ranges(text)) else {
+                // Every page of a document carries its title and identifiers, so a page whose
+                // text matched scores above every page that matched only through those:
+                // the pages after the first without a mark (best first) have none either.
+                // Stopping here spares reading and analysing them (a title match on a long
+                // document used to analyse 12 pages to find no snippet).
+                if hits.is_empty() {
+                    hits.push(PageHit {
                         page,
                         snippet: opening_words(text),
-                    })
+                    });
                 }
-                None => {}
-            }
+                break;
+            };
+            hits.push(PageHit { page, snippet });
             if hits.len() == HITS_PER_RESULT {
                 break;
             }
-        }
-        if hits.is_empty() {
-            hits.extend(fallback);
         }
         Ok(hits)
     }
