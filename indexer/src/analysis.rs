@@ -15,6 +15,8 @@
 //! `covid` finds `COVID-19`. Stop words are kept (journalists search "wel of niet").
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::borrow::Cow;
+
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Name of the stemmed Dutch tokenizer.
@@ -319,10 +321,31 @@ pub fn compound_part_stems(folded: &str) -> Vec<String> {
 
 /// Runs the whole analysis on `text` and returns tantivy tokens with byte offsets and positions.
 pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
-    let stemmer = Stemmer::create(Algorithm::Dutch);
     let mut tokens = Vec::new();
+    for_each_term(text, mode, |position, range, term| {
+        tokens.push(Token {
+            offset_from: range.start,
+            offset_to: range.end,
+            position,
+            text: term.into_owned(),
+            position_length: 1,
+        });
+    });
+    tokens
+}
+
+/// The analysis of [`analyze`] as a stream: `each(position, byte range, term)` for every term,
+/// in text order (a joined identifier's parts share its position and range). Exact terms are
+/// borrowed from one folding buffer, so a caller that only looks at them (the highlighter)
+/// allocates nothing per word.
+pub fn for_each_term(
+    text: &str,
+    mode: AnalysisMode,
+    mut each: impl FnMut(usize, std::ops::Range<usize>, Cow<'_, str>),
+) {
+    let stemmer = Stemmer::create(Algorithm::Dutch);
     let mut position = 0usize;
-    // One folding buffer for every word: a token's text is then the one allocation per word.
+    // One folding buffer for every word.
     let mut folded = String::new();
     for word in split_words(text) {
         let raw = &text[word.start..word.end];
@@ -331,32 +354,27 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
         }
         fold_into(raw, &mut folded);
         let folded = folded.as_str();
+        let range = word.start..word.end;
         if mode == AnalysisMode::CompoundParts {
             if let Some(parts) = crate::compound::split_compound(folded) {
                 for part in parts {
-                    tokens.push(Token {
-                        offset_from: word.start,
-                        offset_to: word.end,
+                    each(
                         position,
-                        text: cached_stem(&stemmer, part),
-                        position_length: 1,
-                    });
+                        range.clone(),
+                        Cow::Owned(cached_stem(&stemmer, part)),
+                    );
                 }
             }
             position += 1;
             continue;
         }
         let term = match mode {
-            AnalysisMode::Exact => folded.to_string(),
-            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => cached_stem(&stemmer, folded),
+            AnalysisMode::Exact => Cow::Borrowed(folded),
+            AnalysisMode::Stemmed | AnalysisMode::CompoundParts => {
+                Cow::Owned(cached_stem(&stemmer, folded))
+            }
         };
-        tokens.push(Token {
-            offset_from: word.start,
-            offset_to: word.end,
-            position,
-            text: term,
-            position_length: 1,
-        });
+        each(position, range.clone(), term);
         if word.joined {
             for part in folded.split(['.', '-', '/']) {
                 let alphabetic = part.chars().all(|character| character.is_alphabetic());
@@ -364,23 +382,16 @@ pub fn analyze(text: &str, mode: AnalysisMode) -> Vec<Token> {
                     continue;
                 }
                 let part_term = match mode {
-                    AnalysisMode::Exact => part.to_string(),
+                    AnalysisMode::Exact => Cow::Borrowed(part),
                     AnalysisMode::Stemmed | AnalysisMode::CompoundParts => {
-                        cached_stem(&stemmer, part)
+                        Cow::Owned(cached_stem(&stemmer, part))
                     }
                 };
-                tokens.push(Token {
-                    offset_from: word.start,
-                    offset_to: word.end,
-                    position,
-                    text: part_term,
-                    position_length: 1,
-                });
+                each(position, range.clone(), part_term);
             }
         }
         position += 1;
     }
-    tokens
 }
 
 /// The terms `analyze` produces for `text`, for tests and query tooling.

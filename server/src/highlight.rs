@@ -17,7 +17,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use woo_indexer::analysis::{analyze, compound_part_stems, fold, stem, AnalysisMode};
+use woo_indexer::analysis::{
+    analyze, compound_part_stems, fold, for_each_term, stem, AnalysisMode,
+};
 
 use crate::error::Result;
 use crate::query::{parse, Modifier, Node, Scope};
@@ -49,22 +51,45 @@ pub struct Highlighter {
     matchers: Vec<Matcher>,
 }
 
-/// One word of the page, analysed three ways.
-struct PageWord {
+/// One word of the page, analysed three ways; its exact terms are borrowed from the page's
+/// [`PageTerms`].
+struct PageWord<'a> {
     position: usize,
     range: Range<usize>,
     /// The word's exact term.
-    term: String,
+    term: &'a str,
     /// The exact terms of a joined identifier's parts (`covid-19`: `covid`), mostly none.
-    part_terms: Vec<String>,
+    part_terms: Vec<&'a str>,
     stemmed: Vec<String>,
     parts: Vec<String>,
 }
 
-impl PageWord {
+impl PageWord<'_> {
     /// The word's exact terms: its own and its parts'.
-    fn exact(&self) -> impl Iterator<Item = &String> {
-        std::iter::once(&self.term).chain(self.part_terms.iter())
+    fn exact(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.term).chain(self.part_terms.iter().copied())
+    }
+}
+
+/// The exact terms of a page in one buffer (one allocation per page, not per word), with each
+/// term's position, its range in the text and its range in the buffer.
+struct PageTerms {
+    buffer: String,
+    terms: Vec<(usize, Range<usize>, Range<usize>)>,
+}
+
+impl PageTerms {
+    fn of(text: &str) -> PageTerms {
+        let mut page = PageTerms {
+            buffer: String::with_capacity(text.len()),
+            terms: Vec::new(),
+        };
+        for_each_term(text, AnalysisMode::Exact, |position, range, term| {
+            let start = page.buffer.len();
+            page.buffer.push_str(&term);
+            page.terms.push((position, range, start..page.buffer.len()));
+        });
+        page
     }
 }
 
@@ -151,7 +176,8 @@ impl Highlighter {
         if self.matchers.is_empty() || text.is_empty() {
             return Vec::new();
         }
-        let words = page_words(text, &self.stem_keys());
+        let terms = PageTerms::of(text);
+        let words = page_words(&terms, &self.stem_keys());
         let mut marked = vec![false; words.len()];
         for matcher in &self.matchers {
             mark_matches(matcher, &words, &mut marked);
@@ -186,16 +212,17 @@ fn unique_terms(text: &str, mode: AnalysisMode) -> Vec<String> {
 /// text is split once; stems and parts come from each word's exact terms (the same terms the
 /// stemmed and parts fields index, through the analyzer's stem cache), and only for words
 /// containing one of `stem_keys` (see [`Highlighter::stem_keys`]).
-fn page_words(text: &str, stem_keys: &[String]) -> Vec<PageWord> {
+fn page_words<'a>(page: &'a PageTerms, stem_keys: &[String]) -> Vec<PageWord<'a>> {
     let mut words: Vec<PageWord> = Vec::new();
-    for token in analyze(text, AnalysisMode::Exact) {
+    for (position, range, in_buffer) in &page.terms {
+        let term = &page.buffer[in_buffer.clone()];
         match words.last_mut() {
             // A joined identifier's parts share its position and range.
-            Some(last) if last.position == token.position => last.part_terms.push(token.text),
+            Some(last) if last.position == *position => last.part_terms.push(term),
             _ => words.push(PageWord {
-                position: token.position,
-                range: token.offset_from..token.offset_to,
-                term: token.text,
+                position: *position,
+                range: range.clone(),
+                term,
                 part_terms: Vec::new(),
                 stemmed: Vec::new(),
                 parts: Vec::new(),
@@ -209,8 +236,8 @@ fn page_words(text: &str, stem_keys: &[String]) -> Vec<PageWord> {
         if !stem_keys.iter().any(|key| word.term.contains(key.as_str())) {
             continue;
         }
-        word.stemmed = word.exact().map(|term| stem(term)).collect();
-        word.parts = compound_part_stems(&word.term);
+        word.stemmed = word.exact().map(stem).collect();
+        word.parts = compound_part_stems(word.term);
     }
     words
 }
@@ -219,7 +246,9 @@ fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
     match matcher {
         Matcher::Word { exact, stemmed } => {
             for (index, word) in words.iter().enumerate() {
-                let hit = word.exact().any(|term| exact.contains(term))
+                let hit = word
+                    .exact()
+                    .any(|term| exact.iter().any(|wanted| wanted == term))
                     || word.stemmed.iter().any(|term| stemmed.contains(term))
                     || word.parts.iter().any(|term| stemmed.contains(term));
                 if hit {
@@ -252,7 +281,7 @@ fn mark_matches(matcher: &Matcher, words: &[PageWord], marked: &mut [bool]) {
 /// slop, every phrase word within `phrase length + slop` positions of an occurrence of the
 /// first word when all of them are there.
 fn mark_phrase(phrase: &[String], slop: usize, words: &[PageWord], marked: &mut [bool]) {
-    let has = |word: &PageWord, term: &String| word.exact().any(|exact| exact == term);
+    let has = |word: &PageWord, term: &String| word.exact().any(|exact| exact == term.as_str());
     for start in 0..words.len() {
         if !has(&words[start], &phrase[0]) {
             continue;
