@@ -146,6 +146,18 @@ async fn a_search_beyond_the_waiting_limit_is_shed_with_503_at_once() {
     let place = search.start_search().unwrap();
     let started = Instant::now();
     assert_unavailable(&search_with(&search).await, "overloaded");
+    let request = Request::builder()
+        .uri("/?q=besluit")
+        .body(Body::empty())
+        .unwrap();
+    let page = send(read_only(search.clone()), request).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the page says so too"
+    );
+    assert!(page.content_type.starts_with("text/html"));
+    assert_eq!(page.retry_after, "1");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "shed at once, not after waiting"
@@ -206,10 +218,22 @@ async fn a_client_over_its_rate_is_429_with_retry_after_and_others_are_served() 
             "request {attempt} of the burst"
         );
     }
-    let refused = from_address(&state, "/?q=besluit", client).await;
+    let refused = from_address(&state, "/api/search?q=besluit", client).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(refused.json()["error"]["code"], "rate_limited");
     assert_eq!(refused.retry_after, "1");
+    // A browser gets the search page, with its query kept and the message.
+    let page = from_address(&state, "/?q=mondkapjes", client).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
+    assert_eq!(page.retry_after, "1");
+    let html = page.text();
+    assert!(html.contains("value=\"mondkapjes\""), "{html}");
+    assert!(html.contains("too many requests"), "{html}");
     let health = from_address(&state, "/healthz", client).await;
     assert_eq!(
         health.status,

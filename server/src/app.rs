@@ -268,7 +268,9 @@ async fn search_page(State(state): State<AppState>, RawQuery(raw_query): RawQuer
     }
 }
 
-fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
+/// The search page showing `error` (the query kept in the form), with the error's status
+/// (400 for bad input, 429/503 with `Retry-After` under load, 500 for our faults).
+pub(crate) fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
     let language = html::UiLanguage::from_pairs(pairs);
     let empty = SearchResponse {
         total: 0,
@@ -280,13 +282,8 @@ fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
         groups: None,
         suggestion: None,
     };
-    let status = if error.status() == StatusCode::INTERNAL_SERVER_ERROR {
-        StatusCode::INTERNAL_SERVER_ERROR
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    (
-        status,
+    let mut response = (
+        error.status(),
         Html(html::render_search_page(
             pairs,
             &empty,
@@ -294,7 +291,13 @@ fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
             language,
         )),
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = error.retry_after_seconds() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// `http://host` from the request's `Host` header (for absolute links in exports and feeds),

@@ -115,10 +115,20 @@ pub async fn limit_requests(
     let address = client_address(request.headers(), peer, rate_limit.client_address_header());
     if let Some(address) = address {
         if let Err(error) = rate_limit.check(address) {
-            return error.into_response();
+            return refusal(&request, error);
         }
     }
     next.run(request).await
+}
+
+/// The 429: JSON for the API, the search page with the message for a browser.
+fn refusal(request: &Request, error: ApiError) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        return error.into_response();
+    }
+    let pairs =
+        crate::params::decode_pairs(request.uri().query().unwrap_or("")).unwrap_or_default();
+    crate::app::html_error(&pairs, &error)
 }
 
 #[cfg(test)]
