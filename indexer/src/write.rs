@@ -175,11 +175,6 @@ impl IndexSink {
         &self.index
     }
 
-    /// Content hash of every document in the committed index, by document id.
-    pub fn existing_content_hashes(&self) -> Result<HashMap<String, String>> {
-        Ok(self.existing_documents()?.content_hashes)
-    }
-
     /// What the committed index holds: each document's content hash, and the documents of
     /// each source file (one PDF can give several: the parts of a bundle).
     pub fn existing_documents(&self) -> Result<ExistingDocuments> {
@@ -412,7 +407,7 @@ mod tests {
         let searcher = reader.searcher();
         // One document record and one page record.
         assert_eq!(searcher.num_docs(), 2);
-        let hashes = sink.existing_content_hashes().unwrap();
+        let hashes = sink.existing_documents().unwrap().content_hashes;
         assert_eq!(hashes.len(), 1);
     }
 

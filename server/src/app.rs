@@ -16,7 +16,7 @@ use crate::error::{ApiError, Result};
 use crate::export::{self, ExportFormat};
 use crate::html;
 use crate::params::{decode_pairs, search_request_from_pairs};
-use crate::search::{SearchResponse, SearchService, SortOrder};
+use crate::search::{SearchRequest, SearchResponse, SearchService, SortOrder};
 use futures_util::StreamExt;
 
 /// Shared state of the app.
@@ -115,20 +115,29 @@ async fn run_search(
 ) -> Result<SearchResponse> {
     let pairs = decode_pairs(raw_query.as_deref().unwrap_or(""))?;
     let request = search_request_from_pairs(&pairs, extra)?;
+    search_blocking(state, request).await
+}
+
+/// Runs a parsed search request on the blocking pool.
+async fn search_blocking(state: &AppState, request: SearchRequest) -> Result<SearchResponse> {
     let search = state.search.clone();
     blocking(move || search.search(&request)).await
+}
+
+/// A search answer as JSON that caches must not keep (the index changes under it).
+fn search_json(response: SearchResponse) -> Response {
+    let mut http_response = Json(response).into_response();
+    http_response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    http_response
 }
 
 async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw_query): RawQuery,
 ) -> Result<Response> {
-    let response = run_search(&state, raw_query, &[]).await?;
-    let mut http_response = Json(response).into_response();
-    http_response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(http_response)
+    Ok(search_json(run_search(&state, raw_query, &[]).await?))
 }
 
 /// `POST /api/search`: the parameters of `GET /api/search` as a JSON object (for queries
@@ -149,13 +158,7 @@ async fn api_search_post(
     )?;
     let pairs = crate::params::pairs_from_json(&bytes)?;
     let request = search_request_from_pairs(&pairs, &[])?;
-    let search = state.search.clone();
-    let response = blocking(move || search.search(&request)).await?;
-    let mut http_response = Json(response).into_response();
-    http_response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(http_response)
+    Ok(search_json(search_blocking(&state, request).await?))
 }
 
 /// Whether the request says its body is JSON (`application/json`, parameters allowed).

@@ -1,5 +1,5 @@
 //! Per-client request rate limit (RELIABILITY.md §4.3): each client address may make
-//! `per_second` requests a second with bursts of `burst`; beyond that the answer is 429
+//! `per_second` requests a second, in bursts of twice that; beyond that the answer is 429
 //! `rate_limited` with `Retry-After`. The admin API (bearer tokens, bulk loads) and
 //! `/healthz` are not limited.
 //!

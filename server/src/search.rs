@@ -845,7 +845,7 @@ pub struct SearchService {
     /// Searches started and not finished, waiting ones included (see
     /// [`SearchService::start_search`]).
     in_flight: std::sync::atomic::AtomicUsize,
-    /// Searches running now, at most [`SearchService::running_limit`] (the rest wait).
+    /// Searches running now, at most [`LoadLimits::searches_at_once`] (the rest wait).
     running: std::sync::Mutex<usize>,
     /// Signalled when a running search ends.
     search_ended: std::sync::Condvar,
@@ -912,10 +912,7 @@ impl Drop for SearchPlace<'_> {
         service
             .in_flight
             .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-        let mut running = match service.running.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut running = service.lock_running();
         *running = running.saturating_sub(1);
         service.search_ended.notify_one();
     }
@@ -1036,9 +1033,13 @@ impl SearchService {
         self
     }
 
-    /// The admission limits.
-    pub fn load_limits(&self) -> LoadLimits {
-        self.limits
+    /// The count of running searches, locked (a panic while it was held changes nothing in
+    /// a plain counter, so a poisoned lock is used as it is).
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, usize> {
+        match self.running.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     /// Starts a search: waits until fewer than [`LoadLimits::searches_at_once`] searches run,
@@ -1053,10 +1054,7 @@ impl SearchService {
     /// wait; 503 `search_timeout` when no place came free within [`LoadLimits::budget`].
     pub fn start_search(&self) -> Result<SearchPlace<'_>> {
         let deadline = Instant::now() + self.limits.budget;
-        let mut running = match self.running.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut running = self.lock_running();
         let in_flight = self.in_flight.load(std::sync::atomic::Ordering::SeqCst);
         let waiting = in_flight.saturating_sub(*running);
         if *running >= self.limits.searches_at_once && waiting >= self.limits.waiting {
