@@ -33,10 +33,8 @@
 //! - [`fixtures`]  the fixture builder that writes the project's own test PDFs with lopdf
 //! - [`error`]     `IndexerError`, the crate's one error type
 
-pub mod analysis;
 pub mod bundle;
 pub mod complaint;
-pub mod compound;
 pub mod decision;
 pub mod diwoo;
 pub mod error;
@@ -44,18 +42,18 @@ pub mod fixtures;
 pub mod ingest;
 pub mod inventory;
 pub mod metadata;
-pub mod model;
 pub mod ocr;
 pub mod pages;
 pub mod pdf;
 pub mod retraction;
 pub mod scale;
-pub mod schema;
-pub mod woo;
 pub mod worker;
 pub mod write;
 
 pub use error::{IndexerError, Result};
+// The shared vocabulary lives in woo-core; these paths keep `crate::schema` etc. working.
+pub use woo_core::{analysis, compound, model, schema, woo};
+
 pub use model::{
     Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,
 };

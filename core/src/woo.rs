@@ -1747,7 +1747,7 @@ mod tests {
     }
 
     /// Prints every ground found in the corpus text dumps with its context (calibration aid):
-    /// `cargo test -p woo-indexer woo::tests::corpus_report -- --ignored --nocapture`.
+    /// `cargo test -p woo-core woo::tests::corpus_report -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn corpus_report() {

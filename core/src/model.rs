@@ -44,7 +44,7 @@ pub struct ExtractedPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
     /// On pages that may hold a table (an inventory list): each text line as positioned words,
-    /// top to bottom (read into table rows by [`crate::inventory`]).
+    /// top to bottom (read into table rows by `woo_indexer::inventory`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub table_lines: Vec<TableLine>,
 }
@@ -174,7 +174,7 @@ pub struct Document {
     /// Reference numbers found in the text (`kenmerk`, `zaaknummer`...), searchable as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
-    /// Decision letters: the letter's date, `YYYY-MM-DD` (see [`crate::decision`]).
+    /// Decision letters: the letter's date, `YYYY-MM-DD` (see `woo_indexer::decision`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_date: Option<String>,
     /// Decision letters: the date of the request answered, `YYYY-MM-DD`.
@@ -200,7 +200,7 @@ pub struct Document {
     /// detected on the pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// Parts of a bundle ([`crate::bundle`]): the page of the original file that is page 1 of
+    /// Parts of a bundle (`woo_indexer::bundle`): the page of the original file that is page 1 of
     /// this part (its pages are numbered from 1; `source` ends in `#pages=FIRST-LAST`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_page: Option<u32>,
@@ -255,7 +255,7 @@ pub struct StoredDocument {
     /// Reference numbers found in the text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
-    /// Decision letters: the letter's date, `YYYY-MM-DD` (see [`crate::decision`]).
+    /// Decision letters: the letter's date, `YYYY-MM-DD` (see `woo_indexer::decision`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_date: Option<String>,
     /// Decision letters: the date of the request answered, `YYYY-MM-DD`.

@@ -1,0 +1,30 @@
+//! woo-core: what the indexer writes and the server reads, in one place.
+//!
+//! Data flow (this crate holds the vocabulary of every stage, none of the stages):
+//! ```text
+//! source file -> woo_indexer (extract) -> model::Document / model::Page
+//!   -> woo_indexer::write (records by schema::build_schema, text by analysis)
+//!   -> index on disk -> woo_server (search: the same schema and analysis) -> JSON/HTML
+//! ```
+//!
+//! Modules:
+//! - [`model`]    the `Document` / `Page` types that flow through the pipeline, and their
+//!   stored forms read back from the index
+//! - [`schema`]   field names and `build_schema()`: the contract between indexer and server
+//! - [`analysis`] the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
+//! - [`compound`] Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
+//! - [`woo`]      Woo value lists: information categories (TOOI), refusal grounds, judgements,
+//!   publishers (TOOI organisations), and refusal-ground detection in page text
+//!
+//! No module here reads files of a publication or answers HTTP; the crate depends on tantivy
+//! (schema, tokenizer traits), rust-stemmers, regex and serde only.
+
+pub mod analysis;
+pub mod compound;
+pub mod model;
+pub mod schema;
+pub mod woo;
+
+pub use model::{
+    Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,
+};
