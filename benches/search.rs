@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use woo_fixtures::scale::{write_scale_corpus, ScaleOptions, SourceTexts};
 use woo_indexer::ingest::{run_index, IndexOptions};
 use woo_indexer::pdf::{extract_pdf, PdfLimits};
-use woo_indexer::scale::{write_scale_corpus, ScaleOptions, SourceTexts};
 use woo_server::search::{SearchRequest, SortOrder};
 use woo_server::SearchService;
 

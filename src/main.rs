@@ -217,7 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fixtures { dir, hostile: true } => {
-            let written = woo_indexer::fixtures::hostile::write_hostile_pdfs(&dir)
+            let written = woo_fixtures::hostile::write_hostile_pdfs(&dir)
                 .with_context(|| format!("cannot write hostile PDFs into {}", dir.display()))?;
             println!("wrote {} files into {}", written.len(), dir.display());
             Ok(ExitCode::SUCCESS)
@@ -226,7 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dir,
             hostile: false,
         } => {
-            let written = woo_indexer::fixtures::write_fixtures(&dir)
+            let written = woo_fixtures::write_fixtures(&dir)
                 .with_context(|| format!("cannot write fixtures into {}", dir.display()))?;
             println!("wrote {} files into {}", written.len(), dir.display());
             Ok(ExitCode::SUCCESS)
@@ -269,12 +269,12 @@ fn open_admin(
 }
 
 fn scale_corpus(pages: usize, seed: u64, corpus: &Path, out: &Path) -> anyhow::Result<ExitCode> {
-    use woo_indexer::scale::{load_or_extract_source_texts, write_scale_corpus, ScaleOptions};
+    use woo_fixtures::scale::{load_or_extract_source_texts, write_scale_corpus, ScaleOptions};
     let started = std::time::Instant::now();
     let worker = std::env::current_exe().ok();
     let texts = load_or_extract_source_texts(corpus, out, worker.as_ref())
         .with_context(|| format!("cannot take page texts from {}", corpus.display()))?;
-    let source = woo_indexer::scale::SourceTexts::from_pages(texts);
+    let source = woo_fixtures::scale::SourceTexts::from_pages(texts);
     let summary = write_scale_corpus(&source, &ScaleOptions { pages, seed }, out)
         .with_context(|| format!("cannot write the scale corpus into {}", out.display()))?;
     println!(

@@ -153,10 +153,8 @@ fn a_publication_of_more_than_500_documents_is_committed_as_a_unit() {
     let mut documents = Vec::new();
     for number in 0..count {
         let name = format!("{number:04}.pdf");
-        let pdf = woo_indexer::fixtures::simple_pdf(
-            "",
-            &[&format!("Document {number} van het grote besluit")],
-        );
+        let pdf =
+            woo_fixtures::simple_pdf("", &[&format!("Document {number} van het grote besluit")]);
         std::fs::write(publication.join(&name), &pdf).unwrap();
         std::fs::write(loose.join(&name), &pdf).unwrap();
         documents.push(serde_json::json!({"file": name, "id": format!("GROOT-{number:04}")}));
@@ -466,10 +464,8 @@ fn kill_during_bulk_loads_loses_no_acknowledged_publication_and_undoes_no_retrac
     let inbox = files.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
     for number in 0..FILES_IN_INBOX {
-        let pdf = woo_indexer::fixtures::simple_pdf(
-            "",
-            &[&format!("Crashtest pagina {number} over mondkapjes")],
-        );
+        let pdf =
+            woo_fixtures::simple_pdf("", &[&format!("Crashtest pagina {number} over mondkapjes")]);
         std::fs::write(inbox.join(format!("{number:02}.pdf")), pdf).unwrap();
     }
     // `woo serve` opens an existing index: create an empty one.

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use woo_indexer::fixtures::hostile::{hostile_pdfs, HostilePdf};
+use woo_fixtures::hostile::{hostile_pdfs, HostilePdf};
 use woo_indexer::ingest::{run_index, FileStatus, IndexOptions};
 use woo_indexer::pdf::PdfLimits;
 use woo_indexer::worker::{extract_in_worker, OutcomeClass};
@@ -42,7 +42,7 @@ fn valid_pdfs(count: usize) -> Vec<(String, Vec<u8>)> {
         .map(|number| {
             (
                 format!("goed-{number:03}.pdf"),
-                woo_indexer::fixtures::simple_pdf(
+                woo_fixtures::simple_pdf(
                     &format!("Goed document {number}"),
                     &[&format!(
                         "Besluit {number} op het Woo-verzoek over mondkapjes"

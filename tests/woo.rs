@@ -194,8 +194,7 @@ fn index_folder(inputs: Vec<PathBuf>) -> (tempfile::TempDir, woo_server::SearchS
 #[tokio::test]
 async fn a_csv_inventory_links_rows_and_keeps_rows_without_a_pdf() {
     let folder = tempfile::tempdir().unwrap();
-    let pdf =
-        woo_indexer::fixtures::simple_pdf("", &["Van: a\nAan: b\nOnderwerp: levering mondkapjes"]);
+    let pdf = woo_fixtures::simple_pdf("", &["Van: a\nAan: b\nOnderwerp: levering mondkapjes"]);
     std::fs::write(folder.path().join("0001.pdf"), pdf).unwrap();
     std::fs::write(
         folder.path().join("inventaris.csv"),
@@ -593,7 +592,7 @@ async fn a_changed_bundle_leaves_no_stale_parts() {
     assert!(search.search(&request("bebording")).unwrap().total > 0);
 
     // The publication now holds the decision letter alone.
-    let letter = woo_indexer::fixtures::simple_pdf(
+    let letter = woo_fixtures::simple_pdf(
         "",
         &["Besluit op uw Woo-verzoek A12\nWij maken de documenten later openbaar."],
     );

@@ -25,12 +25,10 @@
 //! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds
 //! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
 //! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
-//! - [`scale`]     the synthetic scale collection for benchmarks (`woo scale-corpus`)
 //! - [`ingest`]    walk input folders, extract, build documents, report per file
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
 //! - [`retraction`] tombstones of withdrawn documents/publications, honoured by every run
-//! - [`fixtures`]  the fixture builder that writes the project's own test PDFs with lopdf
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod bundle;
@@ -38,7 +36,6 @@ pub mod complaint;
 pub mod decision;
 pub mod diwoo;
 pub mod error;
-pub mod fixtures;
 pub mod ingest;
 pub mod inventory;
 pub mod metadata;
@@ -46,7 +43,6 @@ pub mod ocr;
 pub mod pages;
 pub mod pdf;
 pub mod retraction;
-pub mod scale;
 pub mod worker;
 pub mod write;
 
