@@ -359,12 +359,12 @@ fn start_server(
             .arg(files)
             .args(["--addr", &format!("127.0.0.1:{port}")])
             .env("WOO_ADMIN_TOKEN", CRASH_TOKEN)
-            .env_remove(woo_indexer::write::PAUSE_IN_COMMIT_ENV)
+            .env_remove(woo_indexer::test_hooks::PAUSE_IN_COMMIT_ENV)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         if let Some(milliseconds) = pause_in_commit {
             command.env(
-                woo_indexer::write::PAUSE_IN_COMMIT_ENV,
+                woo_indexer::test_hooks::PAUSE_IN_COMMIT_ENV,
                 milliseconds.to_string(),
             );
         }

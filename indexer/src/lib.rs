@@ -29,6 +29,7 @@
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
 //! - [`retraction`] tombstones of withdrawn documents/publications, honoured by every run
+//! - `test_hooks` (feature `test-hooks`, tests only) the crash tests' pause inside a commit
 //! - [`error`]     `IndexerError`, the crate's one error type
 
 pub mod bundle;
@@ -43,6 +44,8 @@ pub mod ocr;
 pub mod pages;
 pub mod pdf;
 pub mod retraction;
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks;
 pub mod worker;
 pub mod write;
 

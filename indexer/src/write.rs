@@ -327,7 +327,8 @@ impl IndexSink {
     /// Commits, then fsyncs the index directory so the new `meta.json` survives a power loss.
     /// Returns the commit opstamp.
     pub fn commit(&mut self) -> Result<u64> {
-        pause_for_crash_tests();
+        #[cfg(feature = "test-hooks")]
+        crate::test_hooks::pause_in_commit();
         let opstamp = self.writer.commit()?;
         fsync_directory(&self.dir)?;
         Ok(opstamp)
@@ -346,19 +347,6 @@ impl IndexSink {
         }
         self.writer.garbage_collect_files().wait()?;
         Ok(())
-    }
-}
-
-/// Environment variable for the crash test (tests/crash.rs): milliseconds to sleep at the
-/// start of every commit, after the documents were added, so that a kill lands inside it.
-pub const PAUSE_IN_COMMIT_ENV: &str = "WOO_TEST_PAUSE_IN_COMMIT";
-
-fn pause_for_crash_tests() {
-    let Ok(text) = std::env::var(PAUSE_IN_COMMIT_ENV) else {
-        return;
-    };
-    if let Ok(milliseconds) = text.trim().parse::<u64>() {
-        std::thread::sleep(std::time::Duration::from_millis(milliseconds.min(10_000)));
     }
 }
 
