@@ -65,11 +65,12 @@ struct Accuracy {
     decisions: usize,
 }
 
-/// Measures the decision-letter reader on the letters of a truth table in benches/ (columns:
+/// Measures the decision-letter reader on the letters of a truth table in benches/quality/ (columns:
 /// path in the corpus, decision date, request date (`-` none, `?` not verified), decision).
 fn measure_decision_letters(corpus: &std::path::Path, truth_file: &str) -> Accuracy {
     let truth_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("benches")
+        .join("quality")
         .join(truth_file);
     let truth = std::fs::read_to_string(truth_path).unwrap();
     let mut accuracy = Accuracy::default();
@@ -146,7 +147,7 @@ fn measure_decision_letters(corpus: &std::path::Path, truth_file: &str) -> Accur
 }
 
 /// Decision and request dates and decision types of the corpus decision letters listed in
-/// benches/decision_letters*.tsv (verified by reading them); prints the accuracy figures.
+/// benches/quality/decision_letters*.tsv (verified by reading them); prints the accuracy figures.
 #[test]
 fn corpus_decision_letters_accuracy() {
     let Some(corpus) = corpus_dir() else {

@@ -125,7 +125,7 @@ fn main() {
             Err(_) => Err(format!("runs {runs:?} is not a number")),
         },
         [] => {
-            println!("peers: nothing to do (usage in benches/peers.rs)");
+            println!("peers: nothing to do (usage in benches/speed/peers.rs)");
             Ok(())
         }
         _ => Err("usage: peers index PAGES_DIR WORK_DIR | peers query WORK_DIR [RUNS]".into()),

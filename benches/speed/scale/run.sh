@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The side-by-side benchmarks at one size, in one run (see benches/README.md):
-#   benches/scale/run.sh PAGES [WORK_DIR] [SEED]
+#   benches/speed/scale/run.sh PAGES [WORK_DIR] [SEED]
 # 1. `woo scale-corpus` writes PAGES synthetic pages from ../shared/corpus;
 # 2. indexing: `woo index` (under /usr/bin/time -v) vs SQLite FTS5 vs plain tantivy;
 # 3. query latency of the mix: our SearchService vs FTS5 vs plain tantivy;
@@ -11,7 +11,7 @@
 # SKIP_INDEX=1 skips steps 1-2 and reuses the indexes already in WORK_DIR; SKIP_QUERY=1 skips
 # step 3 (HTTP only).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 pages="${1:?usage: run.sh PAGES [WORK_DIR] [SEED]}"
 work="${2:-target/scale/$pages}"
 seed="${3:-1}"
@@ -54,11 +54,11 @@ for _ in $(seq 1 600); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 0.5
 done
-wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency -s benches/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http.txt"
+wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency -s benches/speed/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http.txt"
 # One connection: the latency of a request that does not queue behind 63 others (after a
 # pause, so that the requests still running from the 64-connection run are done).
 sleep 5
-wrk -t1 -c1 -d20s --timeout 10s --latency -s benches/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http-one-connection.txt"
+wrk -t1 -c1 -d20s --timeout 10s --latency -s benches/speed/scale/mix.lua "http://127.0.0.1:$port" | tee "$work/http-one-connection.txt"
 server_pid=$(pgrep -P "$time_pid" -x woo || true)
 if [ -n "$server_pid" ]; then kill -INT "$server_pid"; fi
 wait "$time_pid" || true

@@ -9,15 +9,15 @@
 # Nothing is cached: every page is really OCR'd (the cache is tested by the unit tests).
 #
 # Usage:
-#   benches/ocr_rate.sh                 OCR the no-text-layer pages of a handful of scanned files
-#   benches/ocr_rate.sh --all           OCR every no-text-layer page of the corpus (~10 min at 2 jobs)
-#   benches/ocr_rate.sh --count         only count no-text-layer pages in the whole corpus
-#   benches/ocr_rate.sh FILE.pdf...     OCR the no-text-layer pages of these files
+#   benches/speed/ocr_rate.sh                 OCR the no-text-layer pages of a handful of scanned files
+#   benches/speed/ocr_rate.sh --all           OCR every no-text-layer page of the corpus (~10 min at 2 jobs)
+#   benches/speed/ocr_rate.sh --count         only count no-text-layer pages in the whole corpus
+#   benches/speed/ocr_rate.sh FILE.pdf...     OCR the no-text-layer pages of these files
 # Environment: CORPUS (default ../shared/corpus from the workspace), JOBS (default 2),
 # OUT (directory for per-page results; default a fresh temporary directory).
 set -euo pipefail
 
-workspace_dir="$(cd "$(dirname "$0")/.." && pwd)"
+workspace_dir="$(cd "$(dirname "$0")/../.." && pwd)"
 CORPUS="$(cd "${CORPUS:-$workspace_dir/../shared/corpus}" && pwd)"
 JOBS="${JOBS:-2}"
 MIN_ALNUM=40

@@ -2,7 +2,7 @@
 # PDF extraction speed: our extractor against pdftotext on the same born-digital corpus files,
 # with the same parallelism (xargs -P), in one run. Prints pages/s of both and the ratio.
 #
-# Usage: benches/pdf_speed.sh [JOBS] [ROUNDS]
+# Usage: benches/speed/pdf_speed.sh [JOBS] [ROUNDS]
 #   JOBS    parallel processes for both tools (default: number of cores)
 #   ROUNDS  repetitions of each tool, the best round counts (default 3)
 # Environment: EXTRACT="command" overrides our extractor (the PDF path is appended);
@@ -11,7 +11,7 @@
 #   (or the `woo` binary with its `extract` subcommand, used when present).
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
 corpus="${CORPUS:-$root/../shared/corpus}"
 jobs="${1:-$(nproc)}"
 rounds="${2:-3}"

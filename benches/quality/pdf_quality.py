@@ -8,7 +8,7 @@ of lowercase words (a word = a run of letters/digits). Pages count when pdftotex
 page as born-digital (`T`); pages classed `O` (scan with an OCR text layer) are reported apart.
 
 Usage:
-  python3 benches/pdf_quality.py [--extractor "CMD"] [--corpus DIR] [--jobs N] [--dump FILE.tsv]
+  python3 benches/quality/pdf_quality.py [--extractor "CMD"] [--corpus DIR] [--jobs N] [--dump FILE.tsv]
 
 The extractor command gets the PDF path appended; default: `woo extract` if the release `woo`
 binary has it, else the `extract` example (`cargo build --release -p woo-indexer --example extract`).
@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 WORD = re.compile(r"[^\W_]+")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def default_extractor():

@@ -1,9 +1,9 @@
 //! Quick query benchmark on small data (`cargo bench --bench search`; CI runs it with
 //! `-- --test`, each query once): the fixture PDFs' page texts recombined by the scale
 //! generator into 3,000 synthetic pages, indexed with `woo index`'s own code, then the query mix
-//! of benches/peers.rs through `SearchService::search` (facet counts and snippets included).
+//! of benches/speed/peers.rs through `SearchService::search` (facet counts and snippets included).
 //! Every query must find documents before it is measured, so the benchmark cannot time nothing.
-//! The side-by-side figures at 10k–1M pages come from benches/peers.rs (see benches/README.md).
+//! The side-by-side figures at 10k–1M pages come from benches/speed/peers.rs (see benches/README.md).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
--- wrk script: the query mix of benches/peers.rs as /api/search requests, in turn.
+-- wrk script: the query mix of benches/speed/peers.rs as /api/search requests, in turn.
 -- Every answer carries facet counts and snippets, as for a user.
 local paths = {
   "/api/search?q=minister",
