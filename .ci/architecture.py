@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Architecture check of the workspace (issue 20): the module import graph of every crate
-has no circle, and no production function is over 100 lines.
+"""Architecture check of the workspace (issue 20): crates depend only on crates of a lower
+layer, the server's search side does not use the indexer, the module import graph of every
+crate has no circle and no import from a lower layer up to a higher one, and no production
+function is over 100 lines.
 
 Usage: .ci/architecture.py [--verbose]   (exit 1 on a finding)
 
@@ -16,6 +18,24 @@ import sys
 
 MAX_FUNCTION_LINES = 100
 CRATES = ["core/src", "indexer/src", "server/src", "src", "fixtures/src"]
+
+# Crate layers: a crate may depend on crates of a lower layer only.
+CRATE_LAYERS = {
+    "woo-core": 0,
+    "woo-indexer": 1,
+    "woo-fixtures": 2,
+    "woo-server": 2,
+    "woo-search": 3,
+}
+CRATE_MANIFESTS = {
+    "woo-core": "core/Cargo.toml",
+    "woo-indexer": "indexer/Cargo.toml",
+    "woo-fixtures": "fixtures/Cargo.toml",
+    "woo-server": "server/Cargo.toml",
+    "woo-search": "Cargo.toml",
+}
+# In the server, only the admin side (upload, bulk, retraction, jobs) runs the indexer.
+INDEXER_USERS_IN_SERVER = "server/src/admin/"
 
 
 def strip_strings_and_comments(text):
@@ -209,10 +229,55 @@ def crate_graph(root):
     return edges, functions
 
 
+def crate_dependency_findings(repo):
+    """Each woo-* dependency (normal, not dev) must be of a lower layer."""
+    findings = []
+    for crate, manifest in CRATE_MANIFESTS.items():
+        path = os.path.join(repo, manifest)
+        if not os.path.isfile(path):
+            continue
+        section = None
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                header = re.match(r"\s*\[([^\]]+)\]", line)
+                if header:
+                    section = header.group(1).strip()
+                    continue
+                if section != "dependencies":
+                    continue
+                dependency = re.match(r"\s*(woo-[a-z-]+)\s*=", line)
+                if not dependency:
+                    continue
+                name = dependency.group(1)
+                if CRATE_LAYERS.get(name, 99) >= CRATE_LAYERS[crate]:
+                    findings.append(f"{manifest}: {crate} depends on {name}, not a lower layer")
+    return findings
+
+
+def indexer_use_findings(repo):
+    """Server files outside the admin folder that name woo_indexer."""
+    findings = []
+    root = os.path.join(repo, "server/src")
+    for directory, _, files in os.walk(root):
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            relative = os.path.relpath(path, repo)
+            if not name.endswith(".rs") or relative.startswith(INDEXER_USERS_IN_SERVER):
+                continue
+            with open(path, encoding="utf-8") as handle:
+                code = remove_test_modules(strip_strings_and_comments(handle.read()))
+            if re.search(r"\bwoo_indexer\b", code):
+                findings.append(f"{relative}: the search side uses woo_indexer (only {INDEXER_USERS_IN_SERVER} may)")
+    return findings
+
+
 def main():
     verbose = "--verbose" in sys.argv
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     failures = 0
+    for finding in crate_dependency_findings(repo) + indexer_use_findings(repo):
+        print(finding)
+        failures += 1
     for crate in CRATES:
         root = os.path.join(repo, crate)
         if not os.path.isdir(root):
