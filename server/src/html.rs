@@ -9,8 +9,10 @@
 //!
 //! Every state is a URL. Dutch by default, English with `lang=en`, kept in every link.
 
+use axum::http::{header, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
-use woo_indexer::StoredDocument;
+use woo_indexer::model::StoredDocument;
 
 use crate::error::ApiError;
 use crate::search::{html_escape, SearchResponse, SearchResult, FACET_NAMES};
@@ -669,6 +671,33 @@ pub fn render_search_page(
     }
     page.push_str("</nav></section></main></body></html>");
     page
+}
+
+/// The search page showing `error` (the query kept in the form), with the error's status
+/// (400 for bad input, 429/503 with `Retry-After` under load, 500 for our faults).
+pub fn error_page_response(pairs: &[(String, String)], error: &ApiError) -> Response {
+    let language = UiLanguage::from_pairs(pairs);
+    let empty = SearchResponse {
+        total: 0,
+        took_ms: 0.0,
+        results: Vec::new(),
+        facets: Default::default(),
+        facet_other: Default::default(),
+        total_groups: None,
+        groups: None,
+        suggestion: None,
+    };
+    let mut response = (
+        error.status(),
+        Html(render_search_page(pairs, &empty, Some(error), language)),
+    )
+        .into_response();
+    if let Some(seconds) = error.retry_after_seconds() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// What the document page shows besides the document's metadata.
