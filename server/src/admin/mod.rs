@@ -77,7 +77,7 @@ pub fn default_files_dir(index_dir: &Path) -> PathBuf {
 
 /// The writer and everything the admin routes share. One per server.
 pub struct AdminState {
-    pub(crate) config: AdminConfig,
+    config: AdminConfig,
     /// The index's one writer; `None` only briefly after a failed write (reopened on next use).
     writer: Mutex<Option<IndexSink>>,
     /// The upload jobs (and bulk records) by id.
