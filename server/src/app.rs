@@ -12,10 +12,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::error::{ApiError, Result};
+use crate::admin::{missing_document, AdminRouteState, AdminState};
+use crate::error::{body_bytes, ApiError, Result};
 use crate::export::{self, ExportFormat};
-use crate::html;
+use crate::html::{self, error_page_response};
 use crate::params::{decode_pairs, search_request_from_pairs};
+use crate::rate_limit::RateLimit;
 use crate::search::{SearchRequest, SearchResponse, SearchService, SortOrder};
 use futures_util::StreamExt;
 
@@ -26,9 +28,9 @@ pub struct AppState {
     pub search: Arc<SearchService>,
     /// The admin API's writer, tokens and jobs; `None` when serving read-only (every admin
     /// route then answers 401).
-    pub admin: Option<Arc<crate::admin::AdminState>>,
+    pub admin: Option<Arc<AdminState>>,
     /// The request rate limit per client address; `None`: no limit.
-    pub rate_limit: Option<Arc<crate::rate_limit::RateLimit>>,
+    pub rate_limit: Option<Arc<RateLimit>>,
 }
 
 /// Largest `POST /api/search` body.
@@ -56,17 +58,26 @@ pub fn app(state: AppState) -> Router {
         .route("/api/export", get(api_export))
         .route("/documents/{id}", get(document_page))
         .route("/feed", get(feed))
-        .merge(crate::admin::routes())
+        .merge(admin_routes(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.rate_limit.clone(),
             crate::rate_limit::limit_requests,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
         .with_state(state)
+}
+
+/// The admin routes, handed the search service and the admin state of `state`.
+fn admin_routes(state: &AppState) -> Router<AppState> {
+    let admin_state = AdminRouteState {
+        search: state.search.clone(),
+        admin: state.admin.clone(),
+    };
+    crate::admin::routes().with_state(admin_state)
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -152,7 +163,7 @@ async fn api_search_post(
             "POST /api/search takes a JSON object (Content-Type: application/json)".to_string(),
         ));
     }
-    let bytes = crate::admin::body_bytes(
+    let bytes = body_bytes(
         body,
         format!("a search body is at most {MAX_SEARCH_BODY_BYTES} bytes"),
     )?;
@@ -199,7 +210,7 @@ async fn api_complaint_stats(
 
 async fn api_document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
     let Some(document) = state.search.document(&id) else {
-        return Err(crate::admin::missing_document(&state, &id));
+        return Err(missing_document(&state.search, &id));
     };
     Ok(Json(html::public_document_json(&document)).into_response())
 }
@@ -212,7 +223,7 @@ async fn api_page(
         ApiError::invalid("page", format!("page must be a page number, not {page:?}"))
     })?;
     if state.search.document(&id).is_none() {
-        return Err(crate::admin::missing_document(&state, &id));
+        return Err(missing_document(&state.search, &id));
     }
     let search = state.search.clone();
     let page_text = blocking(move || search.page_text(&id, page_number)).await?;
@@ -221,7 +232,7 @@ async fn api_page(
 
 async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
     let Some(document) = state.search.document(&id) else {
-        return Err(crate::admin::missing_document(&state, &id));
+        return Err(missing_document(&state.search, &id));
     };
     let bytes = tokio::fs::read(&document.file_path)
         .await
@@ -259,7 +270,7 @@ async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Resu
 async fn search_page(State(state): State<AppState>, RawQuery(raw_query): RawQuery) -> Response {
     let pairs = match decode_pairs(raw_query.as_deref().unwrap_or("")) {
         Ok(pairs) => pairs,
-        Err(error) => return html_error(&[], &error),
+        Err(error) => return error_page_response(&[], &error),
     };
     let language = html::UiLanguage::from_pairs(&pairs);
     let result = run_search(&state, raw_query, html::HTML_EXTRA_PARAMETERS).await;
@@ -267,40 +278,8 @@ async fn search_page(State(state): State<AppState>, RawQuery(raw_query): RawQuer
         Ok(response) => {
             Html(html::render_search_page(&pairs, &response, None, language)).into_response()
         }
-        Err(error) => html_error(&pairs, &error),
+        Err(error) => error_page_response(&pairs, &error),
     }
-}
-
-/// The search page showing `error` (the query kept in the form), with the error's status
-/// (400 for bad input, 429/503 with `Retry-After` under load, 500 for our faults).
-pub(crate) fn html_error(pairs: &[(String, String)], error: &ApiError) -> Response {
-    let language = html::UiLanguage::from_pairs(pairs);
-    let empty = SearchResponse {
-        total: 0,
-        took_ms: 0.0,
-        results: Vec::new(),
-        facets: Default::default(),
-        facet_other: Default::default(),
-        total_groups: None,
-        groups: None,
-        suggestion: None,
-    };
-    let mut response = (
-        error.status(),
-        Html(html::render_search_page(
-            pairs,
-            &empty,
-            Some(error),
-            language,
-        )),
-    )
-        .into_response();
-    if let Some(seconds) = error.retry_after_seconds() {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
 }
 
 /// `http://host` from the request's `Host` header (for absolute links in exports and feeds),

@@ -2,8 +2,11 @@
 //!
 //! Every error answers `{"error": {"code": "...", "message": "...", "param": "..."}}` with the
 //! status chosen in one `match` ([`ApiError::status`]). Internal errors say `internal error` and
-//! are logged with their cause.
+//! are logged with their cause. [`body_bytes`] turns axum's rejection of a request body into
+//! one of them.
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -294,6 +297,21 @@ impl IntoResponse for ApiError {
 
 /// Result with [`ApiError`].
 pub type Result<T> = std::result::Result<T, ApiError>;
+
+/// The request body, or a 413 with `too_large` when it exceeded the route's limit and a 400
+/// when it could not be read.
+pub(crate) fn body_bytes(
+    body: std::result::Result<Bytes, BytesRejection>,
+    too_large: String,
+) -> Result<Bytes> {
+    body.map_err(|error| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(too_large)
+        } else {
+            ApiError::InvalidBody(error.body_text())
+        }
+    })
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,8 +9,10 @@
 //!
 //! Every state is a URL. Dutch by default, English with `lang=en`, kept in every link.
 
+use axum::http::{header, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
-use woo_indexer::StoredDocument;
+use woo_indexer::model::StoredDocument;
 
 use crate::error::ApiError;
 use crate::search::{html_escape, SearchResponse, SearchResult, FACET_NAMES};
@@ -337,6 +339,27 @@ fn facet_panel(
         "<nav class=\"facets\" aria-labelledby=\"filters-heading\"><h2 id=\"filters-heading\">{}</h2>",
         language.text("Verfijnen", "Refine")
     );
+    html.push_str(&date_and_sort_form(pairs, language));
+    let any_selected = pairs
+        .iter()
+        .any(|(name, value)| FACET_NAMES.contains(&name.as_str()) && !value.is_empty());
+    if any_selected {
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            html_escape(&query_string(&without(pairs, FACET_NAMES))),
+            language.text("Alle filters wissen", "Clear all filters")
+        ));
+    }
+    for &name in FACET_NAMES {
+        html.push_str(&facet_section(pairs, response, name, language));
+    }
+    html.push_str("</nav>");
+    html
+}
+
+/// The form of the facet panel with the date range (`from`, `to`) and the sort order, keeping
+/// the other parameters as hidden inputs.
+fn date_and_sort_form(pairs: &[(String, String)], language: UiLanguage) -> String {
     let sort = pair_value(pairs, "sort");
     let option = |value: &str, dutch: &'static str, english: &'static str| {
         let selected = if sort == value || (value == "relevance" && sort.is_empty()) {
@@ -349,7 +372,7 @@ fn facet_panel(
             language.text(dutch, english)
         )
     };
-    html.push_str(&format!(
+    format!(
         "<form class=\"range\" method=\"get\" action=\"/\">{}\
 <label for=\"from\">{}</label><input id=\"from\" name=\"from\" value=\"{}\" placeholder=\"{}\" inputmode=\"numeric\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}){{0,2}}\">\
 <label for=\"to\">{}</label><input id=\"to\" name=\"to\" value=\"{}\" placeholder=\"{}\" inputmode=\"numeric\" pattern=\"[0-9]{{4}}(-[0-9]{{2}}){{0,2}}\">\
@@ -367,70 +390,68 @@ fn facet_panel(
         option("date", "datum, nieuwste eerst", "date, newest first"),
         option("date_asc", "datum, oudste eerst", "date, oldest first"),
         language.text("Toepassen", "Apply"),
-    ));
-    let any_selected = pairs
-        .iter()
-        .any(|(name, value)| FACET_NAMES.contains(&name.as_str()) && !value.is_empty());
-    if any_selected {
+    )
+}
+
+/// One facet of the panel: its title and its values as toggle links with counts, the link to
+/// the values a capped list leaves out, and (under `year`) the link to counts per month; ""
+/// when the facet has no values.
+fn facet_section(
+    pairs: &[(String, String)],
+    response: &SearchResponse,
+    name: &str,
+    language: UiLanguage,
+) -> String {
+    let Some(values) = response.facets.get(name) else {
+        return String::new();
+    };
+    if values.is_empty() {
+        return String::new();
+    }
+    let mut html = format!("<h3>{}</h3><ul>", facet_title(name, language));
+    for value in values {
+        let href = query_string(&toggled(pairs, name, &value.value));
+        let shown = facet_value_shown(name, &value.value, value.label.as_deref(), language);
+        let current = if value.selected {
+            " aria-current=\"true\""
+        } else {
+            ""
+        };
         html.push_str(&format!(
-            "<p><a href=\"{}\">{}</a></p>",
-            html_escape(&query_string(&without(pairs, FACET_NAMES))),
-            language.text("Alle filters wissen", "Clear all filters")
+            "<li><a href=\"{}\"{current}>{}{} <span class=\"count\">({})</span></a></li>",
+            html_escape(&href),
+            if value.selected { "✓ " } else { "" },
+            html_escape(&shown),
+            value.count
         ));
     }
-    for &name in FACET_NAMES {
-        let Some(values) = response.facets.get(name) else {
-            continue;
-        };
-        if values.is_empty() {
-            continue;
-        }
-        html.push_str(&format!("<h3>{}</h3><ul>", facet_title(name, language)));
-        for value in values {
-            let href = query_string(&toggled(pairs, name, &value.value));
-            let shown = facet_value_shown(name, &value.value, value.label.as_deref(), language);
-            let current = if value.selected {
-                " aria-current=\"true\""
+    if let Some(other) = response.facet_other.get(name) {
+        let mut more = without(pairs, &["facet_size", "page"]);
+        more.push((
+            "facet_size".to_string(),
+            crate::search::MAX_FACET_SIZE.to_string(),
+        ));
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{} <span class=\"count\">({})</span></a></li>",
+            html_escape(&query_string(&more)),
+            if language == UiLanguage::English {
+                format!("{} more values", other.values)
             } else {
-                ""
-            };
-            html.push_str(&format!(
-                "<li><a href=\"{}\"{current}>{}{} <span class=\"count\">({})</span></a></li>",
-                html_escape(&href),
-                if value.selected { "✓ " } else { "" },
-                html_escape(&shown),
-                value.count
-            ));
-        }
-        if let Some(other) = response.facet_other.get(name) {
-            let mut more = without(pairs, &["facet_size", "page"]);
-            more.push((
-                "facet_size".to_string(),
-                crate::search::MAX_FACET_SIZE.to_string(),
-            ));
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{} <span class=\"count\">({})</span></a></li>",
-                html_escape(&query_string(&more)),
-                if language == UiLanguage::English {
-                    format!("{} more values", other.values)
-                } else {
-                    format!("nog {} waarden", other.values)
-                },
-                other.count
-            ));
-        }
-        html.push_str("</ul>");
-        if name == "year" && !response.facets.contains_key("month") {
-            let mut by_month = without(pairs, &["histogram", "page"]);
-            by_month.push(("histogram".to_string(), "month".to_string()));
-            html.push_str(&format!(
-                "<p><a href=\"{}\">{}</a></p>",
-                html_escape(&query_string(&by_month)),
-                language.text("Per maand", "By month")
-            ));
-        }
+                format!("nog {} waarden", other.values)
+            },
+            other.count
+        ));
     }
-    html.push_str("</nav>");
+    html.push_str("</ul>");
+    if name == "year" && !response.facets.contains_key("month") {
+        let mut by_month = without(pairs, &["histogram", "page"]);
+        by_month.push(("histogram".to_string(), "month".to_string()));
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            html_escape(&query_string(&by_month)),
+            language.text("Per maand", "By month")
+        ));
+    }
     html
 }
 
@@ -569,90 +590,133 @@ pub fn render_search_page(
     page.push_str("<main>");
     page.push_str(&facet_panel(pairs, response, language));
     page.push_str("<section class=\"results\" id=\"content\" aria-labelledby=\"results-heading\" tabindex=\"-1\">");
-    if let Some(error) = error {
-        page.push_str(&format!(
-            "<h2 id=\"results-heading\">{}</h2><p class=\"error\" role=\"alert\">{}</p>",
+    match error {
+        Some(error) => page.push_str(&search_error_notice(error, language)),
+        None => page.push_str(&results_summary(pairs, response, &feed_url, language)),
+    }
+    for group in grouped_results(&response.results) {
+        page.push_str(&publication_section(&group, query, language));
+    }
+    page.push_str(&result_pager(pairs, response, language));
+    page.push_str("</section></main></body></html>");
+    page
+}
+
+/// The results heading saying why the search could not run.
+fn search_error_notice(error: &ApiError, language: UiLanguage) -> String {
+    format!(
+        "<h2 id=\"results-heading\">{}</h2><p class=\"error\" role=\"alert\">{}</p>",
+        language.text(
+            "Deze zoekvraag kan niet worden uitgevoerd",
+            "This search cannot be run"
+        ),
+        html_escape(&error.to_string())
+    )
+}
+
+/// The results heading with the count and time, the spelling suggestion (if any), and the
+/// export and feed links.
+fn results_summary(
+    pairs: &[(String, String)],
+    response: &SearchResponse,
+    feed_url: &str,
+    language: UiLanguage,
+) -> String {
+    let mut html = format!(
+        "<h2 id=\"results-heading\" aria-live=\"polite\">{} {} <span class=\"count\">({:.0} ms)</span></h2>",
+        response.total,
+        if response.total == 1 {
+            language.text("document", "document")
+        } else {
+            language.text("documenten", "documents")
+        },
+        response.took_ms
+    );
+    if let Some(suggestion) = &response.suggestion {
+        html.push_str(&suggestion_link(pairs, suggestion, language));
+    }
+    html.push_str(&export_and_feed_links(pairs, feed_url, language));
+    html
+}
+
+/// "Did you mean <suggestion>?", linking to the search for it with the same filters.
+fn suggestion_link(pairs: &[(String, String)], suggestion: &str, language: UiLanguage) -> String {
+    let mut suggested_pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(name, _)| name != "q" && name != "page")
+        .cloned()
+        .collect();
+    suggested_pairs.insert(0, ("q".to_string(), suggestion.to_string()));
+    format!(
+        "<p class=\"suggestion\">{} <a href=\"{}\">{}</a>?</p>",
+        language.text("Bedoelde u", "Did you mean"),
+        html_escape(&query_string(&suggested_pairs)),
+        html_escape(suggestion)
+    )
+}
+
+/// The links to every result as CSV and as JSON, and to the Atom feed of the search.
+fn export_and_feed_links(
+    pairs: &[(String, String)],
+    feed_url: &str,
+    language: UiLanguage,
+) -> String {
+    let export_pairs = without(pairs, &["page", "size", "lang"]);
+    let mut csv_pairs = vec![("format".to_string(), "csv".to_string())];
+    csv_pairs.extend(export_pairs.iter().cloned());
+    let mut json_pairs = vec![("format".to_string(), "json".to_string())];
+    json_pairs.extend(export_pairs.iter().cloned());
+    format!(
+        "<p class=\"tools\"><a href=\"{}\" id=\"export-csv\">{}</a><a href=\"{}\" id=\"export-json\">{}</a><a href=\"{}\" id=\"feed\">{}</a></p>",
+        html_escape(&url_with_pairs("/api/export", &csv_pairs)),
+        language.text("Exporteer alle resultaten (CSV)", "Export all results (CSV)"),
+        html_escape(&url_with_pairs("/api/export", &json_pairs)),
+        language.text("JSON", "JSON"),
+        html_escape(feed_url),
+        language.text("Volg via Atom-feed", "Follow as Atom feed"),
+    )
+}
+
+/// One publication's results: its title and id as the heading, then each result.
+fn publication_section(group: &PublicationGroup, query: &str, language: UiLanguage) -> String {
+    let mut html = String::from("<section class=\"publication\">");
+    match group.publication {
+        Some((id, title)) => html.push_str(&format!(
+            "<h3>{} <span class=\"count\">({})</span></h3>",
+            html_escape(title),
+            html_escape(id)
+        )),
+        None => html.push_str(&format!(
+            "<h3>{}</h3>",
             language.text(
-                "Deze zoekvraag kan niet worden uitgevoerd",
-                "This search cannot be run"
-            ),
-            html_escape(&error.to_string())
-        ));
-    } else {
-        page.push_str(&format!(
-            "<h2 id=\"results-heading\" aria-live=\"polite\">{} {} <span class=\"count\">({:.0} ms)</span></h2>",
-            response.total,
-            if response.total == 1 {
-                language.text("document", "document")
-            } else {
-                language.text("documenten", "documents")
-            },
-            response.took_ms
-        ));
-        if let Some(suggestion) = &response.suggestion {
-            let mut suggested_pairs: Vec<(String, String)> = pairs
-                .iter()
-                .filter(|(name, _)| name != "q" && name != "page")
-                .cloned()
-                .collect();
-            suggested_pairs.insert(0, ("q".to_string(), suggestion.clone()));
-            page.push_str(&format!(
-                "<p class=\"suggestion\">{} <a href=\"{}\">{}</a>?</p>",
-                language.text("Bedoelde u", "Did you mean"),
-                html_escape(&query_string(&suggested_pairs)),
-                html_escape(suggestion)
-            ));
-        }
-        let export_pairs = without(pairs, &["page", "size", "lang"]);
-        let mut csv_pairs = vec![("format".to_string(), "csv".to_string())];
-        csv_pairs.extend(export_pairs.iter().cloned());
-        let mut json_pairs = vec![("format".to_string(), "json".to_string())];
-        json_pairs.extend(export_pairs.iter().cloned());
-        page.push_str(&format!(
-            "<p class=\"tools\"><a href=\"{}\" id=\"export-csv\">{}</a><a href=\"{}\" id=\"export-json\">{}</a><a href=\"{}\" id=\"feed\">{}</a></p>",
-            html_escape(&url_with_pairs("/api/export", &csv_pairs)),
-            language.text("Exporteer alle resultaten (CSV)", "Export all results (CSV)"),
-            html_escape(&url_with_pairs("/api/export", &json_pairs)),
-            language.text("JSON", "JSON"),
-            html_escape(&feed_url),
-            language.text("Volg via Atom-feed", "Follow as Atom feed"),
-        ));
+                "Documenten zonder publicatie",
+                "Documents without a publication"
+            )
+        )),
     }
-    for PublicationGroup {
-        publication,
-        members,
-    } in grouped_results(&response.results)
-    {
-        page.push_str("<section class=\"publication\">");
-        match publication {
-            Some((id, title)) => page.push_str(&format!(
-                "<h3>{} <span class=\"count\">({})</span></h3>",
-                html_escape(title),
-                html_escape(id)
-            )),
-            None => page.push_str(&format!(
-                "<h3>{}</h3>",
-                language.text(
-                    "Documenten zonder publicatie",
-                    "Documents without a publication"
-                )
-            )),
-        }
-        for result in members {
-            page.push_str(&render_result(result, query, language));
-        }
-        page.push_str("</section>");
+    for result in &group.members {
+        html.push_str(&render_result(result, query, language));
     }
+    html.push_str("</section>");
+    html
+}
+
+/// The previous and next result page links (next only within the result window).
+fn result_pager(
+    pairs: &[(String, String)],
+    response: &SearchResponse,
+    language: UiLanguage,
+) -> String {
     let current_page: usize = pair_value(pairs, "page").parse().unwrap_or(1);
     let size: usize = pair_value(pairs, "size")
         .parse()
         .unwrap_or(crate::params::DEFAULT_PAGE_SIZE);
-    page.push_str(&format!(
+    let mut html = format!(
         "<nav class=\"pager\" aria-label=\"{}\">",
         language.text("Resultaatpagina's", "Result pages")
-    ));
+    );
     if current_page > 1 {
-        page.push_str(&format!(
+        html.push_str(&format!(
             "<a href=\"{}\" rel=\"prev\">← {}</a>",
             html_escape(&query_string(&with_page(pairs, current_page - 1))),
             language.text("vorige", "previous")
@@ -661,14 +725,41 @@ pub fn render_search_page(
     if current_page * size < response.total
         && (current_page + 1) * size <= crate::search::MAX_RESULT_WINDOW
     {
-        page.push_str(&format!(
+        html.push_str(&format!(
             "<a href=\"{}\" rel=\"next\">{} →</a>",
             html_escape(&query_string(&with_page(pairs, current_page + 1))),
             language.text("volgende", "next")
         ));
     }
-    page.push_str("</nav></section></main></body></html>");
-    page
+    html.push_str("</nav>");
+    html
+}
+
+/// The search page showing `error` (the query kept in the form), with the error's status
+/// (400 for bad input, 429/503 with `Retry-After` under load, 500 for our faults).
+pub fn error_page_response(pairs: &[(String, String)], error: &ApiError) -> Response {
+    let language = UiLanguage::from_pairs(pairs);
+    let empty = SearchResponse {
+        total: 0,
+        took_ms: 0.0,
+        results: Vec::new(),
+        facets: Default::default(),
+        facet_other: Default::default(),
+        total_groups: None,
+        groups: None,
+        suggestion: None,
+    };
+    let mut response = (
+        error.status(),
+        Html(render_search_page(pairs, &empty, Some(error), language)),
+    )
+        .into_response();
+    if let Some(seconds) = error.retry_after_seconds() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// What the document page shows besides the document's metadata.
@@ -696,7 +787,6 @@ pub fn render_document_page(
     view: &DocumentView,
     language: UiLanguage,
 ) -> String {
-    let id = document.id.as_str();
     let mut page = page_head(&document.title, language, "");
     let mut keep = Vec::new();
     if language == UiLanguage::English {
@@ -720,8 +810,26 @@ pub fn render_document_page(
         language.text("Terug naar de zoekresultaten", "Back to the search results"),
         html_escape(&document.title)
     ));
+    page.push_str(&document_facts(document, language));
+    page.push_str(&grounds_per_page(&document.id, view, language));
+    page.push_str(&page_navigation(document, view, &keep, language));
+    if let Some(problem) = &view.query_problem {
+        page.push_str(&format!(
+            "<p class=\"error\" role=\"alert\">{}: {}</p>",
+            language.text(
+                "De zoektermen konden niet worden gemarkeerd",
+                "The search terms could not be highlighted"
+            ),
+            html_escape(problem)
+        ));
+    }
+    page.push_str(&page_text_beside_pdf(document, view, language));
+    page.push_str("</div></main></body></html>");
+    page
+}
 
-    // Metadata.
+/// The document's metadata as a definition list (empty values left out), then its summary.
+fn document_facts(document: &StoredDocument, language: UiLanguage) -> String {
     let mut facts: Vec<(&str, String)> = Vec::new();
     if let Some(title) = &document.publication_title {
         let publication_id = document.publication_id.as_deref().unwrap_or("");
@@ -800,82 +908,95 @@ pub fn render_document_page(
         language.text("Bestand", "File"),
         Some(document.source.clone()),
     );
-    page.push_str("<dl class=\"facts\">");
+    let mut html = String::from("<dl class=\"facts\">");
     for (label, value) in &facts {
-        page.push_str(&format!("<dt>{label}</dt><dd>{value}</dd>"));
+        html.push_str(&format!("<dt>{label}</dt><dd>{value}</dd>"));
     }
-    page.push_str("</dl>");
+    html.push_str("</dl>");
     if let Some(summary) = &document.summary {
-        page.push_str(&format!("<p>{}</p>", html_escape(summary)));
+        html.push_str(&format!("<p>{}</p>", html_escape(summary)));
     }
+    html
+}
 
-    // Grounds per page.
-    page.push_str(&format!(
+/// The refusal grounds stamped on each page, counted, each page linking to itself in the viewer.
+fn grounds_per_page(id: &str, view: &DocumentView, language: UiLanguage) -> String {
+    let mut html = format!(
         "<h2>{}</h2>",
         language.text("Weigeringsgronden per pagina", "Refusal grounds per page")
-    ));
+    );
     if view.page_grounds.is_empty() {
-        page.push_str(&format!(
+        html.push_str(&format!(
             "<p>{}</p>",
             language.text(
                 "Op de pagina's zijn geen weigeringsgronden gevonden.",
                 "No refusal grounds were found on the pages."
             )
         ));
-    } else {
-        page.push_str(&format!(
-            "<table class=\"grounds\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            language.text("Pagina", "Page"),
-            language.text("Gronden (aantal stempels)", "Grounds (stamps)")
-        ));
-        for (page_number, grounds) in view.page_grounds {
-            let mut counted: Vec<(String, usize)> = Vec::new();
-            for ground in grounds {
-                match counted.iter_mut().find(|(code, _)| code == ground) {
-                    Some((_, count)) => *count += 1,
-                    None => counted.push((ground.clone(), 1)),
-                }
-            }
-            let shown: Vec<String> = counted
-                .iter()
-                .map(|(code, count)| {
-                    format!(
-                        "{} ({count})",
-                        html_escape(&woo_indexer::woo::ground_facet_label(code))
-                    )
-                })
-                .collect();
-            page.push_str(&format!(
-                "<tr><td><a href=\"{}\">{page_number}</a></td><td>{}</td></tr>",
-                html_escape(&document_page_url(id, view.query, *page_number, language)),
-                shown.join("; ")
-            ));
-        }
-        page.push_str("</tbody></table>");
+        return html;
     }
+    html.push_str(&format!(
+        "<table class=\"grounds\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        language.text("Pagina", "Page"),
+        language.text("Gronden (aantal stempels)", "Grounds (stamps)")
+    ));
+    for (page_number, grounds) in view.page_grounds {
+        let mut counted: Vec<(String, usize)> = Vec::new();
+        for ground in grounds {
+            match counted.iter_mut().find(|(code, _)| code == ground) {
+                Some((_, count)) => *count += 1,
+                None => counted.push((ground.clone(), 1)),
+            }
+        }
+        let shown: Vec<String> = counted
+            .iter()
+            .map(|(code, count)| {
+                format!(
+                    "{} ({count})",
+                    html_escape(&woo_indexer::woo::ground_facet_label(code))
+                )
+            })
+            .collect();
+        html.push_str(&format!(
+            "<tr><td><a href=\"{}\">{page_number}</a></td><td>{}</td></tr>",
+            html_escape(&document_page_url(id, view.query, *page_number, language)),
+            shown.join("; ")
+        ));
+    }
+    html.push_str("</tbody></table>");
+    html
+}
 
-    // The page viewer.
+/// The viewer's heading ("Page N of M") and its navigation: previous and next page, a
+/// go-to-page form (keeping the query and `keep`), and the link to the PDF at this page.
+fn page_navigation(
+    document: &StoredDocument,
+    view: &DocumentView,
+    keep: &[(String, String)],
+    language: UiLanguage,
+) -> String {
+    let id = document.id.as_str();
     let page_count = document.page_count;
-    page.push_str(&format!(
+    let mut html = format!(
         "<h2 id=\"viewer\">{} {} {} {}</h2>",
         language.text("Pagina", "Page"),
         view.page,
         language.text("van", "of"),
         page_count
-    ));
-    page.push_str(&format!(
+    );
+    html.push_str(&format!(
         "<nav class=\"pages\" aria-label=\"{}\">",
         language.text("Pagina's van het document", "Pages of the document")
     ));
     if view.page > 1 {
-        page.push_str(&format!(
+        html.push_str(&format!(
             "<a href=\"{}\" rel=\"prev\">← {}</a>",
             html_escape(&document_page_url(id, view.query, view.page - 1, language)),
             language.text("vorige pagina", "previous page")
         ));
     }
     if view.page < page_count {
-        page.push_str(&format!(
+        html.push_str(&format!(
             "<a href=\"{}\" rel=\"next\">{} →</a>",
             html_escape(&document_page_url(id, view.query, view.page + 1, language)),
             language.text("volgende pagina", "next page")
@@ -886,7 +1007,7 @@ pub fn render_document_page(
         jump_pairs.push(("q".to_string(), view.query.to_string()));
     }
     jump_pairs.extend(keep.iter().cloned());
-    page.push_str(&format!(
+    html.push_str(&format!(
         "<form method=\"get\" action=\"/documents/{}\">{}<label for=\"page-number\">{}</label> \
 <input id=\"page-number\" name=\"page\" type=\"number\" min=\"1\" max=\"{page_count}\" value=\"{}\"> <button type=\"submit\">{}</button></form>",
         html_escape(&url_encode(id)),
@@ -895,22 +1016,36 @@ pub fn render_document_page(
         view.page,
         language.text("Ga", "Go"),
     ));
-    page.push_str(&format!(
+    html.push_str(&format!(
         "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
         html_escape(&pdf_url(id, view.page, &document.source)),
         language.text("Open de pdf op deze pagina", "Open the PDF at this page")
     ));
-    if let Some(problem) = &view.query_problem {
-        page.push_str(&format!(
-            "<p class=\"error\" role=\"alert\">{}: {}</p>",
-            language.text(
-                "De zoektermen konden niet worden gemarkeerd",
-                "The search terms could not be highlighted"
-            ),
-            html_escape(problem)
-        ));
-    }
-    let source_note = match view.text_source {
+    html
+}
+
+/// The page's highlighted text, with how it was obtained, beside the PDF at that page.
+fn page_text_beside_pdf(
+    document: &StoredDocument,
+    view: &DocumentView,
+    language: UiLanguage,
+) -> String {
+    format!(
+        "<div class=\"viewer\"><section class=\"text\" aria-labelledby=\"page-text-heading\"><h3 id=\"page-text-heading\" class=\"vh\">{}</h3><p class=\"meta\">{}</p><pre id=\"page-text\">{}</pre></section>\
+<iframe src=\"{}\" title=\"{} {} {}\"></iframe></div>",
+        language.text("Tekst van de pagina", "Text of the page"),
+        html_escape(&text_source_note(view, language)),
+        view.page_html,
+        html_escape(&pdf_url(&document.id, view.page, &document.source)),
+        language.text("Pdf, pagina", "PDF, page"),
+        view.page,
+        html_escape(&document.title),
+    )
+}
+
+/// How the shown page's text was obtained: the text layer, OCR (with its confidence), or none.
+fn text_source_note(view: &DocumentView, language: UiLanguage) -> String {
+    match view.text_source {
         "ocr" => match view.ocr_confidence {
             Some(confidence) => format!(
                 "{} ({} {:.0}%)",
@@ -931,20 +1066,7 @@ pub fn render_document_page(
                 "Text from the PDF's text layer",
             )
             .to_string(),
-    };
-    page.push_str(&format!(
-        "<div class=\"viewer\"><section class=\"text\" aria-labelledby=\"page-text-heading\"><h3 id=\"page-text-heading\" class=\"vh\">{}</h3><p class=\"meta\">{}</p><pre id=\"page-text\">{}</pre></section>\
-<iframe src=\"{}\" title=\"{} {} {}\"></iframe></div>",
-        language.text("Tekst van de pagina", "Text of the page"),
-        html_escape(&source_note),
-        view.page_html,
-        html_escape(&pdf_url(id, view.page, &document.source)),
-        language.text("Pdf, pagina", "PDF, page"),
-        view.page,
-        html_escape(&document.title),
-    ));
-    page.push_str("</div></main></body></html>");
-    page
+    }
 }
 
 /// A page with only a heading and a message (unknown documents and pages, bad parameters).

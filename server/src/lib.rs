@@ -8,9 +8,10 @@
 //! ```
 //!
 //! Modules:
-//! - [`app`]     `fn app(state) -> Router`; handlers translate HTTP <-> search
-//! - [`admin`]   bearer tokens, retraction, publication upload and its jobs
-//! - [`bulk`]    `POST /api/admin/bulk`: NDJSON publication records, one commit each
+//! - [`app`]     `fn app(state) -> Router`; handlers translate HTTP <-> search (the top: no
+//!   module below imports it)
+//! - [`admin`]   bearer tokens, retraction, publication upload and its jobs, `POST
+//!   /api/admin/bulk`; the only module that uses the indexer's ingest, write and retraction code
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
@@ -22,10 +23,10 @@
 //! - [`export`]  CSV/JSON exports and the Atom feed
 //! - [`rate_limit`] requests per second per client address (429 beyond it)
 //! - [`error`]   `ApiError` and its JSON response
+//! - [`bulk`]    the bulk load's limits and answer at their old path (the code is in [`admin`])
 
 pub mod admin;
 pub mod app;
-pub mod bulk;
 pub mod error;
 pub mod export;
 pub mod highlight;
@@ -35,6 +36,15 @@ pub mod query;
 pub mod rate_limit;
 pub mod read_directory;
 pub mod search;
+
+/// `POST /api/admin/bulk`'s limits and answer, at the path they had before the admin API
+/// became a folder.
+pub mod bulk {
+    pub use crate::admin::{
+        BulkAnswer, RecordError, RecordResult, MAX_BULK_BODY_BYTES, MAX_BULK_LINE_BYTES,
+        MAX_BULK_RECORDS,
+    };
+}
 
 pub use app::{app, AppState};
 pub use error::ApiError;

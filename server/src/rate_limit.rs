@@ -12,6 +12,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
@@ -20,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::app::AppState;
 use crate::error::ApiError;
 
 /// Requests a second one client address may make by default.
@@ -96,13 +96,13 @@ fn is_limited_path(path: &str) -> bool {
     path != "/healthz" && !path.starts_with("/api/admin/")
 }
 
-/// Middleware: answers 429 when the client is over its limit.
+/// Middleware: answers 429 when the client is over its limit (`None`: no limit).
 pub async fn limit_requests(
-    State(state): State<AppState>,
+    State(rate_limit): State<Option<Arc<RateLimit>>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(rate_limit) = &state.rate_limit else {
+    let Some(rate_limit) = &rate_limit else {
         return next.run(request).await;
     };
     if !is_limited_path(request.uri().path()) {
@@ -128,7 +128,7 @@ fn refusal(request: &Request, error: ApiError) -> Response {
     }
     let pairs =
         crate::params::decode_pairs(request.uri().query().unwrap_or("")).unwrap_or_default();
-    crate::app::html_error(&pairs, &error)
+    crate::html::error_page_response(&pairs, &error)
 }
 
 #[cfg(test)]

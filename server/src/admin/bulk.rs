@@ -8,7 +8,7 @@
 //! retracted publication (and of its listed document ids) on purpose; without it a retracted
 //! id answers 409 `retracted`.
 //!
-//! Every record is handled like an upload ([`crate::admin`]): the referenced files are
+//! Every record is handled like an upload ([`super::upload`]): the referenced files are
 //! hard-linked (or copied) with a `publication.json` into a staging folder that replaces the
 //! publication's folder, and the indexer deletes the publication's old documents and writes
 //! the new ones in **one commit** (then fsyncs the index directory). So a record is
@@ -24,7 +24,6 @@
 //! have had (200, 400, 404, 409, 413, 500).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -37,12 +36,12 @@ use woo_indexer::ingest::{FileReport, FileStatus};
 use woo_indexer::metadata::PublicationMetadata;
 use woo_indexer::retraction::RetractionList;
 
-use crate::admin::{
-    authorize, index_upload, is_safe_entry_name, is_safe_publication_id, AdminState, Scope,
-    UploadRun, MAX_ARCHIVE_ENTRIES,
+use super::auth::{authorize, Scope};
+use super::upload::{
+    index_upload, is_safe_entry_name, is_safe_publication_id, UploadRun, MAX_ARCHIVE_ENTRIES,
 };
-use crate::app::AppState;
-use crate::error::{ApiError, Result};
+use super::{AdminRouteState, AdminState};
+use crate::error::{body_bytes, ApiError, Result};
 use crate::search::SearchService;
 
 /// Largest bulk request body.
@@ -92,13 +91,14 @@ pub struct BulkAnswer {
     pub records: Vec<RecordResult>,
 }
 
-pub(crate) async fn bulk_load(
-    State(state): State<AppState>,
+/// `POST /api/admin/bulk`: every record in order, answered 200 with one result per record.
+pub(super) async fn bulk_load(
+    State(state): State<AdminRouteState>,
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let (admin, _actor) = authorize(&state, &headers, Scope::Load)?;
-    let bytes = crate::admin::body_bytes(
+    let bytes = body_bytes(
         body,
         format!("a bulk request is at most {MAX_BULK_BODY_BYTES} bytes"),
     )?;
@@ -283,7 +283,7 @@ fn parse_record(
 
 /// The folder an upload job unpacked (the job must be done).
 fn job_folder(admin: &AdminState, line_number: usize, job_id: u64) -> Result<PathBuf> {
-    let jobs = admin.lock_jobs();
+    let jobs = admin.jobs.lock();
     let Some(job) = jobs.get(&job_id) else {
         return Err(ApiError::NotFound(format!(
             "line {line_number}: no upload job {job_id}"
@@ -362,7 +362,7 @@ fn write_record(
             conflict: true,
         });
     }
-    let job_id = admin.next_job.fetch_add(1, Ordering::Relaxed);
+    let job_id = admin.jobs.next_id();
     let staging = admin
         .config
         .files_dir
@@ -373,8 +373,8 @@ fn write_record(
             "cannot stage publication {publication_id:?}: {error}"
         )));
     }
-    admin.insert_job(job_id, &publication_id);
-    admin.update_job(job_id, |job| job.state = "running");
+    admin.jobs.insert(job_id, &publication_id);
+    admin.jobs.update(job_id, |job| job.state = "running");
     let run = UploadRun {
         republish: covered,
         reload: false,
@@ -386,7 +386,7 @@ fn write_record(
     let documents = match outcome {
         Ok(documents) => documents,
         Err(error) => {
-            admin.update_job(job_id, |job| {
+            admin.jobs.update(job_id, |job| {
                 job.state = "failed";
                 job.error = Some(error.to_string());
             });
@@ -396,7 +396,7 @@ fn write_record(
         }
     };
     let mut failures = Vec::new();
-    admin.update_job(job_id, |job| {
+    admin.jobs.update(job_id, |job| {
         job.state = "done";
         job.documents = documents;
         failures = job
