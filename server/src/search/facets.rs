@@ -373,7 +373,10 @@ fn count_values(ordinals: &FacetOrdinals, positions: &[usize], failed: &[u32]) -
 }
 
 /// The counted values (value, count) of each facet, in the order of [`FACETS`].
-fn counts_by_facet<'a>(ordinals: &'a FacetOrdinals, counts: &[usize]) -> Vec<Vec<(&'a str, usize)>> {
+fn counts_by_facet<'a>(
+    ordinals: &'a FacetOrdinals,
+    counts: &[usize],
+) -> Vec<Vec<(&'a str, usize)>> {
     let mut counts_by_facet: Vec<Vec<(&str, usize)>> = vec![Vec::new(); FACETS.len()];
     for (value, &count) in ordinals.values.iter().zip(counts) {
         if count > 0 {

@@ -7,8 +7,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use tantivy::query::EnableScoring;
-use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Score, TantivyDocument};
 use tantivy::schema::Value;
+use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Score, TantivyDocument};
 use woo_indexer::schema::Fields;
 use woo_indexer::StoredDocument;
 
@@ -470,13 +470,7 @@ impl SearchService {
         let mut results_by_position: HashMap<usize, SearchResult> = shown_positions
             .iter()
             .copied()
-            .zip(self.results_with_hits(
-                table,
-                searcher,
-                matches,
-                highlighter,
-                &shown_positions,
-            )?)
+            .zip(self.results_with_hits(table, searcher, matches, highlighter, &shown_positions)?)
             .collect();
         let mut shown = Vec::new();
         for group in shown_groups {
