@@ -22,7 +22,8 @@ use woo_indexer::analysis::{
 };
 
 use crate::error::Result;
-use crate::query::{parse, Modifier, Node, Scope};
+use crate::markup::html_escape;
+use crate::query::{edit_distance_within, parse, Modifier, Node, Scope};
 
 /// Characters of page text in a snippet (before escaping).
 pub const SNIPPET_CHARS: usize = 220;
@@ -323,7 +324,8 @@ fn mark_phrase(phrase: &[String], slop: usize, words: &[PageWord], marked: &mut 
     }
 }
 
-/// Whether `a` is within `limit` edits of `b` (insert, delete, substitute, transpose adjacent).
+/// Whether `a` is within `limit` edits of `b` (insert, delete, substitute, transpose adjacent;
+/// the distance of [`edit_distance_within`]).
 fn within_edits(a: &str, b: &str, limit: usize) -> bool {
     // Most words of a page differ in length by more than the limit: decided without
     // allocating (this check was most of a fuzzy query's highlighting time).
@@ -332,28 +334,7 @@ fn within_edits(a: &str, b: &str, limit: usize) -> bool {
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    // Optimal string alignment distance, rows of the dynamic programme.
-    let mut before_previous: Vec<usize> = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut current = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let substitution = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + substitution);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(before_previous[j - 2] + 1);
-            }
-            current[j] = best;
-        }
-        if current.iter().min().is_some_and(|&lowest| lowest > limit) {
-            return false;
-        }
-        before_previous = previous;
-        previous = current;
-    }
-    previous[b.len()] <= limit
+    edit_distance_within(&a, &b, limit).is_some()
 }
 
 /// A snippet of about [`SNIPPET_CHARS`] characters around the densest group of marked ranges,
@@ -408,13 +389,13 @@ pub fn snippet(text: &str, ranges: &[Range<usize>]) -> Option<String> {
         if range.start < cursor || range.end > end {
             continue;
         }
-        html.push_str(&crate::search::html_escape(&text[cursor..range.start]));
+        html.push_str(&html_escape(&text[cursor..range.start]));
         html.push_str("<mark>");
-        html.push_str(&crate::search::html_escape(&text[range.start..range.end]));
+        html.push_str(&html_escape(&text[range.start..range.end]));
         html.push_str("</mark>");
         cursor = range.end;
     }
-    html.push_str(&crate::search::html_escape(&text[cursor..end]));
+    html.push_str(&html_escape(&text[cursor..end]));
     if end < text.len() {
         html.push('…');
     }

@@ -13,12 +13,17 @@
 //! - [`admin`]   bearer tokens, retraction, publication upload and its jobs, `POST
 //!   /api/admin/bulk`; the only module that uses the indexer's ingest, write and retraction code
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
-//! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy
+//! - [`dates`]   `YYYY[-MM[-DD]]` -> days since 1970, for `params` and the query's `date:`
+//! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy; the
+//!   edit distance of suggestions and fuzzy highlighting
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
+//!   (a folder: request, response, table, collect, facets, admission, page_text, complaints,
+//!   service)
 //! - [`read_directory`] an index opening that reads files instead of mapping them (the
 //!   document table is built through one, so the doc store pages it reads do not stay mapped)
 //! - [`highlight`] what a query matched in page text (words, stems, compound parts, phrases,
 //!   prefixes, fuzzy words) and the snippet around it
+//! - [`markup`]  HTML escaping and `<mark>` rendering (depends on nothing else in the crate)
 //! - [`html`]    the server-rendered search page and document page
 //! - [`export`]  CSV/JSON exports and the Atom feed
 //! - [`rate_limit`] requests per second per client address (429 beyond it)
@@ -27,10 +32,12 @@
 
 pub mod admin;
 pub mod app;
+pub mod dates;
 pub mod error;
 pub mod export;
 pub mod highlight;
 pub mod html;
+pub mod markup;
 pub mod params;
 pub mod query;
 pub mod rate_limit;

@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use crate::error::{ApiError, Result};
 use crate::search::{SearchRequest, SortOrder, FACET_NAMES};
 
+// Date parsing lives in `crate::dates` (the query language's `date:` reads dates the same way);
+// kept here under its old path.
+pub use crate::dates::parse_date_param;
+
 /// Default results per page.
 pub const DEFAULT_PAGE_SIZE: usize = 10;
 
@@ -83,38 +87,6 @@ pub fn pairs_from_json(body: &[u8]) -> Result<Vec<(String, String)>> {
     Ok(pairs)
 }
 
-/// Parses `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) into days since 1970; `end` picks the last day.
-pub fn parse_date_param(param: &str, value: &str, end: bool) -> Result<i64> {
-    let invalid = || {
-        ApiError::invalid(
-            param,
-            format!("{param} must be a date as YYYY-MM-DD, YYYY-MM or YYYY, not {value:?}"),
-        )
-    };
-    let parts: Vec<&str> = value.split('-').collect();
-    let year: i32 = parts
-        .first()
-        .filter(|part| part.len() == 4)
-        .and_then(|part| part.parse().ok())
-        .ok_or_else(invalid)?;
-    let month: u8 = match parts.get(1) {
-        Some(part) => part.parse().map_err(|_| invalid())?,
-        None if end => 12,
-        None => 1,
-    };
-    let month = time::Month::try_from(month).map_err(|_| invalid())?;
-    let day: u8 = match parts.get(2) {
-        Some(part) => part.parse().map_err(|_| invalid())?,
-        None if end => time::util::days_in_month(month, year),
-        None => 1,
-    };
-    if parts.len() > 3 {
-        return Err(invalid());
-    }
-    let date = time::Date::from_calendar_date(year, month, day).map_err(|_| invalid())?;
-    Ok(i64::from(date.to_julian_day()) - 2_440_588)
-}
-
 fn parse_positive(param: &str, value: &str) -> Result<usize> {
     value.trim().parse::<usize>().map_err(|_| {
         ApiError::invalid(
@@ -148,94 +120,102 @@ pub fn search_request_from_pairs(
             }
             seen.push(name);
         }
-        match name {
-            "q" => request.query = value.clone(),
-            "page" => request.page = parse_positive("page", value)?,
-            "size" => request.size = parse_positive("size", value)?,
-            "sort" => {
-                request.sort = match value.as_str() {
-                    "" | "relevance" => SortOrder::Relevance,
-                    "date" | "-date" | "date_desc" => SortOrder::DateNewestFirst,
-                    "+date" | "date_asc" => SortOrder::DateOldestFirst,
-                    other => {
-                        return Err(ApiError::invalid(
-                            "sort",
-                            format!(
-                        "sort must be relevance, date (newest first) or date_asc, not {other:?}"
-                    ),
-                        ))
-                    }
-                }
-            }
-            "facet_size" => {
-                request.facet_size = parse_positive("facet_size", value)?;
-                if request.facet_size == 0 {
-                    return Err(ApiError::invalid(
-                        "facet_size",
-                        "facet_size must be 1 or more",
-                    ));
-                }
-            }
-            "group" => {
-                request.group_by_publication = match value.as_str() {
-                    "" | "document" => false,
-                    "publication" => true,
-                    other => {
-                        return Err(ApiError::invalid(
-                            "group",
-                            format!("group must be document or publication, not {other:?}"),
-                        ))
-                    }
-                }
-            }
-            "histogram" => {
-                request.month_histogram = match value.as_str() {
-                    "" | "year" => false,
-                    "month" => true,
-                    other => {
-                        return Err(ApiError::invalid(
-                            "histogram",
-                            format!("histogram must be year or month, not {other:?}"),
-                        ))
-                    }
-                }
-            }
-            "from" if !value.is_empty() => {
-                request.from_days = Some(parse_date_param("from", value, false)?)
-            }
-            "to" if !value.is_empty() => {
-                request.to_days = Some(parse_date_param("to", value, true)?)
-            }
-            "decided_from" if !value.is_empty() => {
-                request.decided_from_days = Some(parse_date_param("decided_from", value, false)?)
-            }
-            "decided_to" if !value.is_empty() => {
-                request.decided_to_days = Some(parse_date_param("decided_to", value, true)?)
-            }
-            "from" | "to" | "decided_from" | "decided_to" => {}
-            facet if FACET_NAMES.contains(&facet) => {
-                if !value.is_empty() {
-                    filters
-                        .entry(facet.to_string())
-                        .or_default()
-                        .push(value.clone());
-                }
-            }
-            other if extra_allowed.contains(&other) => {}
-            other => {
-                return Err(ApiError::InvalidFacet {
-                    param: other.to_string(),
-                    message: format!(
-                        "unknown parameter {other:?}; facets are {}",
-                        FACET_NAMES.join(", ")
-                    ),
-                })
-            }
+        if apply_single_parameter(&mut request, name, value)? {
+            continue;
         }
+        if FACET_NAMES.contains(&name) {
+            if !value.is_empty() {
+                filters
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(value.clone());
+            }
+            continue;
+        }
+        if extra_allowed.contains(&name) {
+            continue;
+        }
+        return Err(ApiError::InvalidFacet {
+            param: name.to_string(),
+            message: format!(
+                "unknown parameter {name:?}; facets are {}",
+                FACET_NAMES.join(", ")
+            ),
+        });
     }
     request.filters = filters;
     request.validate()?;
     Ok(request)
+}
+
+/// Sets the field of `request` that the single parameter `name` gives; `false` when `name`
+/// is not one of [`SINGLE_PARAMETERS`]. An empty date means no bound.
+fn apply_single_parameter(request: &mut SearchRequest, name: &str, value: &str) -> Result<bool> {
+    match name {
+        "q" => request.query = value.to_string(),
+        "page" => request.page = parse_positive("page", value)?,
+        "size" => request.size = parse_positive("size", value)?,
+        "sort" => request.sort = parse_sort(value)?,
+        "facet_size" => {
+            request.facet_size = parse_positive("facet_size", value)?;
+            if request.facet_size == 0 {
+                return Err(ApiError::invalid(
+                    "facet_size",
+                    "facet_size must be 1 or more",
+                ));
+            }
+        }
+        "group" => request.group_by_publication = parse_group(value)?,
+        "histogram" => request.month_histogram = parse_histogram(value)?,
+        "from" | "to" | "decided_from" | "decided_to" if value.is_empty() => {}
+        "from" => request.from_days = Some(parse_date_param("from", value, false)?),
+        "to" => request.to_days = Some(parse_date_param("to", value, true)?),
+        "decided_from" => {
+            request.decided_from_days = Some(parse_date_param("decided_from", value, false)?)
+        }
+        "decided_to" => {
+            request.decided_to_days = Some(parse_date_param("decided_to", value, true)?)
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// `sort`: relevance (the default), date (newest first) or date_asc.
+fn parse_sort(value: &str) -> Result<SortOrder> {
+    match value {
+        "" | "relevance" => Ok(SortOrder::Relevance),
+        "date" | "-date" | "date_desc" => Ok(SortOrder::DateNewestFirst),
+        "+date" | "date_asc" => Ok(SortOrder::DateOldestFirst),
+        other => Err(ApiError::invalid(
+            "sort",
+            format!("sort must be relevance, date (newest first) or date_asc, not {other:?}"),
+        )),
+    }
+}
+
+/// `group`: document (the default) or publication; whether results are grouped by publication.
+fn parse_group(value: &str) -> Result<bool> {
+    match value {
+        "" | "document" => Ok(false),
+        "publication" => Ok(true),
+        other => Err(ApiError::invalid(
+            "group",
+            format!("group must be document or publication, not {other:?}"),
+        )),
+    }
+}
+
+/// `histogram`: year (the default) or month; whether the month histogram is counted.
+fn parse_histogram(value: &str) -> Result<bool> {
+    match value {
+        "" | "year" => Ok(false),
+        "month" => Ok(true),
+        other => Err(ApiError::invalid(
+            "histogram",
+            format!("histogram must be year or month, not {other:?}"),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -200,189 +200,243 @@ pub fn lex(query: &str) -> Result<Vec<Token>> {
             limit: MAX_QUERY_BYTES,
         });
     }
-    let characters: Vec<(usize, char)> = query.char_indices().collect();
-    let byte_at = |index: usize| characters.get(index).map_or(query.len(), |&(b, _)| b);
-    let mut tokens = Vec::new();
-    let mut open_positions: Vec<usize> = Vec::new();
-    let mut clauses = 0usize;
-    let mut expanding = 0usize;
+    let mut lexer = Lexer {
+        query,
+        characters: query.char_indices().collect(),
+        tokens: Vec::new(),
+        open_positions: Vec::new(),
+        clauses: 0,
+        expanding: 0,
+    };
     let mut index = 0usize;
-    while index < characters.len() {
-        let (offset, character) = characters[index];
-        let position = index + 1;
-        let single = |kind: TokenKind| Token {
-            kind,
-            position,
-            start: offset,
-            end: offset + character.len_utf8(),
-        };
-        match character {
-            character if character.is_whitespace() => {
-                index += 1;
-                continue;
-            }
-            '(' => {
-                open_positions.push(position);
-                if open_positions.len() > MAX_QUERY_DEPTH {
-                    return Err(ApiError::QueryTooComplex(format!(
-                        "brackets nest deeper than {MAX_QUERY_DEPTH} levels at position {position}"
-                    )));
-                }
-                tokens.push(single(TokenKind::Open));
-                index += 1;
-            }
-            ')' => {
-                if open_positions.pop().is_none() {
-                    return Err(syntax(format!("unbalanced ')' at position {position}")));
-                }
-                tokens.push(single(TokenKind::Close));
-                index += 1;
-            }
-            '[' => {
-                tokens.push(single(TokenKind::RangeOpen));
-                index += 1;
-            }
-            ']' => {
-                tokens.push(single(TokenKind::RangeClose));
-                index += 1;
-            }
-            '{' | '}' => {
-                return Err(syntax(format!(
-                    "unexpected {character:?} at position {position}"
-                )));
-            }
-            '"' => {
-                let Some(length) = characters[index + 1..].iter().position(|&(_, c)| c == '"')
-                else {
-                    return Err(syntax(format!("unclosed '\"' at position {position}")));
-                };
-                let close = index + 1 + length;
-                let text = query[byte_at(index + 1)..byte_at(close)].to_string();
-                let mut cursor = close + 1;
-                let mut slop = 0u32;
-                if let Some(&(_, '~')) = characters.get(cursor) {
-                    let digits_start = cursor + 1;
-                    cursor = digits_start;
-                    while characters
-                        .get(cursor)
-                        .is_some_and(|&(_, c)| c.is_ascii_digit())
-                    {
-                        cursor += 1;
-                    }
-                    let digits = &query[byte_at(digits_start)..byte_at(cursor)];
-                    slop = digits.parse().map_err(|_| {
-                        syntax(format!(
-                            "'~' after a phrase needs a number, as in \"a b\"~5 (position {})",
-                            digits_start
-                        ))
-                    })?;
-                    if slop > MAX_PHRASE_SLOP {
-                        return Err(ApiError::UnsupportedSyntax(format!(
-                            "phrase distance {slop} is larger than {MAX_PHRASE_SLOP} (position {digits_start})"
-                        )));
-                    }
-                }
-                clauses += 1;
-                tokens.push(Token {
-                    kind: TokenKind::Phrase(text, slop),
-                    position,
-                    start: offset,
-                    end: byte_at(cursor),
-                });
-                index = cursor;
-            }
-            '/' => {
-                return Err(ApiError::UnsupportedSyntax(format!(
-                    "regular expressions are not supported (position {position})"
-                )));
-            }
-            '-' if characters
-                .get(index + 1)
-                .is_some_and(|&(_, next)| !next.is_whitespace()) =>
-            {
-                tokens.push(single(TokenKind::Not));
-                index += 1;
-            }
-            '+' => {
-                index += 1;
-            }
-            _ => {
-                let word_start = index;
-                let mut cursor = index;
-                while let Some(&(_, c)) = characters.get(cursor) {
-                    if c.is_whitespace() || "()[]\"{}".contains(c) {
-                        break;
-                    }
-                    if c == ':' && cursor > word_start {
-                        break;
-                    }
-                    cursor += 1;
-                }
-                let word = &query[byte_at(word_start)..byte_at(cursor)];
-                // A field scope `name:` (but `https://…` is text).
-                if characters.get(cursor).is_some_and(|&(_, c)| c == ':') {
-                    let is_name = word.chars().all(|c| c.is_ascii_alphabetic() || c == '_');
-                    let is_url = characters.get(cursor + 1).is_some_and(|&(_, c)| c == '/');
-                    if is_name && !is_url {
-                        let Some(&(_, scope)) = SCOPES.iter().find(|(name, _)| *name == word)
-                        else {
-                            return Err(ApiError::UnknownField(word.to_string()));
-                        };
-                        tokens.push(Token {
-                            kind: TokenKind::Scope(scope),
-                            position,
-                            start: offset,
-                            end: byte_at(cursor + 1),
-                        });
-                        index = cursor + 1;
-                        continue;
-                    }
-                    // Not a scope: the colon belongs to the word.
-                    while let Some(&(_, c)) = characters.get(cursor) {
-                        if c.is_whitespace() || "()[]\"{}".contains(c) {
-                            break;
-                        }
-                        cursor += 1;
-                    }
-                }
-                let word = &query[byte_at(word_start)..byte_at(cursor)];
-                let kind = match word {
-                    "OR" => TokenKind::Or,
-                    "AND" => TokenKind::And,
-                    "NOT" => TokenKind::Not,
-                    _ => {
-                        let (text, modifier) = word_modifier(word, position)?;
-                        if modifier != Modifier::None {
-                            expanding += 1;
-                            if expanding > MAX_EXPANDING_WORDS {
-                                return Err(ApiError::QueryTooComplex(format!(
-                                    "more than {MAX_EXPANDING_WORDS} prefix and fuzzy words"
-                                )));
-                            }
-                        }
-                        TokenKind::Word(text, modifier)
-                    }
-                };
-                clauses += 1;
-                tokens.push(Token {
-                    kind,
-                    position,
-                    start: offset,
-                    end: byte_at(cursor),
-                });
-                index = cursor;
-            }
+    while index < lexer.characters.len() {
+        let (_, character) = lexer.characters[index];
+        if character.is_whitespace() {
+            index += 1;
+            continue;
         }
-        if clauses > MAX_QUERY_CLAUSES {
+        index = lexer.read_token(index)?;
+        if lexer.clauses > MAX_QUERY_CLAUSES {
             return Err(ApiError::QueryTooComplex(format!(
                 "more than {MAX_QUERY_CLAUSES} terms and operators"
             )));
         }
     }
-    if let Some(position) = open_positions.last() {
+    if let Some(position) = lexer.open_positions.last() {
         return Err(syntax(format!("unclosed bracket at position {position}")));
     }
-    Ok(tokens)
+    Ok(lexer.tokens)
+}
+
+/// The state of [`lex`]: the query's characters, the tokens so far, and the counts its
+/// limits are checked against.
+struct Lexer<'a> {
+    query: &'a str,
+    /// Byte offset and character, by character index.
+    characters: Vec<(usize, char)>,
+    tokens: Vec<Token>,
+    /// Positions of the brackets not closed yet.
+    open_positions: Vec<usize>,
+    /// Words and phrases read.
+    clauses: usize,
+    /// Prefix and fuzzy words read.
+    expanding: usize,
+}
+
+impl Lexer<'_> {
+    /// The byte offset of the character at `index` (the query's length past its end).
+    fn byte_at(&self, index: usize) -> usize {
+        self.characters
+            .get(index)
+            .map_or(self.query.len(), |&(byte, _)| byte)
+    }
+
+    /// The character at `index`, if any.
+    fn character_at(&self, index: usize) -> Option<char> {
+        self.characters.get(index).map(|&(_, character)| character)
+    }
+
+    /// Adds a token of the single character at `index`.
+    fn push_single(&mut self, index: usize, kind: TokenKind) {
+        let (offset, character) = self.characters[index];
+        self.tokens.push(Token {
+            kind,
+            position: index + 1,
+            start: offset,
+            end: offset + character.len_utf8(),
+        });
+    }
+
+    /// Reads the token starting at the (non-space) character `index`; returns the index of
+    /// the character after it.
+    fn read_token(&mut self, index: usize) -> Result<usize> {
+        let (_, character) = self.characters[index];
+        let position = index + 1;
+        match character {
+            '(' => {
+                self.open_positions.push(position);
+                if self.open_positions.len() > MAX_QUERY_DEPTH {
+                    return Err(ApiError::QueryTooComplex(format!(
+                        "brackets nest deeper than {MAX_QUERY_DEPTH} levels at position {position}"
+                    )));
+                }
+                self.push_single(index, TokenKind::Open);
+                Ok(index + 1)
+            }
+            ')' => {
+                if self.open_positions.pop().is_none() {
+                    return Err(syntax(format!("unbalanced ')' at position {position}")));
+                }
+                self.push_single(index, TokenKind::Close);
+                Ok(index + 1)
+            }
+            '[' => {
+                self.push_single(index, TokenKind::RangeOpen);
+                Ok(index + 1)
+            }
+            ']' => {
+                self.push_single(index, TokenKind::RangeClose);
+                Ok(index + 1)
+            }
+            '{' | '}' => Err(syntax(format!(
+                "unexpected {character:?} at position {position}"
+            ))),
+            '"' => self.read_phrase(index),
+            '/' => Err(ApiError::UnsupportedSyntax(format!(
+                "regular expressions are not supported (position {position})"
+            ))),
+            '-' if self
+                .character_at(index + 1)
+                .is_some_and(|next| !next.is_whitespace()) =>
+            {
+                self.push_single(index, TokenKind::Not);
+                Ok(index + 1)
+            }
+            '+' => Ok(index + 1),
+            _ => self.read_word(index),
+        }
+    }
+
+    /// Reads a quoted phrase starting at the `"` at `index`, with its optional `~N` slop.
+    fn read_phrase(&mut self, index: usize) -> Result<usize> {
+        let (offset, _) = self.characters[index];
+        let position = index + 1;
+        let Some(length) = self.characters[index + 1..]
+            .iter()
+            .position(|&(_, c)| c == '"')
+        else {
+            return Err(syntax(format!("unclosed '\"' at position {position}")));
+        };
+        let close = index + 1 + length;
+        let text = self.query[self.byte_at(index + 1)..self.byte_at(close)].to_string();
+        let mut cursor = close + 1;
+        let mut slop = 0u32;
+        if self.character_at(cursor) == Some('~') {
+            let digits_start = cursor + 1;
+            cursor = digits_start;
+            while self
+                .character_at(cursor)
+                .is_some_and(|c| c.is_ascii_digit())
+            {
+                cursor += 1;
+            }
+            let digits = &self.query[self.byte_at(digits_start)..self.byte_at(cursor)];
+            slop = digits.parse().map_err(|_| {
+                syntax(format!(
+                    "'~' after a phrase needs a number, as in \"a b\"~5 (position {})",
+                    digits_start
+                ))
+            })?;
+            if slop > MAX_PHRASE_SLOP {
+                return Err(ApiError::UnsupportedSyntax(format!(
+                    "phrase distance {slop} is larger than {MAX_PHRASE_SLOP} (position {digits_start})"
+                )));
+            }
+        }
+        self.clauses += 1;
+        self.tokens.push(Token {
+            kind: TokenKind::Phrase(text, slop),
+            position,
+            start: offset,
+            end: self.byte_at(cursor),
+        });
+        Ok(cursor)
+    }
+
+    /// The index just past the word starting at `cursor`: up to a space, a bracket, a quote,
+    /// or (when `stop_at_colon`) a colon after its first character.
+    fn word_end(&self, word_start: usize, mut cursor: usize, stop_at_colon: bool) -> usize {
+        while let Some(c) = self.character_at(cursor) {
+            if c.is_whitespace() || "()[]\"{}".contains(c) {
+                break;
+            }
+            if stop_at_colon && c == ':' && cursor > word_start {
+                break;
+            }
+            cursor += 1;
+        }
+        cursor
+    }
+
+    /// Reads a field scope `name:`, an operator, or a word with its modifier, starting at
+    /// `index`.
+    fn read_word(&mut self, index: usize) -> Result<usize> {
+        let (offset, _) = self.characters[index];
+        let position = index + 1;
+        let word_start = index;
+        let mut cursor = self.word_end(word_start, index, true);
+        // A field scope `name:` (but `https://…` is text).
+        if self.character_at(cursor) == Some(':') {
+            let word = &self.query[self.byte_at(word_start)..self.byte_at(cursor)];
+            let is_name = word.chars().all(|c| c.is_ascii_alphabetic() || c == '_');
+            let is_url = self.character_at(cursor + 1) == Some('/');
+            if is_name && !is_url {
+                let Some(&(_, scope)) = SCOPES.iter().find(|(name, _)| *name == word) else {
+                    return Err(ApiError::UnknownField(word.to_string()));
+                };
+                self.tokens.push(Token {
+                    kind: TokenKind::Scope(scope),
+                    position,
+                    start: offset,
+                    end: self.byte_at(cursor + 1),
+                });
+                return Ok(cursor + 1);
+            }
+            // Not a scope: the colon belongs to the word.
+            cursor = self.word_end(word_start, cursor, false);
+        }
+        let word = &self.query[self.byte_at(word_start)..self.byte_at(cursor)];
+        let kind = self.word_kind(word, position)?;
+        self.clauses += 1;
+        self.tokens.push(Token {
+            kind,
+            position,
+            start: offset,
+            end: self.byte_at(cursor),
+        });
+        Ok(cursor)
+    }
+
+    /// An operator (`OR`, `AND`, `NOT`) or a word with its modifier, counting prefix and
+    /// fuzzy words against [`MAX_EXPANDING_WORDS`].
+    fn word_kind(&mut self, word: &str, position: usize) -> Result<TokenKind> {
+        match word {
+            "OR" => return Ok(TokenKind::Or),
+            "AND" => return Ok(TokenKind::And),
+            "NOT" => return Ok(TokenKind::Not),
+            _ => {}
+        }
+        let (text, modifier) = word_modifier(word, position)?;
+        if modifier != Modifier::None {
+            self.expanding += 1;
+            if self.expanding > MAX_EXPANDING_WORDS {
+                return Err(ApiError::QueryTooComplex(format!(
+                    "more than {MAX_EXPANDING_WORDS} prefix and fuzzy words"
+                )));
+            }
+        }
+        Ok(TokenKind::Word(text, modifier))
+    }
 }
 
 /// Splits `word*`, `word~` and `word~N` into the word and its modifier, checking the bounds.
@@ -688,7 +742,7 @@ fn date_days(text: &str, end: bool, position: usize) -> Result<Option<i64>> {
     if text == "*" {
         return Ok(None);
     }
-    crate::params::parse_date_param("q", text, end)
+    crate::dates::parse_date_param("q", text, end)
         .map(Some)
         .map_err(|_| {
             syntax(format!(
@@ -1169,30 +1223,42 @@ impl QueryBuilder {
     }
 }
 
-/// Levenshtein distance with adjacent transpositions counted as one edit (words are short).
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let width = b.len() + 1;
-    let mut table = vec![0usize; (a.len() + 1) * width];
-    for i in 0..=a.len() {
-        for j in 0..=b.len() {
-            let value = if i == 0 {
-                j
-            } else if j == 0 {
-                i
-            } else {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (table[(i - 1) * width + j] + 1)
-                    .min(table[i * width + j - 1] + 1)
-                    .min(table[(i - 1) * width + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(table[(i - 2) * width + j - 2] + 1);
-                }
-                best
-            };
-            table[i * width + j] = value;
+/// Levenshtein distance with adjacent transpositions counted as one edit (optimal string
+/// alignment; words are short).
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
+    edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The edit distance of `a` and `b` (as [`edit_distance`]) when it is at most `limit`, else
+/// `None`; a row of the dynamic programme whose every value is over `limit` ends it early (a
+/// row's lowest value never decreases from one row to the next). The one implementation of
+/// the edit distance: suggestions ([`edit_distance`]) and the highlighting of fuzzy words use
+/// it.
+pub fn edit_distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    // Rows of the dynamic programme: the one before the previous one (for transpositions),
+    // the previous one, and the current one.
+    let mut before_previous: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + substitution);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before_previous[j - 2] + 1);
+            }
+            current[j] = best;
         }
+        if current.iter().min().is_some_and(|&lowest| lowest > limit) {
+            return None;
+        }
+        before_previous = previous;
+        previous = current;
     }
-    table[a.len() * width + b.len()]
+    let distance = previous[b.len()];
+    (distance <= limit).then_some(distance)
 }
 
 #[cfg(test)]

@@ -1,0 +1,165 @@
+//! The answer to a search: [`SearchResponse`] with its [`SearchResult`]s, their [`PageHit`]
+//! snippets, the [`FacetCount`]s, and with `group=publication` the [`PublicationGroup`]s.
+//! Plain serialisable data; the JSON API returns it as it is.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::Score;
+use woo_indexer::StoredDocument;
+
+/// Documents shown per publication with `group=publication`.
+pub const DOCUMENTS_PER_GROUP: usize = 3;
+
+/// Queries with fewer results than this get a spelling suggestion when one is found.
+pub const SUGGEST_BELOW_TOTAL: usize = 3;
+
+/// A page of a result with its snippet.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageHit {
+    /// Page number (1-based).
+    pub page: u32,
+    /// HTML snippet: escaped text with `<mark>` around matches.
+    pub snippet: String,
+}
+
+/// One result document.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Path relative to the indexed folder.
+    pub source: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Information category code (`2i`).
+    pub category: Option<String>,
+    /// Category label.
+    pub category_label: Option<String>,
+    /// Document type.
+    #[serde(rename = "type")]
+    pub document_type: Option<String>,
+    /// Date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Judgement.
+    pub judgement: Option<String>,
+    /// Refusal grounds.
+    pub grounds: Vec<String>,
+    /// Decision letters: the letter's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_date: Option<String>,
+    /// Decision letters: the date of the request answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_date: Option<String>,
+    /// Decision letters: the decision type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Decision letters: refusal-ground articles cited.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+    /// Publication id.
+    pub publication_id: Option<String>,
+    /// Publication title.
+    pub publication_title: Option<String>,
+    /// Number of pages.
+    pub page_count: u32,
+    /// Relevance score (0 in browse mode and in a sort by date, which computes none).
+    pub score: f32,
+    /// The best pages with snippets.
+    pub hits: Vec<PageHit>,
+}
+
+/// One facet value and its document count.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetCount {
+    /// The value.
+    pub value: String,
+    /// Human label when the value is a code (category, ground).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Documents with this value.
+    pub count: usize,
+    /// Whether this value is selected in the request.
+    pub selected: bool,
+}
+
+/// What a capped facet list leaves out.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OtherFacetValues {
+    /// Values not listed.
+    pub values: usize,
+    /// The sum of their document counts.
+    pub count: usize,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    /// Matching documents after filters.
+    pub total: usize,
+    /// Time spent, milliseconds.
+    pub took_ms: f64,
+    /// The requested page of results.
+    pub results: Vec<SearchResult>,
+    /// Facet counts by facet name: the `facet_size` values with most documents (selected values
+    /// always listed), or the whole `year`/`month` histogram newest first.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// For each facet whose list was cut: how many values and documents it leaves out.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub facet_other: BTreeMap<String, OtherFacetValues>,
+    /// With `group=publication`: publications matching (documents without one count apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_groups: Option<usize>,
+    /// With `group=publication`: the requested page of publications, each with its best
+    /// documents; `results` is then empty and `page`/`size` count publications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<PublicationGroup>>,
+    /// "Bedoelde u …?": a corrected query, when the query found fewer than
+    /// [`SUGGEST_BELOW_TOTAL`] documents and a rare word has a frequent near neighbour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+/// With `group=publication`: one publication and its best matching documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationGroup {
+    /// The publication id (`null` for a document published on its own).
+    pub publication_id: Option<String>,
+    /// The publication title.
+    pub publication_title: Option<String>,
+    /// Documents of this publication matching the query and filters.
+    pub matched_documents: usize,
+    /// Its best [`DOCUMENTS_PER_GROUP`] documents, in result order.
+    pub results: Vec<SearchResult>,
+}
+
+/// The result of a stored document with its score and shown page hits.
+pub(super) fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> SearchResult {
+    SearchResult {
+        id: stored.id.clone(),
+        title: stored.title.clone(),
+        source: stored.source.clone(),
+        publisher: stored.publisher.clone(),
+        category: stored.category.clone(),
+        category_label: stored
+            .category
+            .as_deref()
+            .and_then(woo_indexer::woo::category_by_any)
+            .map(|category| category.label.to_string()),
+        document_type: stored.document_type.clone(),
+        date: stored.date.clone(),
+        judgement: stored.judgement.clone(),
+        grounds: stored.grounds.clone(),
+        decision_date: stored.decision_date.clone(),
+        request_date: stored.request_date.clone(),
+        decision: stored.decision.clone(),
+        articles: stored.articles.clone(),
+        publication_id: stored.publication_id.clone(),
+        publication_title: stored.publication_title.clone(),
+        page_count: stored.page_count,
+        score,
+        hits,
+    }
+}

@@ -1,0 +1,178 @@
+//! The in-memory document table: one [`DocumentEntry`] per live document, rebuilt at every
+//! reload by [`build_document_table`], with the documents' facet values as ordinals, the
+//! record id -> table position map of every segment, and each document's newest-first rank.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, SegmentReader, TantivyDocument, Term};
+use woo_indexer::schema::{self, Fields};
+use woo_indexer::StoredDocument;
+
+use crate::error::Result;
+use crate::search::facets::FacetOrdinals;
+
+/// One document of the in-memory table.
+#[derive(Debug, Clone)]
+pub struct DocumentEntry {
+    /// [`schema::doc_key`] of the id, computed once when the table is built.
+    pub key: u64,
+    /// What the index stores.
+    pub stored: StoredDocument,
+    /// Date as days since 1970.
+    pub date_days: Option<i64>,
+    /// Decision date (decision letters) as days since 1970.
+    pub decision_days: Option<i64>,
+}
+
+/// Every live document, by key; rebuilt at each reader reload.
+#[derive(Debug, Default)]
+pub struct DocumentTable {
+    /// Entries.
+    pub entries: Vec<DocumentEntry>,
+    /// Key -> position in `entries`.
+    pub by_key: HashMap<u64, usize>,
+    /// Id -> position in `entries`.
+    pub by_id: HashMap<String, usize>,
+    /// The facet values of every document, as ordinals.
+    pub facets: FacetOrdinals,
+    /// For each segment of the searcher the table was built from: record id -> position in
+    /// `entries`, so that collecting a hit is an array read instead of a hash lookup.
+    pub(super) segment_positions: HashMap<tantivy::index::SegmentId, Arc<Vec<u32>>>,
+    /// Each document's place in the newest-first order (date descending, then id), so that
+    /// sorting compares two integers: comparing dates and ids in the entries was a fifth of
+    /// a fuzzy query at 1M pages, whose equal scores all fall through to that order.
+    pub(super) newest_first_rank: Vec<u32>,
+}
+
+impl DocumentTable {
+    /// The values of facet `name` of the document at `position` (empty for an unknown facet).
+    pub fn facet(&self, position: usize, name: &str) -> Vec<&str> {
+        self.facets.values_of_document(position, name)
+    }
+}
+
+/// Builds the document table from the document records of a searcher.
+pub fn build_document_table(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+) -> Result<DocumentTable> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.record, schema::RECORD_DOCUMENT),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut table = DocumentTable::default();
+    let mut sorted: Vec<DocAddress> = addresses.into_iter().collect();
+    sorted.sort();
+    for address in sorted {
+        let record: TantivyDocument = searcher.doc(address)?;
+        let Some(meta) = record
+            .get_first(fields.meta)
+            .and_then(|value| value.as_str())
+        else {
+            continue;
+        };
+        let Ok(stored) = serde_json::from_str::<StoredDocument>(meta) else {
+            tracing::warn!("document record with unreadable metadata skipped");
+            continue;
+        };
+        let key = schema::doc_key(&stored.id);
+        let position = table.entries.len();
+        table.by_key.insert(key, position);
+        table.by_id.insert(stored.id.clone(), position);
+        table.facets.add_document(&stored);
+        table.entries.push(DocumentEntry {
+            key,
+            date_days: stored
+                .date
+                .as_deref()
+                .and_then(woo_indexer::write::date_to_days),
+            decision_days: stored
+                .decision_date
+                .as_deref()
+                .and_then(woo_indexer::write::date_to_days),
+            stored,
+        });
+    }
+    for reader in searcher.segment_readers() {
+        let positions = positions_of_records(reader, &table.by_key)?;
+        table
+            .segment_positions
+            .insert(reader.segment_id(), Arc::new(positions));
+    }
+    table.newest_first_rank = newest_first_ranks(&table.entries);
+    Ok(table)
+}
+
+/// The place of each entry in the newest-first order: date descending (undated last), then
+/// id ascending.
+fn newest_first_ranks(entries: &[DocumentEntry]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let date_a = entries[a].date_days.unwrap_or(i64::MIN);
+        let date_b = entries[b].date_days.unwrap_or(i64::MIN);
+        date_b
+            .cmp(&date_a)
+            .then_with(|| entries[a].stored.id.cmp(&entries[b].stored.id))
+    });
+    let mut ranks = vec![0u32; entries.len()];
+    for (rank, position) in order.into_iter().enumerate() {
+        ranks[position] = rank as u32;
+    }
+    ranks
+}
+
+/// A record that belongs to no live document of the table (deleted or replaced).
+pub(super) const NO_POSITION: u32 = u32::MAX;
+
+/// The table position of every record of a segment (record id -> position, [`NO_POSITION`]
+/// for deleted records and records of unknown documents).
+pub(super) fn positions_of_records(
+    reader: &SegmentReader,
+    by_key: &HashMap<u64, usize>,
+) -> tantivy::Result<Vec<u32>> {
+    let keys = reader.fast_fields().u64(schema::DOC_KEY)?;
+    let alive = reader.alive_bitset();
+    let mut positions = vec![NO_POSITION; reader.max_doc() as usize];
+    for doc in 0..reader.max_doc() {
+        if alive.is_some_and(|bitset| !bitset.is_alive(doc)) {
+            continue;
+        }
+        let Some(key) = keys.first(doc) else {
+            continue;
+        };
+        if let Some(&position) = by_key.get(&key) {
+            positions[doc as usize] = position as u32;
+        }
+    }
+    Ok(positions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newest_first_ranks_order_by_date_then_id_with_undated_last() {
+        let entry = |id: &str, date_days: Option<i64>| DocumentEntry {
+            key: 0,
+            stored: StoredDocument {
+                id: id.to_string(),
+                ..StoredDocument::default()
+            },
+            date_days,
+            decision_days: None,
+        };
+        let entries = vec![
+            entry("b", Some(100)),
+            entry("undated", None),
+            entry("a", Some(100)),
+            entry("newest", Some(200)),
+        ];
+        // newest (200), then a and b (100, by id), then the undated one.
+        assert_eq!(newest_first_ranks(&entries), vec![2, 3, 1, 0]);
+    }
+}
