@@ -35,7 +35,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use woo_indexer::ingest::{run_index_in, FileReport, IndexOptions, Progress, RunControl};
-use woo_indexer::pdf::PdfLimits;
 use woo_indexer::retraction::{
     is_known_reason, now_rfc3339, RetractionKind, RetractionList, Tombstone, RETRACTIONS_FILE,
     RETRACTION_REASONS,
@@ -926,13 +925,10 @@ pub(crate) fn index_upload(
     }
     std::fs::rename(staging, &folder)?;
     let options = IndexOptions {
-        index_dir: index_dir.clone(),
-        inputs: vec![folder.clone()],
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 1,
         force: true,
         extract_worker: admin.config.extract_worker.clone(),
+        ..IndexOptions::new(vec![folder.clone()], index_dir.clone())
     };
     let control = RunControl {
         republish: run.republish,
