@@ -158,13 +158,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let ocr = if no_ocr { None } else { detect_ocr(ocr_cache) };
             let options = IndexOptions {
-                index_dir: index,
-                inputs,
                 ocr,
-                limits: PdfLimits::default(),
                 jobs,
                 force,
                 extract_worker: std::env::current_exe().ok(),
+                ..IndexOptions::new(inputs, index)
             };
             let control = RunControl {
                 republish,
@@ -422,17 +420,11 @@ fn extract(file: &PathBuf, json: bool, ocr: bool) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot extract {}", file.display()))?;
     if ocr {
         if let Some(engine) = detect_ocr(None) {
-            for page in &mut extracted.pages {
-                if !page.needs_ocr {
-                    continue;
-                }
-                match engine.ocr_page(file, page.page) {
-                    Ok(result) => {
-                        page.text = result.text;
-                        page.source = woo_indexer::TextSource::Ocr;
-                        page.ocr_confidence = Some(result.mean_confidence);
-                    }
-                    Err(error) => eprintln!("woo: page {}: {error}", page.page),
+            woo_indexer::ocr::apply_ocr(&mut extracted, file, Some(&engine));
+            for page in &extracted.pages {
+                let not_ocred = page.needs_ocr && page.source != woo_indexer::TextSource::Ocr;
+                if let (true, Some(problem)) = (not_ocred, &page.problem) {
+                    eprintln!("woo: page {}: {problem}", page.page);
                 }
             }
         }
@@ -468,13 +460,9 @@ fn demo(addr: &str, load: &LoadArguments) -> anyhow::Result<ExitCode> {
         index_dir.path().display()
     );
     let options = IndexOptions {
-        index_dir: index_dir.path().to_path_buf(),
-        inputs: vec![fixtures],
         ocr: detect_ocr(None),
-        limits: PdfLimits::default(),
-        jobs: 0,
-        force: false,
         extract_worker: std::env::current_exe().ok(),
+        ..IndexOptions::new(vec![fixtures], index_dir.path().to_path_buf())
     };
     index_with_progress(&options, &RunControl::default())?;
     let search = SearchService::open(index_dir.path())

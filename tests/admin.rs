@@ -5,7 +5,6 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use woo_indexer::ingest::{run_index, IndexOptions};
-use woo_indexer::pdf::PdfLimits;
 use woo_server::admin::{AdminConfig, AdminState, Scope, TokenSet};
 use woo_server::{AppState, SearchService};
 
@@ -40,13 +39,9 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn index_options(inputs: &Path, index: &Path) -> IndexOptions {
     IndexOptions {
-        index_dir: index.to_path_buf(),
-        inputs: vec![inputs.to_path_buf()],
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 2,
-        force: false,
         extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
+        ..IndexOptions::new(vec![inputs.to_path_buf()], index.to_path_buf())
     }
 }
 

@@ -7,7 +7,6 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use woo_indexer::ingest::{run_index, IndexOptions, IndexSummary};
 use woo_indexer::ocr::OcrEngine;
-use woo_indexer::pdf::PdfLimits;
 use woo_server::{AppState, SearchService};
 
 /// The fixtures indexed once for the whole test binary.
@@ -51,13 +50,9 @@ pub fn fixture_index() -> &'static FixtureIndex {
         }
         let ocr_available = ocr.is_some();
         let options = IndexOptions {
-            index_dir: dir.path().to_path_buf(),
-            inputs: vec![fixtures_dir()],
             ocr,
-            limits: PdfLimits::default(),
             jobs: 2,
-            force: false,
-            extract_worker: None,
+            ..IndexOptions::new(vec![fixtures_dir()], dir.path().to_path_buf())
         };
         let summary = run_index(&options, &|_| {}).expect("fixtures index");
         let search = Arc::new(SearchService::open(dir.path()).expect("open fixture index"));

@@ -14,13 +14,8 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
     };
     let index = tempfile::tempdir().unwrap();
     let options = IndexOptions {
-        index_dir: index.path().to_path_buf(),
-        inputs: vec![corpus],
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 2,
-        force: false,
-        extract_worker: None,
+        ..IndexOptions::new(vec![corpus], index.path().to_path_buf())
     };
     let summary = run_index(&options, &|_| {}).unwrap();
     eprintln!("corpus: {}", summary.line());

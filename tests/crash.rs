@@ -163,13 +163,11 @@ fn a_publication_of_more_than_500_documents_is_committed_as_a_unit() {
         serde_json::json!({"id": "GROOT-2025-1", "title": "Groot besluit", "documents": documents});
     std::fs::write(publication.join("publication.json"), manifest.to_string()).unwrap();
     let options = woo_indexer::ingest::IndexOptions {
-        index_dir: index.path().to_path_buf(),
-        inputs: vec![input.path().to_path_buf()],
-        ocr: None,
-        limits: woo_indexer::pdf::PdfLimits::default(),
         jobs: 2,
-        force: false,
-        extract_worker: None,
+        ..woo_indexer::ingest::IndexOptions::new(
+            vec![input.path().to_path_buf()],
+            index.path().to_path_buf(),
+        )
     };
     let done = std::sync::atomic::AtomicUsize::new(0);
     let checks = std::sync::atomic::AtomicUsize::new(0);

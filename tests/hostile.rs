@@ -4,7 +4,6 @@ use std::time::{Duration, Instant};
 
 use woo_fixtures::hostile::{hostile_pdfs, HostilePdf};
 use woo_indexer::ingest::{run_index, FileStatus, IndexOptions};
-use woo_indexer::pdf::PdfLimits;
 use woo_indexer::worker::{extract_in_worker, OutcomeClass};
 
 fn worker() -> PathBuf {
@@ -156,12 +155,8 @@ fn hostile_corpus_reaches_its_expected_classes_and_a_load_indexes_exactly_the_go
 
 fn index_options(input: &Path, index: &Path) -> IndexOptions {
     IndexOptions {
-        index_dir: index.to_path_buf(),
-        inputs: vec![input.to_path_buf()],
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 2,
-        force: false,
         extract_worker: Some(worker()),
+        ..IndexOptions::new(vec![input.to_path_buf()], index.to_path_buf())
     }
 }

@@ -176,13 +176,8 @@ fn corpus_decision_letters_accuracy() {
 fn index_folder(inputs: Vec<PathBuf>) -> (tempfile::TempDir, woo_server::SearchService) {
     let index = tempfile::tempdir().unwrap();
     let options = woo_indexer::ingest::IndexOptions {
-        index_dir: index.path().to_path_buf(),
-        inputs,
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 1,
-        force: false,
-        extract_worker: None,
+        ..woo_indexer::ingest::IndexOptions::new(inputs, index.path().to_path_buf())
     };
     let summary = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
     assert!(summary.failures.is_empty(), "{:?}", summary.failures);
@@ -572,13 +567,11 @@ async fn a_changed_bundle_leaves_no_stale_parts() {
     }
     let index = tempfile::tempdir().unwrap();
     let options = woo_indexer::ingest::IndexOptions {
-        index_dir: index.path().to_path_buf(),
-        inputs: vec![folder.path().to_path_buf()],
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 1,
-        force: false,
-        extract_worker: None,
+        ..woo_indexer::ingest::IndexOptions::new(
+            vec![folder.path().to_path_buf()],
+            index.path().to_path_buf(),
+        )
     };
     let first = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
     assert_eq!(first.documents, 5);

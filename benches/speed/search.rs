@@ -79,15 +79,10 @@ fn bench_queries(criterion: &mut Criterion) {
         seed: 1,
     };
     write_scale_corpus(&source, &options, pages_dir.path()).expect("scale corpus");
-    let index_options = IndexOptions {
-        index_dir: index_dir.path().to_path_buf(),
-        inputs: vec![pages_dir.path().to_path_buf()],
-        ocr: None,
-        limits: PdfLimits::default(),
-        jobs: 0,
-        force: false,
-        extract_worker: None,
-    };
+    let index_options = IndexOptions::new(
+        vec![pages_dir.path().to_path_buf()],
+        index_dir.path().to_path_buf(),
+    );
     let summary = run_index(&index_options, &|_| {}).expect("index the scale corpus");
     assert_eq!(summary.pages, 3_000);
     let search = SearchService::open(index_dir.path()).expect("open the index");

@@ -13,14 +13,19 @@
 //!    in the first lines), a decision or inventory heading at the top of a page, or
 //!    `Pagina 1 van N`.
 //!
-//! A split needs at least two parts; otherwise the PDF is one document. Pure functions over
-//! extracted pages: no I/O.
+//! A split needs at least two parts; otherwise the PDF is one document. [`part_input`] then
+//! gives each part what it becomes a document from ([`crate::document`] builds it): its pages
+//! (numbered from 1), its page range in the source (`#pages=F-L`), and the title, date,
+//! judgement and grounds of the inventory row whose number it is stamped with. Pure functions
+//! over extracted pages: no I/O.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{ExtractedPage, OutlineEntry};
+use crate::inventory::{InventoryRow, LinkedRow};
+use crate::metadata::{DocumentMetadata, ResolvedMetadata};
+use crate::model::{ExtractedPage, ExtractedPdf, OutlineEntry};
 
 /// What started a part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,6 +368,183 @@ pub fn split_by_page_signals(
         }
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// Content hashes of a bundle's parts after its first (and of entries for rows of its own
+/// inventory table) start with this, so an inventory row a part carries is not written again as
+/// an entry while the bundle is unchanged.
+pub const PART_HASH_PREFIX: &str = "part:";
+
+/// What every part of one bundle shares, for [`part_input`].
+pub struct BundleContext<'a> {
+    /// The bundle's metadata.
+    pub resolved: &'a ResolvedMetadata,
+    /// The bundle's source path.
+    pub source: &'a str,
+    /// The bundle's content hash.
+    pub hash: &'a str,
+    /// The bundle's document id (its first part's).
+    pub bundle_id: String,
+    /// The publication its parts belong to (see [`bundle_publication`]).
+    pub publication_id: String,
+    /// Title of that publication.
+    pub publication_title: String,
+    /// Rows of the bundle's own inventory table.
+    pub own_rows: &'a [InventoryRow],
+    /// Rows without a PDF of the inventories describing the bundle's folder.
+    pub scope_rows: &'a [&'a LinkedRow],
+}
+
+/// One part of a bundle, ready to be built into a document.
+pub struct PartInput {
+    /// The part's pages, numbered from 1.
+    pub extracted: ExtractedPdf,
+    /// The part's metadata.
+    pub resolved: ResolvedMetadata,
+    /// The bundle's source with the part's page range: `SOURCE#pages=F-L`.
+    pub source: String,
+    /// The bundle's content hash for the first part, a part hash for the others.
+    pub hash: String,
+}
+
+/// The publication (id, title) of a bundle's parts: the one its metadata names, else the
+/// bundle itself.
+pub fn bundle_publication(
+    resolved: &ResolvedMetadata,
+    bundle_id: &str,
+    bundle_title: &str,
+) -> (String, String) {
+    let entry = &resolved.document;
+    match (&entry.publication_id, &resolved.publication) {
+        (Some(id), _) => (
+            id.clone(),
+            entry.publication_title.clone().unwrap_or_default(),
+        ),
+        (None, Some(publication)) => (
+            publication.id.clone(),
+            publication.title.clone().unwrap_or_default(),
+        ),
+        (None, None) => (bundle_id.to_string(), bundle_title.to_string()),
+    }
+}
+
+/// Part `index` of a bundle: its pages, and metadata in the bundle's publication; a part whose
+/// stamp is the number of an inventory row gets that row's title, date, judgement and grounds
+/// (and, for a row of another inventory, its entry id). A row of the bundle's own table is
+/// marked in `claimed_own`.
+pub fn part_input(
+    bundle: &BundleContext,
+    index: usize,
+    part: &BundlePart,
+    extracted: &ExtractedPdf,
+    claimed_own: &mut [bool],
+) -> PartInput {
+    let pages = part_pages(extracted, part);
+    let entry = &bundle.resolved.document;
+    let mut part_metadata = DocumentMetadata {
+        id: Some(if index == 0 {
+            bundle.bundle_id.clone()
+        } else {
+            format!("{}-p{}", bundle.bundle_id, part.first_page)
+        }),
+        title: part
+            .title
+            .clone()
+            .or_else(|| pages.first().and_then(|page| document_heading(&page.text))),
+        publisher: entry.publisher.clone(),
+        category: entry.category.clone(),
+        publication_id: Some(bundle.publication_id.clone()),
+        publication_title: Some(bundle.publication_title.clone()),
+        ..DocumentMetadata::default()
+    };
+    if let Some(stamp) = &part.stamp {
+        let row = stamped_row(bundle, index, stamp, &mut part_metadata, claimed_own);
+        if let Some(row) = row {
+            apply_stamped_row(&mut part_metadata, &row);
+        }
+    }
+    let hash = if index == 0 {
+        bundle.hash.to_string()
+    } else {
+        format!("{PART_HASH_PREFIX}{}", bundle.hash)
+    };
+    PartInput {
+        extracted: ExtractedPdf {
+            pages,
+            ..ExtractedPdf::default()
+        },
+        resolved: ResolvedMetadata {
+            publication: bundle.resolved.publication.clone(),
+            document: part_metadata,
+        },
+        source: format!(
+            "{}#pages={}-{}",
+            bundle.source, part.first_page, part.last_page
+        ),
+        hash,
+    }
+}
+
+/// The pages of `part`, numbered from 1, without their table lines.
+fn part_pages(extracted: &ExtractedPdf, part: &BundlePart) -> Vec<ExtractedPage> {
+    extracted
+        .pages
+        .iter()
+        .skip(part.first_page as usize - 1)
+        .take((part.last_page + 1 - part.first_page) as usize)
+        .enumerate()
+        .map(|(offset, page)| ExtractedPage {
+            page: offset as u32 + 1,
+            table_lines: Vec::new(),
+            ..page.clone()
+        })
+        .collect()
+}
+
+/// The inventory row whose number is `stamp`: one of the bundle's own table (marked claimed),
+/// else one of an inventory of its folder, whose entry id a part after the first takes over.
+fn stamped_row(
+    bundle: &BundleContext,
+    index: usize,
+    stamp: &str,
+    part_metadata: &mut DocumentMetadata,
+    claimed_own: &mut [bool],
+) -> Option<InventoryRow> {
+    let own = bundle
+        .own_rows
+        .iter()
+        .position(|row| row.id.as_deref().is_some_and(|id| same_number(id, stamp)));
+    if let Some(position) = own {
+        claimed_own[position] = true;
+        return Some(bundle.own_rows[position].clone());
+    }
+    let linked = bundle.scope_rows.iter().find(|linked| {
+        linked
+            .row
+            .id
+            .as_deref()
+            .is_some_and(|id| same_number(id, stamp))
+    })?;
+    if index > 0 {
+        // The row's entry id: this part replaces that entry.
+        part_metadata.id = Some(format!(
+            "{}-{}",
+            linked.publication_id,
+            linked.row.id.clone().unwrap_or_default()
+        ));
+    }
+    Some(linked.row.clone())
+}
+
+/// A part's metadata from its inventory row: the row's title (else the part's), date,
+/// judgement, grounds, type and explanation.
+fn apply_stamped_row(part_metadata: &mut DocumentMetadata, row: &InventoryRow) {
+    part_metadata.title = row.title.clone().or(part_metadata.title.take());
+    part_metadata.date = row.date.clone();
+    part_metadata.judgement = row.judgement.clone();
+    part_metadata.grounds = row.grounds.clone();
+    part_metadata.document_type = row.document_type.as_deref().map(str::to_lowercase);
+    part_metadata.summary = row.explanation.clone();
 }
 
 #[cfg(test)]

@@ -132,7 +132,7 @@ pub fn complaint_document(record: &ComplaintRecord, source: &str, file_path: &Pa
         .flatten()
         .collect();
     let hash_input = format!("{record:?}");
-    let hash = crate::ingest::hex(&Sha256::digest(hash_input.as_bytes()));
+    let hash = crate::ids::hex(&Sha256::digest(hash_input.as_bytes()));
     let subject = non_empty(&record.subject);
     Document {
         id: record.id.trim().to_string(),
@@ -160,11 +160,11 @@ pub fn complaint_document(record: &ComplaintRecord, source: &str, file_path: &Pa
         date: record
             .date_judged
             .as_deref()
-            .and_then(crate::ingest::normalise_date),
+            .and_then(crate::dates::normalise_date),
         received_date: record
             .date_received
             .as_deref()
-            .and_then(crate::ingest::normalise_date),
+            .and_then(crate::dates::normalise_date),
         outcome: record.outcome.as_deref().map(|value| {
             normalise_outcome(value).map_or_else(|| value.trim().to_lowercase(), str::to_string)
         }),

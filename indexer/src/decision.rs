@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::dates;
 use crate::model::Page;
 use crate::woo;
 
@@ -49,27 +50,6 @@ pub struct DecisionFacts {
     pub articles: Vec<String>,
 }
 
-/// Dutch month names and abbreviations -> month number.
-fn month_number(name: &str) -> Option<u32> {
-    let name = name.trim_end_matches('.').to_lowercase();
-    let number = match name.as_str() {
-        "januari" | "jan" => 1,
-        "februari" | "feb" | "febr" => 2,
-        "maart" | "mrt" | "mar" => 3,
-        "april" | "apr" => 4,
-        "mei" => 5,
-        "juni" | "jun" => 6,
-        "juli" | "jul" => 7,
-        "augustus" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "oktober" | "okt" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
-        _ => return None,
-    };
-    Some(number)
-}
-
 /// A date written out (`15 maart 2024`, `1 sept. 2021`) or numeric (`15-03-2024`, `15/3/2024`).
 static DATE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -96,7 +76,7 @@ fn find_dates(text: &str) -> Vec<FoundDate> {
         let (day, month, year) = if let Some(month_name) = captures.name("month") {
             (
                 captures.name("day").map(|m| m.as_str()),
-                month_number(month_name.as_str()),
+                dates::dutch_month_number(month_name.as_str()),
                 captures.name("year").map(|m| m.as_str()),
             )
         } else {
@@ -111,13 +91,12 @@ fn find_dates(text: &str) -> Vec<FoundDate> {
         let (Some(day), Some(month), Some(year)) = (day, month, year) else {
             continue;
         };
-        let Ok(day) = day.parse::<u32>() else {
+        let (Ok(day), Ok(year)) = (day.parse::<u32>(), year.parse::<u32>()) else {
             continue;
         };
-        let iso = format!("{year}-{month:02}-{day:02}");
-        if crate::write::date_to_days(&iso).is_none() {
+        let Some(iso) = dates::iso_date(year, month, day) else {
             continue;
-        }
+        };
         dates.push(FoundDate {
             iso,
             start: whole.start(),
@@ -436,7 +415,7 @@ fn split_sentences(collapsed: &str) -> Vec<&str> {
             .next()
             .unwrap_or_default();
         let is_abbreviation = word_before.chars().count() <= 1
-            || month_number(word_before).is_some()
+            || dates::dutch_month_number(word_before).is_some()
             || matches!(
                 word_before,
                 "art" | "nr" | "o.a" | "m.b.t" | "t.a.v" | "jl" | "j.l" | "d.d" | "bijv"

@@ -378,7 +378,7 @@ pub fn entry_date(entry: &DiwooEntry) -> Option<String> {
     if let Some(date) = entry
         .creation_date
         .as_deref()
-        .and_then(crate::ingest::normalise_date)
+        .and_then(crate::dates::normalise_date)
     {
         return Some(date);
     }
@@ -388,7 +388,7 @@ pub fn entry_date(entry: &DiwooEntry) -> Option<String> {
                 if let Some(date) = action
                     .at_time
                     .as_deref()
-                    .and_then(crate::ingest::normalise_date)
+                    .and_then(crate::dates::normalise_date)
                 {
                     return Some(date);
                 }
@@ -398,7 +398,7 @@ pub fn entry_date(entry: &DiwooEntry) -> Option<String> {
     entry
         .lastmod
         .as_deref()
-        .and_then(crate::ingest::normalise_date)
+        .and_then(crate::dates::normalise_date)
 }
 
 /// The name of a TOOI organisation value: the label of its TOOI id (one spelling per body
@@ -564,7 +564,7 @@ pub fn entry_id(entry: &DiwooEntry, sitemap_source: &str, index: usize) -> Strin
         .loc
         .clone()
         .unwrap_or_else(|| format!("{sitemap_source}#{}", index + 1));
-    crate::ingest::default_document_id(&key)
+    crate::ids::default_document_id(&key)
 }
 
 /// The entry as our document metadata (for a local file, merged like a `publication.json`
@@ -592,7 +592,7 @@ pub fn entry_metadata(entry: &DiwooEntry, sitemap_source: &str, index: usize) ->
 pub fn entry_document(entry: &DiwooEntry, sitemap_source: &str, index: usize) -> Document {
     let metadata = entry_metadata(entry, sitemap_source, index);
     let entry_json = serde_json::to_string(entry).unwrap_or_default();
-    let hash = crate::ingest::hex(&Sha256::digest(entry_json.as_bytes()));
+    let hash = crate::ids::hex(&Sha256::digest(entry_json.as_bytes()));
     let id = metadata
         .id
         .clone()

@@ -5,7 +5,7 @@
 //! source file (PDF + sidecar JSON / publication.json)
 //!   -> pdf::extract_pdf        text per page (lopdf content-stream walker)
 //!   -> ocr::ocr_page           scanned pages -> text (Tesseract, cached by image hash)
-//!   -> ingest::build_document  metadata + language + refusal grounds -> Document / Page
+//!   -> document::build_document  metadata + language + refusal grounds -> Document / Page
 //!   -> write::IndexWriterSession::upsert   one tantivy document per page plus one per document
 //!   -> index on disk -> read by the server crate (search -> JSON/HTML)
 //! ```
@@ -22,10 +22,18 @@
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
-//! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds
+//! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds;
+//!   [`inventory::link`] links the rows to the PDFs they describe
 //! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
 //! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
-//! - [`ingest`]    walk input folders, extract, build documents, report per file
+//! - [`dates`]     date parsing (ISO, `DD-MM-YY(YY)`, Dutch month names, Excel serials, PDF dates) -> `YYYY-MM-DD`, days
+//! - [`ids`]       document ids from source paths, content hashes
+//! - [`document`]  a file's extraction + metadata -> its Documents (title, language, references, bundle parts)
+//! - [`discover`]  walk the inputs into the files to process, their metadata and the documents without a file
+//! - [`process`]   one input file -> its documents (or unchanged, retracted, failed), on a worker thread
+//! - [`options`]   `IndexOptions` and `RunControl`: what a run is asked to do
+//! - [`report`]    per-file reports, progress events, the run summary
+//! - [`ingest`]    a run: discover -> link inventories -> process files -> write units -> commit
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
 //! - [`retraction`] tombstones of withdrawn documents/publications, honoured by every run
@@ -34,15 +42,22 @@
 
 pub mod bundle;
 pub mod complaint;
+pub mod dates;
 pub mod decision;
+pub mod discover;
 pub mod diwoo;
+pub mod document;
 pub mod error;
+pub mod ids;
 pub mod ingest;
 pub mod inventory;
 pub mod metadata;
 pub mod ocr;
+pub mod options;
 pub mod pages;
 pub mod pdf;
+pub mod process;
+pub mod report;
 pub mod retraction;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;

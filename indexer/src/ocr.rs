@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
+use crate::model::{ExtractedPdf, TextSource};
 
 /// Resolution pages are rendered at for OCR (Tesseract is trained on ~300 dpi text).
 pub const RENDER_DPI: u32 = 300;
@@ -553,13 +554,56 @@ fn parse_tesseract_tsv(tsv: &str) -> RecognizedPage {
     }
 }
 
+/// Pages [`apply_ocr`] gave OCR text, and pages that needed OCR but did not get it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OcrCounts {
+    /// Pages whose text now comes from OCR (fresh or cached).
+    pub ocr_pages: u32,
+    /// Pages that needed OCR and had none: no engine, or OCR failed.
+    pub skipped_pages: u32,
+}
+
+/// OCRs the pages of `extracted` (the PDF at `path`) that need it, with `ocr` when there is an
+/// engine. A page keeps its text when OCR finds no letters or digits; a failure or an empty
+/// result is noted as the page's `problem`.
+pub fn apply_ocr(extracted: &mut ExtractedPdf, path: &Path, ocr: Option<&OcrEngine>) -> OcrCounts {
+    let mut counts = OcrCounts::default();
+    for page in &mut extracted.pages {
+        if !page.needs_ocr {
+            continue;
+        }
+        let Some(engine) = ocr else {
+            counts.skipped_pages += 1;
+            continue;
+        };
+        match engine.ocr_page(path, page.page) {
+            Ok(result) => {
+                let alphanumeric = result.text.chars().filter(|c| c.is_alphanumeric()).count();
+                if alphanumeric > 0 {
+                    page.text = result.text;
+                    page.source = TextSource::Ocr;
+                    page.ocr_confidence = Some(result.mean_confidence);
+                    counts.ocr_pages += 1;
+                } else {
+                    page.problem = Some("ocr found no text".to_string());
+                }
+            }
+            Err(error) => {
+                counts.skipped_pages += 1;
+                page.problem = Some(error.to_string());
+            }
+        }
+    }
+    counts
+}
+
 /// Lowercase hex SHA-256 of the settings followed by the image bytes.
 fn cache_key_for(image_bytes: &[u8], settings: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(settings.as_bytes());
     hasher.update([0_u8]);
     hasher.update(image_bytes);
-    crate::ingest::hex(&hasher.finalize())
+    crate::ids::hex(&hasher.finalize())
 }
 
 /// `CACHE_DIR/ab/cd/abcd….json` for key `abcd…`.

@@ -11,7 +11,7 @@
 //!  "grounds": ["5.1.2e"], "summary": "...", "pages": ["text of page 1", "text of page 2"]}
 //! ```
 //! `id` is required (ids must be unique in the index). No PDF is read: the pages go through the
-//! same analysis as extracted PDF pages ([`crate::ingest::build_document`]: language, ground
+//! same analysis as extracted PDF pages ([`crate::document::build_document`]: language, ground
 //! stamps, reference numbers, decision letters) with text source `text`. Unknown fields are
 //! refused, like in sidecars. The file is read line by line, so its size is not bounded by
 //! memory. The generator `woo scale-corpus` writes this format.
@@ -187,7 +187,7 @@ pub fn record_hash(line: &str) -> String {
     hasher.update(line.trim_end().as_bytes());
     hasher.update(b"\0pages");
     hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
-    crate::ingest::hex(&hasher.finalize())
+    crate::ids::hex(&hasher.finalize())
 }
 
 /// The document of one record, analysed like an extracted PDF. `source` names the record
@@ -232,7 +232,8 @@ pub fn page_document(record: PageRecord, source: &str, file_path: &Path, hash: S
         pages,
         ..ExtractedPdf::default()
     };
-    let mut document = crate::ingest::build_document(extracted, &resolved, source, file_path, hash);
+    let mut document =
+        crate::document::build_document(extracted, &resolved, source, file_path, hash);
     // There is no PDF to serve: the file endpoint answers 404, not the text-page file.
     document.file_path = String::new();
     document

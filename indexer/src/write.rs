@@ -66,12 +66,7 @@ pub fn open_index(dir: &Path) -> Result<Index> {
     Ok(index)
 }
 
-/// Converts `YYYY-MM-DD` to days since 1970-01-01.
-pub fn date_to_days(date: &str) -> Option<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let parsed = time::Date::parse(date.get(..10)?, &format).ok()?;
-    Some(i64::from(parsed.to_julian_day()) - 2_440_588)
-}
+pub use crate::dates::date_to_days;
 
 /// Builds what the index stores about a document.
 pub fn stored_document(document: &Document) -> StoredDocument {
@@ -427,12 +422,5 @@ mod tests {
         assert_eq!(stored.grounds, vec!["5.1.2e"]);
         assert_eq!(stored.ground_stamps, 2);
         assert_eq!(stored.page_count, 1);
-    }
-
-    #[test]
-    fn dates_convert_to_days() {
-        assert_eq!(date_to_days("1970-01-02"), Some(1));
-        assert_eq!(date_to_days("2024-13-01"), None);
-        assert_eq!(date_to_days("nonsense"), None);
     }
 }

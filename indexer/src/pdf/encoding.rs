@@ -4,6 +4,8 @@
 
 use super::tables;
 
+pub use crate::dates::pdf_date_to_iso;
+
 /// A simple-font base encoding: which table maps a byte to a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseEncoding {
@@ -134,36 +136,6 @@ pub fn decode_utf16_be(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Converts a PDF date (`D:20210324101500+01'00'`, also without `D:` or with only a year)
-/// to `YYYY-MM-DD`. Missing month or day become `01`; nonsense gives `None`.
-pub fn pdf_date_to_iso(text: &str) -> Option<String> {
-    let text = text.trim();
-    let text = text.strip_prefix("D:").unwrap_or(text);
-    let digits: String = text
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .take(8)
-        .collect();
-    if digits.len() < 4 {
-        return None;
-    }
-    let year: u32 = digits[0..4].parse().ok()?;
-    let month: u32 = if digits.len() >= 6 {
-        digits[4..6].parse().ok()?
-    } else {
-        1
-    };
-    let day: u32 = if digits.len() >= 8 {
-        digits[6..8].parse().ok()?
-    } else {
-        1
-    };
-    if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    Some(format!("{year:04}-{month:02}-{day:02}"))
-}
-
 /// Replaces a typographic ligature character by its letters (`ﬁ` → `fi`); other characters
 /// come back as `None`.
 pub fn expand_ligature(character: char) -> Option<&'static str> {
@@ -220,19 +192,6 @@ mod tests {
         assert_eq!(decode_text_string(b"\xFE\xFF\xD8\x3D"), "\u{FFFD}");
         assert_eq!(decode_text_string(b"caf\xE9"), "café");
         assert_eq!(decode_text_string(b"\xEF\xBB\xBFcaf\xC3\xA9"), "café");
-    }
-
-    #[test]
-    fn pdf_dates_become_iso_days() {
-        assert_eq!(
-            pdf_date_to_iso("D:20210324101500+01'00'").as_deref(),
-            Some("2021-03-24")
-        );
-        assert_eq!(pdf_date_to_iso("20210324").as_deref(), Some("2021-03-24"));
-        assert_eq!(pdf_date_to_iso("D:2021").as_deref(), Some("2021-01-01"));
-        assert_eq!(pdf_date_to_iso("D:20211324"), None);
-        assert_eq!(pdf_date_to_iso("gisteren"), None);
-        assert_eq!(pdf_date_to_iso(""), None);
     }
 
     #[test]

@@ -218,7 +218,44 @@ fn load_simple(
     let is_symbolic = flags & 4 != 0 && flags & 32 == 0;
     let is_symbol_font = base_font.starts_with("Symbol");
 
-    // Base encoding, then differences.
+    let encoding = read_simple_encoding(doc, font, kind, is_symbol_font);
+    let simple_text = simple_text_of(&encoding, kind, is_symbolic);
+
+    let (width_scale, size_scale) = match kind {
+        FontKind::Type3 => type3_scales(doc, font),
+        _ => (0.001, 1.0),
+    };
+    let simple_widths = read_simple_widths(doc, font, descriptor, base_font, &simple_text);
+    Font {
+        kind,
+        simple_text,
+        simple_widths,
+        code_map: None,
+        cid_widths: HashMap::new(),
+        default_width: 1000.0,
+        to_unicode,
+        width_scale,
+        size_scale,
+    }
+}
+
+/// A simple font's encoding: the base encoding and the `Differences` over it.
+struct SimpleEncoding {
+    /// The base encoding (`None` for Type3 fonts without one).
+    base: Option<BaseEncoding>,
+    /// Glyph name of each code the `Differences` array renames.
+    differences: Vec<Option<Vec<u8>>>,
+    /// The font names an encoding (a base encoding or differences) of its own.
+    has_encoding: bool,
+}
+
+/// The base encoding of a simple font (by kind, then its `Encoding`), then its differences.
+fn read_simple_encoding(
+    doc: &Document,
+    font: &Dictionary,
+    kind: FontKind,
+    is_symbol_font: bool,
+) -> SimpleEncoding {
     let encoding_object = font
         .get(b"Encoding")
         .ok()
@@ -261,9 +298,21 @@ fn load_simple(
         }
         _ => {}
     }
+    SimpleEncoding {
+        base,
+        differences,
+        has_encoding,
+    }
+}
 
+/// The text of each of the 256 codes of a simple font, with whether it is reliable.
+fn simple_text_of(
+    encoding: &SimpleEncoding,
+    kind: FontKind,
+    is_symbolic: bool,
+) -> Vec<(Option<String>, bool)> {
     let mut simple_text = Vec::with_capacity(256);
-    for (code, difference) in differences.iter().enumerate() {
+    for (code, difference) in encoding.differences.iter().enumerate() {
         let byte = code as u8;
         if let Some(name) = difference {
             match glyph_name_to_unicode(name) {
@@ -272,33 +321,19 @@ fn load_simple(
             }
             continue;
         }
-        let from_base = base.and_then(|encoding| encoding.char_for(byte));
+        let from_base = encoding.base.and_then(|base| base.char_for(byte));
         // A symbolic font without an encoding uses its built-in one: the standard table is
         // then only a guess.
         let reliable = kind == FontKind::Simple
-            && (has_encoding || !is_symbolic || from_base.is_some_and(|c| c.is_ascii_graphic()));
+            && (encoding.has_encoding
+                || !is_symbolic
+                || from_base.is_some_and(|c| c.is_ascii_graphic()));
         match from_base {
             Some(character) => simple_text.push((Some(character.to_string()), reliable)),
             None => simple_text.push((fallback_char(byte), false)),
         }
     }
-
-    let (width_scale, size_scale) = match kind {
-        FontKind::Type3 => type3_scales(doc, font),
-        _ => (0.001, 1.0),
-    };
-    let simple_widths = read_simple_widths(doc, font, descriptor, base_font, &simple_text);
-    Font {
-        kind,
-        simple_text,
-        simple_widths,
-        code_map: None,
-        cid_widths: HashMap::new(),
-        default_width: 1000.0,
-        to_unicode,
-        width_scale,
-        size_scale,
-    }
+    simple_text
 }
 
 /// `ABCDEF+Arial` → `Arial`.

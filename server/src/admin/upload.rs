@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use woo_indexer::ingest::{run_index_in, FileStatus, IndexOptions, Progress, RunControl};
-use woo_indexer::pdf::PdfLimits;
 use woo_indexer::retraction::RetractionList;
 use woo_indexer::write::IndexSink;
 
@@ -340,13 +339,10 @@ pub(super) fn index_upload(
     }
     std::fs::rename(staging, &folder)?;
     let options = IndexOptions {
-        index_dir: index_dir.clone(),
-        inputs: vec![folder.clone()],
-        ocr: None,
-        limits: PdfLimits::default(),
         jobs: 1,
         force: true,
         extract_worker: admin.config.extract_worker.clone(),
+        ..IndexOptions::new(vec![folder.clone()], index_dir.clone())
     };
     let control = RunControl {
         republish: run.republish,

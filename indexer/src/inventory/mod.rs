@@ -6,17 +6,18 @@
 //! `Beoordelingsgrond(en)`, `groundsOfRefusal`). A table is an inventory when one of its first
 //! rows holds a judgement column and an id or title column; that row is the header.
 //!
-//! How rows are linked to PDFs and what becomes of rows without a PDF is decided in
-//! [`crate::ingest`] (see the README, "Inventory lists").
+//! Rows without a PDF become entries of their own ([`row_document`]). How rows are linked to
+//! PDFs is [`link`] (see the README, "Inventory lists").
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use calamine::Reader;
 use sha2::{Digest, Sha256};
 
+pub mod link;
+
+use crate::dates;
 use crate::error::{IndexerError, Result};
-use crate::metadata::DocumentMetadata;
 use crate::model::Document;
 use crate::woo;
 
@@ -163,13 +164,13 @@ pub fn grounds_of_cell(cell: &str) -> Vec<String> {
 /// Excel serial number.
 pub fn date_of_cell(cell: &str) -> Option<String> {
     let value = cell_value(&cell.replace(['\u{2010}', '\u{2011}', '\u{2013}'], "-"))?;
-    if let Some(date) = crate::ingest::normalise_date(&value) {
+    if let Some(date) = dates::normalise_date(&value) {
         return Some(date);
     }
     let parts: Vec<&str> = value.split(' ').next()?.split('/').collect();
     if parts.len() == 3 {
         let swapped = format!("{}/{}/{}", parts[1], parts[0], parts[2]);
-        if let Some(date) = crate::ingest::normalise_date(&swapped) {
+        if let Some(date) = dates::normalise_date(&swapped) {
             return Some(date);
         }
     }
@@ -178,15 +179,7 @@ pub fn date_of_cell(cell: &str) -> Option<String> {
     if !(21_916.0..200_000.0).contains(&serial) {
         return None;
     }
-    // Excel day 25569 is 1970-01-01.
-    let days = serial.floor() as i64 - 25_569;
-    let date = time::Date::from_julian_day((days + 2_440_588) as i32).ok()?;
-    Some(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    ))
+    dates::excel_serial_to_iso(serial)
 }
 
 /// Rows of a table (header included) -> inventory rows; `None` when no header row in the first
@@ -567,35 +560,20 @@ pub fn read_inventory(path: &Path) -> Result<Option<Inventory>> {
     Ok(None)
 }
 
-/// Whether an inventory row is the row of a PDF: same file name, the PDF's stem or metadata id
-/// equals the row id.
-pub fn row_names_pdf(row: &InventoryRow, pdf_file_name: &str, metadata_id: Option<&str>) -> bool {
-    if row
-        .file_name
-        .as_deref()
-        .is_some_and(|name| name.eq_ignore_ascii_case(pdf_file_name))
-    {
-        return true;
-    }
-    let Some(id) = row.id.as_deref() else {
-        return false;
-    };
-    let stem = pdf_file_name
-        .rsplit_once('.')
-        .map_or(pdf_file_name, |(stem, _)| stem);
-    stem.eq_ignore_ascii_case(id) || metadata_id == Some(id)
+/// `*.xlsx` and `*.csv` files (not complaint records) may be inventory lists.
+pub fn is_inventory_candidate(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    (name.ends_with(".xlsx") || name.ends_with(".csv")) && !name.ends_with(".klachten.csv")
 }
 
-/// Whether the PDF's file name starts with the row id followed by a separator (`0001 mail.pdf`).
-pub fn pdf_name_starts_with_id(row: &InventoryRow, pdf_file_name: &str) -> bool {
-    let Some(id) = row.id.as_deref() else {
-        return false;
-    };
-    let Some(rest) = pdf_file_name.strip_prefix(id) else {
-        return false;
-    };
-    rest.starts_with([' ', '_', '-', '.']) && !rest.starts_with(".pdf")
-        || rest.eq_ignore_ascii_case(".pdf")
+/// Whether a PDF's name says it is an inventory list (`Inventarisatielijst …`, `inventaris.pdf`).
+pub fn is_inventory_pdf_name(path: &Path) -> bool {
+    path.file_name()
+        .map(|name| name.to_string_lossy().to_lowercase())
+        .is_some_and(|name| name.contains("inventar"))
 }
 
 /// An inventory row linked to a PDF, with the publication the inventory stands for.
@@ -609,181 +587,8 @@ pub struct LinkedRow {
     pub publication_title: String,
 }
 
-/// What the inventories of the inputs give: rows by the PDF they describe, and documents for
-/// the rows without a PDF.
-#[derive(Debug, Default)]
-pub struct InventoryLinks {
-    /// Row of each linked PDF, by the PDF's path.
-    pub rows_by_pdf: HashMap<PathBuf, LinkedRow>,
-    /// One zero-page document per row without a PDF (type [`INVENTORY_ROW_TYPE`]).
-    pub unlinked: Vec<Document>,
-    /// The rows without a PDF with the folder their inventory describes: a bundle in that
-    /// folder may carry them as stamped parts ([`crate::bundle`]).
-    pub unlinked_rows: Vec<(PathBuf, LinkedRow)>,
-    /// Folders whose inventory linked at least one row to a PDF, with that publication: the
-    /// other PDFs there (decision letters, the inventory itself) belong to it too.
-    pub publication_scopes: Vec<(PathBuf, String, String)>,
-}
-
-impl InventoryLinks {
-    /// The publication (id, title) of the inventory whose folder holds `pdf`, the outermost
-    /// folder first.
-    pub fn publication_of(&self, pdf: &Path) -> Option<(String, String)> {
-        self.publication_scopes
-            .iter()
-            .filter(|(scope, _, _)| pdf.starts_with(scope))
-            .min_by_key(|(scope, _, _)| scope.components().count())
-            .map(|(_, id, title)| (id.clone(), title.clone()))
-    }
-
-    /// Rows without a PDF whose inventory describes the folder of `pdf`.
-    pub fn unlinked_rows_for(&self, pdf: &Path) -> Vec<&LinkedRow> {
-        self.unlinked_rows
-            .iter()
-            .filter(|(scope, _)| pdf.starts_with(scope))
-            .map(|(_, row)| row)
-            .collect()
-    }
-}
-
 /// Document type of a row without a PDF.
 pub const INVENTORY_ROW_TYPE: &str = "inventarisregel";
-
-/// The folder whose PDFs an inventory describes: its own folder, or the one above when its own
-/// holds no PDF (a `metadata/` folder beside `documenten/`).
-pub fn inventory_scope(inventory_path: &Path, pdf_paths: &[PathBuf]) -> PathBuf {
-    let own = inventory_path
-        .parent()
-        .unwrap_or(Path::new(""))
-        .to_path_buf();
-    if pdf_paths.iter().any(|pdf| pdf.starts_with(&own)) {
-        return own;
-    }
-    match own.parent() {
-        Some(above) if pdf_paths.iter().any(|pdf| pdf.starts_with(above)) => above.to_path_buf(),
-        _ => own,
-    }
-}
-
-/// Links every row of `inventory` to the one PDF in its scope it names (file name, stem or
-/// metadata id equal to the row id; else the only PDF whose name starts with the id); rows
-/// without a PDF become zero-page documents. `source` is the inventory's path as shown,
-/// `metadata_id` gives a PDF's id from its metadata.
-pub fn link_inventory(
-    inventory: &Inventory,
-    source: &str,
-    pdf_paths: &[PathBuf],
-    metadata_id: &dyn Fn(&Path) -> Option<String>,
-    links: &mut InventoryLinks,
-) {
-    link_inventory_in(
-        inventory,
-        source,
-        pdf_paths,
-        metadata_id,
-        None,
-        false,
-        links,
-    );
-}
-
-/// [`link_inventory`] with the publication (id, title) given instead of derived from the
-/// folder (`publication.json`'s `inventory`, or an inventory table inside a PDF). A PDF table
-/// (`from_pdf_table`) often lies among unrelated PDFs, so its row is linked by a number prefix
-/// only when the file name also holds the row's title, and the folder's other PDFs do not join
-/// its publication.
-pub fn link_inventory_in(
-    inventory: &Inventory,
-    source: &str,
-    pdf_paths: &[PathBuf],
-    metadata_id: &dyn Fn(&Path) -> Option<String>,
-    publication: Option<(String, String)>,
-    from_pdf_table: bool,
-    links: &mut InventoryLinks,
-) {
-    let scope = inventory_scope(&inventory.path, pdf_paths);
-    let in_scope: Vec<&PathBuf> = pdf_paths
-        .iter()
-        .filter(|pdf| pdf.starts_with(&scope))
-        .collect();
-    let scope_name = scope
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "inventaris".to_string());
-    let scope_source = source.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let (publication_id, scope_name) = publication.unwrap_or_else(|| {
-        (
-            crate::ingest::default_document_id(&format!("{scope_source}/{scope_name}")),
-            scope_name,
-        )
-    });
-    let file_name_of = |pdf: &PathBuf| {
-        pdf.file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let mut linked_any = false;
-    let mut used_ids = std::collections::HashSet::new();
-    for (index, row) in inventory.rows.iter().enumerate() {
-        let exact: Vec<&&PathBuf> = in_scope
-            .iter()
-            .filter(|pdf| row_names_pdf(row, &file_name_of(pdf), metadata_id(pdf).as_deref()))
-            .collect();
-        let by_prefix: Vec<&&PathBuf> = in_scope
-            .iter()
-            .filter(|pdf| pdf_name_starts_with_id(row, &file_name_of(pdf)))
-            .collect();
-        let linked = match (exact.as_slice(), by_prefix.as_slice()) {
-            ([only], _) => Some((**only).clone()),
-            ([], [only]) if !from_pdf_table => Some((**only).clone()),
-            ([], several) => only_one_named_by_title(row, several, &file_name_of),
-            _ => None,
-        };
-        let linked_row = LinkedRow {
-            row: row.clone(),
-            publication_id: publication_id.clone(),
-            publication_title: scope_name.clone(),
-        };
-        if let Some(pdf) = linked {
-            links.rows_by_pdf.entry(pdf).or_insert(linked_row);
-            linked_any = true;
-            continue;
-        }
-        let mut entry = row_document(row, index, source, &publication_id, &scope_name);
-        entry.id = unique_id(&entry.id, &mut used_ids);
-        links.unlinked.push(entry);
-        // Rows of a table inside a PDF name that PDF's publication, not the whole folder's.
-        if !from_pdf_table {
-            links.unlinked_rows.push((scope.clone(), linked_row));
-        }
-    }
-    if linked_any && !from_pdf_table {
-        links
-            .publication_scopes
-            .push((scope, publication_id, scope_name));
-    }
-}
-
-/// Among several PDFs whose names start with the row's number (two inventories of one dossier
-/// both numbering from 1), the only one whose name also holds the row's title.
-fn only_one_named_by_title(
-    row: &InventoryRow,
-    candidates: &[&&PathBuf],
-    file_name_of: &dyn Fn(&PathBuf) -> String,
-) -> Option<PathBuf> {
-    let title = row.title.as_deref()?.trim().to_lowercase();
-    if title.chars().count() < 8 {
-        return None;
-    }
-    let named: Vec<&&&PathBuf> = candidates
-        .iter()
-        .filter(|pdf| file_name_of(pdf).to_lowercase().contains(&title))
-        .collect();
-    match named.as_slice() {
-        [only] => Some((***only).clone()),
-        _ => None,
-    }
-}
 
 /// `id`, or `id-2`, `id-3`… when an inventory lists one number twice (two tables of one file).
 pub fn unique_id(id: &str, used: &mut std::collections::HashSet<String>) -> String {
@@ -809,7 +614,7 @@ pub fn row_document(
         .clone()
         .unwrap_or_else(|| format!("rij-{}", index + 1));
     let row_json = serde_json::to_string(row).unwrap_or_default();
-    let hash = crate::ingest::hex(&Sha256::digest(row_json.as_bytes()));
+    let hash = crate::ids::hex(&Sha256::digest(row_json.as_bytes()));
     let mut summary_parts: Vec<String> = Vec::new();
     summary_parts.extend(row.explanation.clone());
     summary_parts.extend(row.public_link.clone());
@@ -831,34 +636,6 @@ pub fn row_document(
         summary: (!summary_parts.is_empty()).then(|| summary_parts.join(" ")),
         references: row.id.iter().cloned().collect(),
         ..Document::default()
-    }
-}
-
-/// Fills the metadata of a PDF from its inventory row where the PDF's own metadata is silent.
-pub fn apply_row(document: &mut DocumentMetadata, linked: &LinkedRow, has_publication: bool) {
-    let row = &linked.row;
-    if document
-        .title
-        .as_deref()
-        .is_none_or(|title| title.trim().is_empty())
-    {
-        document.title = row.title.clone();
-    }
-    if document.date.is_none() {
-        document.date = row.date.clone();
-    }
-    if document.judgement.is_none() {
-        document.judgement = row.judgement.clone();
-    }
-    if document.grounds.is_empty() {
-        document.grounds = row.grounds.clone();
-    }
-    if document.document_type.is_none() {
-        document.document_type = row.document_type.as_deref().map(str::to_lowercase);
-    }
-    if !has_publication && document.publication_id.is_none() {
-        document.publication_id = Some(linked.publication_id.clone());
-        document.publication_title = Some(linked.publication_title.clone());
     }
 }
 
@@ -965,19 +742,6 @@ mod tests {
         assert_eq!(date_of_cell("44256").as_deref(), Some("2021-03-01"));
         assert_eq!(date_of_cell("NaN"), None);
         assert_eq!(grounds_of_cell("NaN"), Vec::<String>::new());
-    }
-
-    #[test]
-    fn rows_link_to_pdfs_by_file_name_stem_or_prefix() {
-        let row = InventoryRow {
-            id: Some("0001".to_string()),
-            ..InventoryRow::default()
-        };
-        assert!(row_names_pdf(&row, "0001.pdf", None));
-        assert!(row_names_pdf(&row, "mail.pdf", Some("0001")));
-        assert!(!row_names_pdf(&row, "00011.pdf", None));
-        assert!(pdf_name_starts_with_id(&row, "0001 e-mail levering.pdf"));
-        assert!(!pdf_name_starts_with_id(&row, "00012.pdf"));
     }
 
     fn extracted(path: &Path) -> crate::model::ExtractedPdf {
