@@ -34,6 +34,9 @@ CRATE_MANIFESTS = {
     "woo-server": "server/Cargo.toml",
     "woo-search": "Cargo.toml",
 }
+# Generators (the fixture builder's hand-drawn documents, the scale corpus) are not production
+# code: their long functions are lists of drawing steps. Circles are checked there too.
+NOT_PRODUCTION = ["fixtures/src"]
 # In the server, only the admin side (upload, bulk, retraction, jobs) runs the indexer.
 INDEXER_USERS_IN_SERVER = "server/src/admin/"
 
@@ -307,6 +310,8 @@ def main():
         for cycle in cycles:
             print(f"{crate}: import circle: {' <-> '.join(cycle)}")
             failures += 1
+        if crate in NOT_PRODUCTION:
+            functions = []
         for path, line, name, length in functions:
             print(f"{os.path.relpath(path, repo)}:{line}: fn {name} is {length} lines (max {MAX_FUNCTION_LINES})")
             failures += 1

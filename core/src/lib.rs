@@ -13,18 +13,27 @@
 //! - [`schema`]   field names and `build_schema()`: the contract between indexer and server
 //! - [`analysis`] the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
 //! - [`compound`] Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
+//! - [`dates`]    dates as the index keeps them (`YYYY-MM-DD`, days since 1970) from every
+//!   form the readers meet (ISO, `DD-MM-YY(YY)`, Dutch month names, Excel serials, PDF dates)
+//! - [`index`]    `open_index`: the schema-version check and the analyzers, for every reader
+//! - [`error`]    `CoreError`, the crate's one error type
 //! - [`woo`]      Woo value lists: information categories (TOOI), refusal grounds, judgements,
 //!   publishers (TOOI organisations), and refusal-ground detection in page text
 //!
 //! No module here reads files of a publication or answers HTTP; the crate depends on tantivy
-//! (schema, tokenizer traits), rust-stemmers, regex and serde only.
+//! (schema, tokenizer traits, opening an index), rust-stemmers, regex, time and serde only.
 
 pub mod analysis;
 pub mod compound;
+pub mod dates;
+mod error;
+pub mod index;
 pub mod model;
 pub mod schema;
 pub mod woo;
 
+pub use error::{CoreError, Result};
+pub use index::open_index;
 pub use model::{
     Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,
 };

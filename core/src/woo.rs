@@ -1124,6 +1124,9 @@ fn fold_for_matching(value: &str) -> String {
     folded
 }
 
+/// Information category of complaint judgements.
+pub const COMPLAINT_CATEGORY: &str = "2l";
+
 #[cfg(test)]
 mod tests {
     use super::*;

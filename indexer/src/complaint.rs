@@ -13,8 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{IndexerError, Result};
 use crate::model::Document;
 
-/// Information category of complaint judgements.
-pub const COMPLAINT_CATEGORY: &str = "2l";
+pub use woo_core::woo::COMPLAINT_CATEGORY;
 /// Document type of a complaint judgement.
 pub const COMPLAINT_TYPE: &str = "klachtoordeel";
 

@@ -89,6 +89,9 @@ pub enum IndexerError {
         /// The cause.
         reason: String,
     },
+    /// The shared layer (opening the index) failed.
+    #[error(transparent)]
+    Core(#[from] woo_core::CoreError),
     /// Other I/O error.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),

@@ -42,7 +42,6 @@
 
 pub mod bundle;
 pub mod complaint;
-pub mod dates;
 pub mod decision;
 pub mod discover;
 pub mod diwoo;
@@ -66,7 +65,7 @@ pub mod write;
 
 pub use error::{IndexerError, Result};
 // The shared vocabulary lives in woo-core; these paths keep `crate::schema` etc. working.
-pub use woo_core::{analysis, compound, model, schema, woo};
+pub use woo_core::{analysis, compound, dates, model, schema, woo};
 
 pub use model::{
     Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,

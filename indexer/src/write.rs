@@ -23,7 +23,7 @@ const WRITER_MEMORY_BYTES: usize = 200 * 1024 * 1024;
 pub fn create_or_open_index(dir: &Path) -> Result<Index> {
     let meta = dir.join("meta.json");
     if meta.exists() {
-        return open_index(dir);
+        return Ok(open_index(dir)?);
     }
     std::fs::create_dir_all(dir).map_err(|error| IndexerError::IndexDirectory {
         path: dir.to_path_buf(),
@@ -38,33 +38,7 @@ pub fn create_or_open_index(dir: &Path) -> Result<Index> {
     Ok(index)
 }
 
-/// Opens an existing index, checking that its schema version is this program's.
-pub fn open_index(dir: &Path) -> Result<Index> {
-    if !dir.join("meta.json").exists() {
-        return Err(IndexerError::IndexDirectory {
-            path: dir.to_path_buf(),
-            reason: "no index here (run `woo index --index DIR INPUT...` first)".to_string(),
-        });
-    }
-    let version_text =
-        std::fs::read_to_string(dir.join(schema::SCHEMA_VERSION_FILE)).unwrap_or_default();
-    if version_text.trim() != schema::SCHEMA_VERSION.to_string() {
-        return Err(IndexerError::IndexDirectory {
-            path: dir.to_path_buf(),
-            reason: format!(
-                "index schema version {:?} differs from this program's {}; delete the directory and index again",
-                version_text.trim(),
-                schema::SCHEMA_VERSION
-            ),
-        });
-    }
-    let index = Index::open_in_dir(dir).map_err(|error| IndexerError::IndexDirectory {
-        path: dir.to_path_buf(),
-        reason: error.to_string(),
-    })?;
-    register_analyzers(&index);
-    Ok(index)
-}
+pub use woo_core::index::open_index;
 
 pub use crate::dates::date_to_days;
 

@@ -255,8 +255,8 @@ impl From<tantivy::TantivyError> for ApiError {
     }
 }
 
-impl From<woo_indexer::IndexerError> for ApiError {
-    fn from(error: woo_indexer::IndexerError) -> Self {
+impl From<woo_core::CoreError> for ApiError {
+    fn from(error: woo_core::CoreError) -> Self {
         ApiError::Internal(error.to_string())
     }
 }

@@ -17,9 +17,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use woo_indexer::analysis::{
-    analyze, compound_part_stems, fold, for_each_term, stem, AnalysisMode,
-};
+use woo_core::analysis::{analyze, compound_part_stems, fold, for_each_term, stem, AnalysisMode};
 
 use crate::error::Result;
 use crate::markup::html_escape;

@@ -12,7 +12,7 @@
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
-use woo_indexer::model::StoredDocument;
+use woo_core::model::StoredDocument;
 
 use crate::error::ApiError;
 use crate::search::{html_escape, SearchResponse, SearchResult, FACET_NAMES};
@@ -56,7 +56,7 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
     let category_label = document
         .category
         .as_deref()
-        .and_then(woo_indexer::woo::category_by_any)
+        .and_then(woo_core::woo::category_by_any)
         .map(|category| category.label);
     json!({
         "id": document.id,
@@ -852,7 +852,7 @@ fn document_facts(document: &StoredDocument, language: UiLanguage) -> String {
         document
             .category
             .as_deref()
-            .map(|code| match woo_indexer::woo::category_by_any(code) {
+            .map(|code| match woo_core::woo::category_by_any(code) {
                 Some(category) => format!("{} ({code})", category.label),
                 None => code.to_string(),
             }),
@@ -872,7 +872,7 @@ fn document_facts(document: &StoredDocument, language: UiLanguage) -> String {
             document
                 .grounds
                 .iter()
-                .map(|ground| woo_indexer::woo::ground_facet_label(ground))
+                .map(|ground| woo_core::woo::ground_facet_label(ground))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
@@ -953,7 +953,7 @@ fn grounds_per_page(id: &str, view: &DocumentView, language: UiLanguage) -> Stri
             .map(|(code, count)| {
                 format!(
                     "{} ({count})",
-                    html_escape(&woo_indexer::woo::ground_facet_label(code))
+                    html_escape(&woo_core::woo::ground_facet_label(code))
                 )
             })
             .collect();

@@ -32,8 +32,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
-use woo_indexer::analysis::{analyze, fold, AnalysisMode};
-use woo_indexer::schema::Fields;
+use woo_core::analysis::{analyze, fold, AnalysisMode};
+use woo_core::schema::Fields;
 
 use crate::error::{ApiError, Result};
 
@@ -973,7 +973,7 @@ impl QueryBuilder {
             ));
             alternatives.push(self.identifier(text, &exact));
             if text.contains('.') && text.chars().any(|c| c.is_ascii_digit()) {
-                if let Some(code) = woo_indexer::woo::normalise_ground(text) {
+                if let Some(code) = woo_core::woo::normalise_ground(text) {
                     alternatives.push(Box::new(ConstScoreQuery::new(
                         Box::new(TermQuery::new(
                             Term::from_field_text(f.ground, &code),
@@ -1105,7 +1105,7 @@ impl QueryBuilder {
     fn facet(&self, searcher: &Searcher, name: &str, text: &str) -> Result<Box<dyn Query>> {
         let field = searcher.schema().get_field(name)?;
         let wanted = if name == "ground" {
-            woo_indexer::woo::normalise_ground(text).unwrap_or_else(|| fold(text))
+            woo_core::woo::normalise_ground(text).unwrap_or_else(|| fold(text))
         } else {
             fold(text)
         };

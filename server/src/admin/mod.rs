@@ -148,3 +148,11 @@ pub fn routes() -> Router<AdminRouteState> {
         )
         .route("/api/admin/jobs/{id}", get(jobs::job_status))
 }
+
+/// The indexer's failures inside an admin call are internal errors (the admin side is the only
+/// part of the server that runs the indexer, so the conversion lives here).
+impl From<woo_indexer::IndexerError> for crate::error::ApiError {
+    fn from(error: woo_indexer::IndexerError) -> Self {
+        crate::error::ApiError::Internal(error.to_string())
+    }
+}

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
-use woo_indexer::schema;
+use woo_core::schema;
 
 use crate::search::table::{positions_of_records, DocumentTable, NO_POSITION};
 

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
-use woo_indexer::schema::Fields;
-use woo_indexer::StoredDocument;
+use woo_core::schema::Fields;
+use woo_core::StoredDocument;
 
 use crate::search::response::{FacetCount, OtherFacetValues};
 
@@ -56,7 +56,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         record_field: |fields| Some(fields.category),
         values_of: |stored| optional_value(&stored.category),
         label_of: |value| {
-            woo_indexer::woo::category_by_any(value).map(|category| category.label.to_string())
+            woo_core::woo::category_by_any(value).map(|category| category.label.to_string())
         },
     },
     FacetDescriptor {
@@ -89,7 +89,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         only_when_asked: false,
         record_field: |_| None,
         values_of: |stored| stored.grounds.clone(),
-        label_of: |value| Some(woo_indexer::woo::ground_facet_label(value)),
+        label_of: |value| Some(woo_core::woo::ground_facet_label(value)),
     },
     FacetDescriptor {
         name: "judgement",

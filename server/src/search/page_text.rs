@@ -5,8 +5,8 @@ use serde::Serialize;
 use tantivy::query::{BooleanQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
-use woo_indexer::schema::Fields;
-use woo_indexer::{StoredDocument, StoredPage};
+use woo_core::schema::Fields;
+use woo_core::{StoredDocument, StoredPage};
 
 use crate::error::{ApiError, Result};
 

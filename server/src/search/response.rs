@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tantivy::Score;
-use woo_indexer::StoredDocument;
+use woo_core::StoredDocument;
 
 /// Documents shown per publication with `group=publication`.
 pub const DOCUMENTS_PER_GROUP: usize = 3;
@@ -146,7 +146,7 @@ pub(super) fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit
         category_label: stored
             .category
             .as_deref()
-            .and_then(woo_indexer::woo::category_by_any)
+            .and_then(woo_core::woo::category_by_any)
             .map(|category| category.label.to_string()),
         document_type: stored.document_type.clone(),
         date: stored.date.clone(),

@@ -9,8 +9,8 @@ use std::time::Instant;
 use tantivy::query::EnableScoring;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Score, TantivyDocument};
-use woo_indexer::schema::Fields;
-use woo_indexer::StoredDocument;
+use woo_core::schema::Fields;
+use woo_core::StoredDocument;
 
 use crate::error::{ApiError, Result};
 use crate::highlight::{self, Highlighter};
@@ -69,7 +69,7 @@ impl OrderedMatches {
 impl SearchService {
     /// Opens the index in `dir` for searching.
     pub fn open(dir: &std::path::Path) -> Result<SearchService> {
-        let index = woo_indexer::write::open_index(dir)?;
+        let index = woo_core::open_index(dir)?;
         SearchService::with_directory(index, Some(dir.to_path_buf()))
     }
 
@@ -80,7 +80,7 @@ impl SearchService {
 
     /// Wraps an opened index living in `dir` (if any).
     fn with_directory(mut index: Index, dir: Option<std::path::PathBuf>) -> Result<SearchService> {
-        woo_indexer::analysis::register_analyzers(&index);
+        woo_core::analysis::register_analyzers(&index);
         // The segments of a query are searched in parallel, a thread per core: on 2 cores a
         // query over a large index (several segments) takes about half the time.
         index.set_default_multithread_executor()?;

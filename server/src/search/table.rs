@@ -8,8 +8,8 @@ use std::sync::Arc;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, SegmentReader, TantivyDocument, Term};
-use woo_indexer::schema::{self, Fields};
-use woo_indexer::StoredDocument;
+use woo_core::schema::{self, Fields};
+use woo_core::StoredDocument;
 
 use crate::error::Result;
 use crate::search::facets::FacetOrdinals;
@@ -89,11 +89,11 @@ pub fn build_document_table(
             date_days: stored
                 .date
                 .as_deref()
-                .and_then(woo_indexer::write::date_to_days),
+                .and_then(woo_core::dates::date_to_days),
             decision_days: stored
                 .decision_date
                 .as_deref()
-                .and_then(woo_indexer::write::date_to_days),
+                .and_then(woo_core::dates::date_to_days),
             stored,
         });
     }
