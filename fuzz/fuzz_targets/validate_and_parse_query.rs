@@ -15,9 +15,9 @@ struct Fixed {
 fn fixed() -> &'static Fixed {
     static FIXED: OnceLock<Fixed> = OnceLock::new();
     FIXED.get_or_init(|| {
-        let index = tantivy::Index::create_in_ram(woo_indexer::schema::build_schema());
-        woo_indexer::analysis::register_analyzers(&index);
-        let fields = woo_indexer::schema::Fields::from_schema(&index.schema())
+        let index = tantivy::Index::create_in_ram(woo_core::schema::build_schema());
+        woo_core::analysis::register_analyzers(&index);
+        let fields = woo_core::schema::Fields::from_schema(&index.schema())
             .expect("the schema has every field");
         let reader = index.reader().expect("an empty index has a reader");
         Fixed {
