@@ -52,11 +52,11 @@ fn index_reports_broken_files_indexes_the_rest_and_exits_non_zero() {
     assert!(table
         .entries
         .iter()
-        .any(|entry| entry.stored.source == "goed.pdf"));
+        .any(|entry| entry.stored.fields.source == "goed.pdf"));
     assert!(!table
         .entries
         .iter()
-        .any(|entry| entry.stored.source == "geen-pdf.pdf"));
+        .any(|entry| entry.stored.fields.source == "geen-pdf.pdf"));
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn a_second_run_skips_unchanged_files_and_keeps_one_copy() {
     let search = woo_server::SearchService::open(index.path()).unwrap();
     let table = search.table();
     assert_eq!(table.entries.len(), 1);
-    assert_eq!(table.entries[0].stored.title, "Nieuwe titel");
+    assert_eq!(table.entries[0].stored.fields.title, "Nieuwe titel");
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn random_delay(max_ms: u64) -> Duration {
 fn documents_per_publication(search: &SearchService) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for entry in &search.table().entries {
-        if let Some(publication) = &entry.stored.publication_id {
+        if let Some(publication) = &entry.stored.fields.publication_id {
             *counts.entry(publication.clone()).or_insert(0) += 1;
         }
     }
@@ -133,7 +133,7 @@ fn records_of(search: &SearchService, doc_id: &str) -> (usize, usize) {
         .table()
         .entries
         .iter()
-        .filter(|entry| entry.stored.id == doc_id)
+        .filter(|entry| entry.stored.fields.id == doc_id)
         .count();
     (documents, count - documents)
 }
@@ -438,8 +438,8 @@ fn check_after_kill(index: &std::path::Path, ledger: &Ledger, iteration: u64) {
                 .table()
                 .entries
                 .iter()
-                .find(|entry| &entry.stored.id == document_ids.first().unwrap())
-                .map(|entry| entry.stored.title.clone());
+                .find(|entry| &entry.stored.fields.id == document_ids.first().unwrap())
+                .map(|entry| entry.stored.fields.title.clone());
             assert_eq!(
                 entry.as_deref(),
                 Some(format!("Document 0 van {publication_id}").as_str()),

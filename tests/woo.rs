@@ -204,25 +204,34 @@ async fn a_csv_inventory_links_rows_and_keeps_rows_without_a_pdf() {
     let linked = table
         .entries
         .iter()
-        .find(|entry| entry.stored.source == "0001.pdf")
+        .find(|entry| entry.stored.fields.source == "0001.pdf")
         .unwrap();
-    assert_eq!(linked.stored.title, "E-mail over levering");
-    assert_eq!(linked.stored.date.as_deref(), Some("2021-03-02"));
-    assert_eq!(linked.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert_eq!(linked.stored.fields.title, "E-mail over levering");
+    assert_eq!(linked.stored.fields.date.as_deref(), Some("2021-03-02"));
+    assert_eq!(
+        linked.stored.fields.judgement.as_deref(),
+        Some("deels openbaar")
+    );
     assert!(linked.stored.grounds.contains(&"5.1.2e".to_string()));
     let entry = table
         .entries
         .iter()
-        .find(|entry| entry.stored.title == "Offerte leverancier")
+        .find(|entry| entry.stored.fields.title == "Offerte leverancier")
         .unwrap();
     assert_eq!(entry.stored.page_count, 0);
     assert_eq!(
-        entry.stored.document_type.as_deref(),
+        entry.stored.fields.document_type.as_deref(),
         Some("inventarisregel")
     );
-    assert_eq!(entry.stored.judgement.as_deref(), Some("niet openbaar"));
+    assert_eq!(
+        entry.stored.fields.judgement.as_deref(),
+        Some("niet openbaar")
+    );
     assert_eq!(entry.stored.grounds, vec!["5.1.1c", "5.1.2e"]);
-    assert_eq!(entry.stored.publication_id, linked.stored.publication_id);
+    assert_eq!(
+        entry.stored.fields.publication_id,
+        linked.stored.fields.publication_id
+    );
     let request = woo_server::search::SearchRequest {
         query: "offerte bedrijfsgegevens".to_string(),
         page: 1,
@@ -232,7 +241,7 @@ async fn a_csv_inventory_links_rows_and_keeps_rows_without_a_pdf() {
     let found = search.search(&request).unwrap();
     assert_eq!(found.total, 1);
     assert!(found.results[0].hits.is_empty());
-    assert!(search.page_text(&entry.stored.id, 1).is_err());
+    assert!(search.page_text(&entry.stored.fields.id, 1).is_err());
 }
 
 /// The WooFAIRify dossier comes out as one publication: its inventory CSV gives the memos their
@@ -250,21 +259,25 @@ fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
         .find(|entry| {
             entry
                 .stored
+                .fields
                 .source
                 .ends_with("4. Memo BO verslag gesprek 20210907.pdf")
         })
         .unwrap();
-    assert_eq!(memo.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert_eq!(
+        memo.stored.fields.judgement.as_deref(),
+        Some("deels openbaar")
+    );
     assert!(
         memo.stored.grounds.contains(&"5.1.2e".to_string()),
         "{:?}",
         memo.stored.grounds
     );
-    assert_eq!(memo.stored.date.as_deref(), Some("2021-07-20"));
+    assert_eq!(memo.stored.fields.date.as_deref(), Some("2021-07-20"));
     let publications: std::collections::BTreeSet<_> = table
         .entries
         .iter()
-        .filter_map(|entry| entry.stored.publication_id.clone())
+        .filter_map(|entry| entry.stored.fields.publication_id.clone())
         .collect();
     assert_eq!(publications.len(), 1, "{publications:?}");
     // Every file is in it: 14 memos, 2 decisions, 2 inventory lists (PDF tables).
@@ -272,22 +285,22 @@ fn the_woofairify_dossier_comes_out_with_decisions_and_inventory() {
     assert!(table
         .entries
         .iter()
-        .all(|entry| entry.stored.publication_id.is_some()));
+        .all(|entry| entry.stored.fields.publication_id.is_some()));
     // The csv links 7 memos, the two PDF inventories the other 7 (by number and title).
     let judged = table
         .entries
         .iter()
-        .filter(|entry| entry.stored.judgement.as_deref() == Some("deels openbaar"))
+        .filter(|entry| entry.stored.fields.judgement.as_deref() == Some("deels openbaar"))
         .count();
     assert_eq!(judged, 14);
     let decisions: Vec<_> = table
         .entries
         .iter()
-        .filter(|entry| entry.stored.decision.is_some())
+        .filter(|entry| entry.stored.fields.decision.is_some())
         .map(|entry| {
             (
-                entry.stored.decision_date.clone(),
-                entry.stored.decision.clone(),
+                entry.stored.fields.decision_date.clone(),
+                entry.stored.fields.decision.clone(),
             )
         })
         .collect();
@@ -480,10 +493,10 @@ async fn a_bundle_is_split_into_its_documents() {
         .iter()
         .map(|entry| {
             (
-                entry.stored.source.clone(),
-                entry.stored.first_page,
+                entry.stored.fields.source.clone(),
+                entry.stored.fields.first_page,
                 entry.stored.page_count,
-                entry.stored.title.clone(),
+                entry.stored.fields.title.clone(),
             )
         })
         .collect();
@@ -502,30 +515,39 @@ async fn a_bundle_is_split_into_its_documents() {
     );
     for entry in &table.entries {
         assert_eq!(
-            entry.stored.publication_id.as_deref(),
+            entry.stored.fields.publication_id.as_deref(),
             Some("IENW-WOO-2023-0456")
         );
         assert_eq!(
-            entry.stored.publisher.as_deref(),
+            entry.stored.fields.publisher.as_deref(),
             Some("Ministerie van Infrastructuur en Waterstaat")
         );
     }
     let letter = table
         .entries
         .iter()
-        .find(|entry| entry.stored.first_page == Some(1))
+        .find(|entry| entry.stored.fields.first_page == Some(1))
         .unwrap();
-    assert_eq!(letter.stored.id, "IENW-WOO-2023-0456");
-    assert_eq!(letter.stored.title, "Besluit op uw Woo-verzoek A12");
-    assert_eq!(letter.stored.decision.as_deref(), Some("deels openbaar"));
+    assert_eq!(letter.stored.fields.id, "IENW-WOO-2023-0456");
+    assert_eq!(letter.stored.fields.title, "Besluit op uw Woo-verzoek A12");
+    assert_eq!(
+        letter.stored.fields.decision.as_deref(),
+        Some("deels openbaar")
+    );
     let mail = table
         .entries
         .iter()
-        .find(|entry| entry.stored.first_page == Some(4))
+        .find(|entry| entry.stored.fields.first_page == Some(4))
         .unwrap();
-    assert_eq!(mail.stored.title, "E-mail over omleiding vrachtverkeer");
-    assert_eq!(mail.stored.date.as_deref(), Some("2023-02-20"));
-    assert_eq!(mail.stored.judgement.as_deref(), Some("deels openbaar"));
+    assert_eq!(
+        mail.stored.fields.title,
+        "E-mail over omleiding vrachtverkeer"
+    );
+    assert_eq!(mail.stored.fields.date.as_deref(), Some("2023-02-20"));
+    assert_eq!(
+        mail.stored.fields.judgement.as_deref(),
+        Some("deels openbaar")
+    );
     assert_eq!(mail.stored.page_count, 2);
     assert!(mail.stored.grounds.contains(&"5.1.2e".to_string()));
 
@@ -539,7 +561,7 @@ async fn a_bundle_is_split_into_its_documents() {
         state,
         axum::http::Request::get(format!(
             "/documents/{}?page=2",
-            woo_server::html::url_encode(&mail.stored.id)
+            woo_server::html::url_encode(&mail.stored.fields.id)
         ))
         .body(axum::body::Body::empty())
         .unwrap(),
@@ -604,7 +626,7 @@ async fn a_changed_bundle_leaves_no_stale_parts() {
         .table()
         .entries
         .iter()
-        .map(|entry| entry.stored.source.clone())
+        .map(|entry| entry.stored.fields.source.clone())
         .collect();
     assert_eq!(sources, vec!["besluit-en-documenten.pdf"]);
     assert_eq!(search.search(&request("bebording")).unwrap().total, 0);

@@ -35,5 +35,6 @@ pub mod woo;
 pub use error::{CoreError, Result};
 pub use index::open_index;
 pub use model::{
-    Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,
+    Document, DocumentFields, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument,
+    StoredPage, TextSource,
 };

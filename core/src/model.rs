@@ -131,9 +131,11 @@ pub struct Page {
     pub grounds: Vec<String>,
 }
 
-/// A document ready to be written to the index.
+/// The fields a document has wherever it is: built by the indexer ([`Document`]), stored in
+/// the index ([`StoredDocument`]), read back by the server. One list, flattened into both (the
+/// JSON of each is as if the fields were its own).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Document {
+pub struct DocumentFields {
     /// Stable id: from the metadata, or derived from the source path.
     pub id: String,
     /// Title shown in results.
@@ -145,31 +147,28 @@ pub struct Document {
     /// SHA-256 of the original file, hex.
     pub content_hash: String,
     /// Publication (dossier) this document belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication_id: Option<String>,
     /// Title of that publication.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication_title: Option<String>,
     /// Publishing organisation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// Information category as art. 3.3 letter code (`2i`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Document type (`besluit`, `inventaris`, `e-mail`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Main date of the document, `YYYY-MM-DD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Judgement (`openbaar`, `deels openbaar`, `reeds openbaar`, `niet openbaar`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judgement: Option<String>,
-    /// Refusal grounds from the metadata, normalised.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub grounds: Vec<String>,
     /// Free-text summary from the metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Reference numbers found in the text (`kenmerk`, `zaaknummer`...), searchable as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -196,14 +195,25 @@ pub struct Document {
     /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
-    /// Language named by the metadata (DiWoo `language`), ISO 639-1; added to the languages
-    /// detected on the pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
     /// Parts of a bundle (`woo_indexer::bundle`): the page of the original file that is page 1 of
     /// this part (its pages are numbered from 1; `source` ends in `#pages=FIRST-LAST`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_page: Option<u32>,
+}
+
+/// A document ready to be written to the index.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    /// Id, title, metadata and the fields of decision letters and complaint judgements.
+    #[serde(flatten)]
+    pub fields: DocumentFields,
+    /// Refusal grounds from the metadata, normalised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<String>,
+    /// Language named by the metadata (DiWoo `language`), ISO 639-1; added to the languages
+    /// detected on the pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// The pages, in order.
     pub pages: Vec<Page>,
 }
@@ -212,74 +222,15 @@ pub struct Document {
 /// The server reads it back for results, facets and `GET /api/documents/{id}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct StoredDocument {
-    /// Stable id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Path relative to the indexed input folder.
-    pub source: String,
-    /// Absolute path of the original file.
-    pub file_path: String,
-    /// SHA-256 of the original file.
-    pub content_hash: String,
-    /// Publication id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publication_id: Option<String>,
-    /// Publication title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publication_title: Option<String>,
-    /// Publisher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
-    /// Information category letter code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// Document type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<String>,
-    /// Date `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Judgement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub judgement: Option<String>,
+    /// The same fields as the [`Document`] it was made of.
+    #[serde(flatten)]
+    pub fields: DocumentFields,
     /// Every refusal ground of the document: from the metadata and stamped on its pages.
     #[serde(default)]
     pub grounds: Vec<String>,
     /// Number of ground stamps found on its pages.
     #[serde(default)]
     pub ground_stamps: u32,
-    /// Summary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// Reference numbers found in the text.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
-    /// Decision letters: the letter's date, `YYYY-MM-DD` (see `woo_indexer::decision`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision_date: Option<String>,
-    /// Decision letters: the date of the request answered, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_date: Option<String>,
-    /// Decision letters: `openbaar`, `deels openbaar`, `niet openbaar` or
-    /// `geen documenten aangetroffen`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<String>,
-    /// Decision letters: refusal-ground articles cited, canonical Woo codes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub articles: Vec<String>,
-    /// Complaint judgements: `gegrond`, `deels gegrond`, `ongegrond`, `niet-ontvankelijk`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
-    /// Complaint judgements: subject (theme) of the complaint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received_date: Option<String>,
-    /// Parts of a bundle: the page of the original file that is page 1 of this part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_page: Option<u32>,
     /// Number of pages.
     pub page_count: u32,
     /// Languages of its pages (ISO 639-1 where known).

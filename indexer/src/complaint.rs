@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
 use crate::model::Document;
+use woo_core::DocumentFields;
 
 pub use woo_core::woo::COMPLAINT_CATEGORY;
 /// Document type of a complaint judgement.
@@ -134,41 +135,44 @@ pub fn complaint_document(record: &ComplaintRecord, source: &str, file_path: &Pa
     let hash = crate::ids::hex(&Sha256::digest(hash_input.as_bytes()));
     let subject = non_empty(&record.subject);
     Document {
-        id: record.id.trim().to_string(),
-        title: match &subject {
-            Some(subject) => format!("Klachtoordeel {}: {subject}", record.id.trim()),
-            None => format!("Klachtoordeel {}", record.id.trim()),
+        fields: DocumentFields {
+            id: record.id.trim().to_string(),
+            title: match &subject {
+                Some(subject) => format!("Klachtoordeel {}: {subject}", record.id.trim()),
+                None => format!("Klachtoordeel {}", record.id.trim()),
+            },
+            source: format!("{source}#{}", record.id.trim()),
+            file_path: record
+                .pdf
+                .as_deref()
+                .map(|pdf| {
+                    file_path
+                        .parent()
+                        .unwrap_or(Path::new(""))
+                        .join(pdf)
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .unwrap_or_default(),
+            content_hash: hash,
+            publisher: non_empty(&record.publisher),
+            category: Some(COMPLAINT_CATEGORY.to_string()),
+            document_type: Some(COMPLAINT_TYPE.to_string()),
+            date: record
+                .date_judged
+                .as_deref()
+                .and_then(crate::dates::normalise_date),
+            received_date: record
+                .date_received
+                .as_deref()
+                .and_then(crate::dates::normalise_date),
+            outcome: record.outcome.as_deref().map(|value| {
+                normalise_outcome(value).map_or_else(|| value.trim().to_lowercase(), str::to_string)
+            }),
+            subject,
+            summary: (!summary.is_empty()).then(|| summary.join(" ")),
+            ..Default::default()
         },
-        source: format!("{source}#{}", record.id.trim()),
-        file_path: record
-            .pdf
-            .as_deref()
-            .map(|pdf| {
-                file_path
-                    .parent()
-                    .unwrap_or(Path::new(""))
-                    .join(pdf)
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .unwrap_or_default(),
-        content_hash: hash,
-        publisher: non_empty(&record.publisher),
-        category: Some(COMPLAINT_CATEGORY.to_string()),
-        document_type: Some(COMPLAINT_TYPE.to_string()),
-        date: record
-            .date_judged
-            .as_deref()
-            .and_then(crate::dates::normalise_date),
-        received_date: record
-            .date_received
-            .as_deref()
-            .and_then(crate::dates::normalise_date),
-        outcome: record.outcome.as_deref().map(|value| {
-            normalise_outcome(value).map_or_else(|| value.trim().to_lowercase(), str::to_string)
-        }),
-        subject,
-        summary: (!summary.is_empty()).then(|| summary.join(" ")),
         ..Document::default()
     }
 }
@@ -206,11 +210,11 @@ mod tests {
         let records = read_complaints(&csv_path).unwrap();
         assert_eq!(records.len(), 1);
         let document = complaint_document(&records[0], "utrecht.klachten.csv", &csv_path);
-        assert_eq!(document.id, "K-2024-001");
-        assert_eq!(document.category.as_deref(), Some("2l"));
-        assert_eq!(document.outcome.as_deref(), Some("gegrond"));
-        assert_eq!(document.date.as_deref(), Some("2024-02-20"));
-        assert_eq!(document.received_date.as_deref(), Some("2024-01-05"));
+        assert_eq!(document.fields.id, "K-2024-001");
+        assert_eq!(document.fields.category.as_deref(), Some("2l"));
+        assert_eq!(document.fields.outcome.as_deref(), Some("gegrond"));
+        assert_eq!(document.fields.date.as_deref(), Some("2024-02-20"));
+        assert_eq!(document.fields.received_date.as_deref(), Some("2024-01-05"));
         assert!(document.pages.is_empty());
 
         let jsonl_path = folder.path().join("x.klachten.jsonl");

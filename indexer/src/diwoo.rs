@@ -31,6 +31,7 @@ use crate::error::{IndexerError, Result};
 use crate::metadata::DocumentMetadata;
 use crate::model::Document;
 use crate::woo;
+use woo_core::DocumentFields;
 
 /// Sitemaps larger than this are refused (the sitemap protocol allows at most 50 MB).
 const MAX_SITEMAP_BYTES: u64 = 64 * 1024 * 1024;
@@ -604,30 +605,33 @@ pub fn entry_document(entry: &DiwooEntry, sitemap_source: &str, index: usize) ->
         .then(|| entry_date(entry))
         .flatten();
     Document {
-        title: metadata
-            .title
-            .clone()
-            .unwrap_or_else(|| entry.loc.clone().unwrap_or_else(|| id.clone())),
-        source: entry
-            .loc
-            .clone()
-            .unwrap_or_else(|| format!("{sitemap_source}#{}", index + 1)),
-        file_path: String::new(),
-        content_hash: hash,
-        publication_id: metadata.publication_id.clone(),
-        publication_title: metadata.publication_title.clone(),
-        publisher: metadata.publisher.clone(),
-        category: metadata.category.clone(),
-        document_type: metadata
-            .document_type
-            .clone()
-            .or_else(|| Some(DIWOO_ENTRY_TYPE_FALLBACK.to_string())),
-        date: metadata.date.clone(),
-        summary: (!summary_parts.is_empty()).then(|| summary_parts.join(" ")),
-        references: entry.identifiers.iter().skip(1).cloned().collect(),
+        fields: DocumentFields {
+            title: metadata
+                .title
+                .clone()
+                .unwrap_or_else(|| entry.loc.clone().unwrap_or_else(|| id.clone())),
+            source: entry
+                .loc
+                .clone()
+                .unwrap_or_else(|| format!("{sitemap_source}#{}", index + 1)),
+            file_path: String::new(),
+            content_hash: hash,
+            publication_id: metadata.publication_id.clone(),
+            publication_title: metadata.publication_title.clone(),
+            publisher: metadata.publisher.clone(),
+            category: metadata.category.clone(),
+            document_type: metadata
+                .document_type
+                .clone()
+                .or_else(|| Some(DIWOO_ENTRY_TYPE_FALLBACK.to_string())),
+            date: metadata.date.clone(),
+            summary: (!summary_parts.is_empty()).then(|| summary_parts.join(" ")),
+            references: entry.identifiers.iter().skip(1).cloned().collect(),
+            decision_date,
+            id,
+            ..Default::default()
+        },
         language: entry_language(entry),
-        decision_date,
-        id,
         ..Document::default()
     }
 }
@@ -692,14 +696,14 @@ mod tests {
         assert_eq!(entry_language(entry).as_deref(), Some("nl"));
         assert!(entry_is_decision(entry));
         let document = entry_document(entry, "sitemap.xml", 0);
-        assert_eq!(document.id, "AMS-WOO-2024-123");
-        assert_eq!(document.references, vec!["Z/24/99"]);
-        assert_eq!(document.decision_date.as_deref(), Some("2024-04-30"));
+        assert_eq!(document.fields.id, "AMS-WOO-2024-123");
+        assert_eq!(document.fields.references, vec!["Z/24/99"]);
+        assert_eq!(document.fields.decision_date.as_deref(), Some("2024-04-30"));
         assert_eq!(
-            document.document_type.as_deref(),
+            document.fields.document_type.as_deref(),
             Some("beslissing op wob-/woo-verzoek")
         );
-        assert!(document.summary.unwrap().contains("parkeren"));
+        assert!(document.fields.summary.unwrap().contains("parkeren"));
         assert!(document.pages.is_empty());
     }
 

@@ -17,6 +17,7 @@ use crate::inventory::{self, InventoryRow, LinkedRow};
 use crate::metadata::{DocumentMetadata, PublicationMetadata, ResolvedMetadata};
 use crate::model::{Document, ExtractedPage, ExtractedPdf, Page, PdfInfo};
 use crate::woo;
+use woo_core::DocumentFields;
 
 /// Builds the document from its extraction and metadata (pure: no I/O).
 pub fn build_document(
@@ -47,36 +48,39 @@ pub fn build_document(
         .or_else(|| publication.and_then(|p| p.category.clone()))
         .map(|value| normalise_category(&value));
     Document {
-        id: id_of_entry(entry, source),
-        title,
-        source: source.to_string(),
-        file_path: file_path.to_string_lossy().into_owned(),
-        content_hash: hash,
-        publication_id: entry
-            .publication_id
-            .clone()
-            .or_else(|| publication.map(|p| p.id.clone())),
-        publication_title: entry
-            .publication_title
-            .clone()
-            .or_else(|| publication.and_then(|p| p.title.clone())),
-        publisher,
-        category,
-        document_type: entry.document_type.clone(),
-        date: document_date(entry, publication, &extracted.info),
-        judgement: normalised_judgement(entry),
+        fields: DocumentFields {
+            id: id_of_entry(entry, source),
+            title,
+            source: source.to_string(),
+            file_path: file_path.to_string_lossy().into_owned(),
+            content_hash: hash,
+            publication_id: entry
+                .publication_id
+                .clone()
+                .or_else(|| publication.map(|p| p.id.clone())),
+            publication_title: entry
+                .publication_title
+                .clone()
+                .or_else(|| publication.and_then(|p| p.title.clone())),
+            publisher,
+            category,
+            document_type: entry.document_type.clone(),
+            date: document_date(entry, publication, &extracted.info),
+            judgement: normalised_judgement(entry),
+            // The publication's summary describes the publication, not each document.
+            summary: entry.summary.clone(),
+            references,
+            decision_date: decision
+                .as_ref()
+                .and_then(|facts| facts.decision_date.clone()),
+            request_date: decision
+                .as_ref()
+                .and_then(|facts| facts.request_date.clone()),
+            decision: decision.as_ref().and_then(|facts| facts.decision.clone()),
+            articles: decision.map(|facts| facts.articles).unwrap_or_default(),
+            ..Default::default()
+        },
         grounds: normalised_grounds(entry),
-        // The publication's summary describes the publication, not each document.
-        summary: entry.summary.clone(),
-        references,
-        decision_date: decision
-            .as_ref()
-            .and_then(|facts| facts.decision_date.clone()),
-        request_date: decision
-            .as_ref()
-            .and_then(|facts| facts.request_date.clone()),
-        decision: decision.as_ref().and_then(|facts| facts.decision.clone()),
-        articles: decision.map(|facts| facts.articles).unwrap_or_default(),
         pages,
         ..Document::default()
     }
@@ -219,12 +223,16 @@ fn with_own_rows(
     if own_rows.is_empty() {
         return vec![document];
     }
-    if document.publication_id.is_none() {
-        document.publication_id = Some(document.id.clone());
-        document.publication_title = Some(document.title.clone());
+    if document.fields.publication_id.is_none() {
+        document.fields.publication_id = Some(document.fields.id.clone());
+        document.fields.publication_title = Some(document.fields.title.clone());
     }
-    let publication_id = document.publication_id.clone().unwrap_or_default();
-    let publication_title = document.publication_title.clone().unwrap_or_default();
+    let publication_id = document.fields.publication_id.clone().unwrap_or_default();
+    let publication_title = document
+        .fields
+        .publication_title
+        .clone()
+        .unwrap_or_default();
     let mut documents = vec![document];
     let mut used_ids = HashSet::new();
     for (index, row) in own_rows.iter().enumerate() {
@@ -251,8 +259,8 @@ fn own_row_entry(
     used_ids: &mut HashSet<String>,
 ) -> Document {
     let mut entry = inventory::row_document(row, index, source, publication_id, publication_title);
-    entry.id = inventory::unique_id(&entry.id, used_ids);
-    entry.content_hash = format!("{PART_HASH_PREFIX}{hash}");
+    entry.fields.id = inventory::unique_id(&entry.fields.id, used_ids);
+    entry.fields.content_hash = format!("{PART_HASH_PREFIX}{hash}");
     entry
 }
 
@@ -300,12 +308,12 @@ fn build_bundle_documents(
             file_path,
             input.hash,
         );
-        document.first_page = Some(part.first_page);
+        document.fields.first_page = Some(part.first_page);
         documents.push(document);
     }
     let mut used_ids: HashSet<String> = documents
         .iter()
-        .map(|document| document.id.clone())
+        .map(|document| document.fields.id.clone())
         .collect();
     for (index, row) in own_rows.iter().enumerate() {
         if claimed_own[index] {

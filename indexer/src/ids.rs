@@ -62,7 +62,7 @@ pub fn content_hash(bytes: &[u8], resolved: &ResolvedMetadata, ocr_enabled: bool
 /// fields and the schema version, so an unchanged entry is not written again.
 pub fn entry_content_hash(document: &Document) -> String {
     let mut without_hash = document.clone();
-    without_hash.content_hash.clear();
+    without_hash.fields.content_hash.clear();
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(&without_hash).unwrap_or_default());
     hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());

@@ -343,7 +343,7 @@ impl<'a> UnitWriter<'a> {
                     self.write_error = Some(error);
                     break;
                 }
-                self.written_ids.insert(document.id.clone());
+                self.written_ids.insert(document.fields.id.clone());
             }
             if self.write_error.is_some() {
                 break;
@@ -397,12 +397,13 @@ fn remove_stale_documents(
     let Some(first) = documents.first() else {
         return 0;
     };
-    let Some(earlier_ids) = ids_by_source_file.get(crate::write::source_file(&first.source)) else {
+    let Some(earlier_ids) = ids_by_source_file.get(crate::write::source_file(&first.fields.source))
+    else {
         return 0;
     };
     let new_ids: HashSet<&str> = documents
         .iter()
-        .map(|document| document.id.as_str())
+        .map(|document| document.fields.id.as_str())
         .collect();
     let mut removed = 0;
     for id in earlier_ids {
@@ -426,22 +427,22 @@ fn write_entries_without_file<'a>(
 ) -> Result<()> {
     for entry in entries {
         let mut entry = entry.clone();
-        entry.content_hash = entry_content_hash(&entry);
+        entry.fields.content_hash = entry_content_hash(&entry);
         if context
             .retractions
-            .covering(&entry.id, entry.publication_id.as_deref())
+            .covering(&entry.fields.id, entry.fields.publication_id.as_deref())
             .is_some()
         {
             summary.retracted += 1;
             continue;
         }
-        let existing = context.existing_hashes.get(&entry.id);
-        if existing == Some(&entry.content_hash) {
+        let existing = context.existing_hashes.get(&entry.fields.id);
+        if existing == Some(&entry.fields.content_hash) {
             summary.unchanged += 1;
             continue;
         }
         let held_by_part = existing.is_some_and(|hash| hash.starts_with(PART_HASH_PREFIX));
-        if written_ids.contains(&entry.id) || held_by_part {
+        if written_ids.contains(&entry.fields.id) || held_by_part {
             continue;
         }
         sink.upsert(&entry)?;

@@ -235,7 +235,7 @@ pub fn page_document(record: PageRecord, source: &str, file_path: &Path, hash: S
     let mut document =
         crate::document::build_document(extracted, &resolved, source, file_path, hash);
     // There is no PDF to serve: the file endpoint answers 404, not the text-page file.
-    document.file_path = String::new();
+    document.fields.file_path = String::new();
     document
 }
 
@@ -259,12 +259,12 @@ mod tests {
         let path = Path::new("/in/a.pages.jsonl");
         let record = parse_record(path, 1, line).unwrap();
         let document = page_document(record, "a.pages.jsonl#BZK-1-0001", path, record_hash(line));
-        assert_eq!(document.id, "BZK-1-0001");
-        assert_eq!(document.title, "E-mail over levering");
-        assert_eq!(document.publication_id.as_deref(), Some("BZK-1"));
-        assert_eq!(document.category.as_deref(), Some("2i"));
-        assert_eq!(document.date.as_deref(), Some("2023-05-17"));
-        assert_eq!(document.judgement.as_deref(), Some("deels openbaar"));
+        assert_eq!(document.fields.id, "BZK-1-0001");
+        assert_eq!(document.fields.title, "E-mail over levering");
+        assert_eq!(document.fields.publication_id.as_deref(), Some("BZK-1"));
+        assert_eq!(document.fields.category.as_deref(), Some("2i"));
+        assert_eq!(document.fields.date.as_deref(), Some("2023-05-17"));
+        assert_eq!(document.fields.judgement.as_deref(), Some("deels openbaar"));
         assert_eq!(document.grounds, vec!["5.1.2e"]);
         assert_eq!(document.pages.len(), 3);
         assert_eq!(document.pages[0].page, 1);
@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(document.pages[0].source, TextSource::Text);
         assert_eq!(document.pages[1].grounds, vec!["5.1.2e"]);
         assert_eq!(document.pages[2].source, TextSource::None);
-        assert_eq!(document.file_path, "");
+        assert_eq!(document.fields.file_path, "");
     }
 
     #[test]

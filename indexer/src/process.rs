@@ -195,7 +195,7 @@ fn indexed_report(
         .flat_map(|document| document.pages.iter())
         .collect();
     report.status = FileStatus::Indexed;
-    report.document_id = documents.first().map(|document| document.id.clone());
+    report.document_id = documents.first().map(|document| document.fields.id.clone());
     report.pages = pages.len() as u32;
     report.pages_without_text = pages
         .iter()

@@ -65,30 +65,9 @@ pub fn stored_document(document: &Document) -> StoredDocument {
         }
     }
     StoredDocument {
-        id: document.id.clone(),
-        title: document.title.clone(),
-        source: document.source.clone(),
-        file_path: document.file_path.clone(),
-        content_hash: document.content_hash.clone(),
-        publication_id: document.publication_id.clone(),
-        publication_title: document.publication_title.clone(),
-        publisher: document.publisher.clone(),
-        category: document.category.clone(),
-        document_type: document.document_type.clone(),
-        date: document.date.clone(),
-        judgement: document.judgement.clone(),
+        fields: document.fields.clone(),
         grounds: grounds.into_iter().collect(),
         ground_stamps,
-        summary: document.summary.clone(),
-        references: document.references.clone(),
-        decision_date: document.decision_date.clone(),
-        request_date: document.request_date.clone(),
-        decision: document.decision.clone(),
-        articles: document.articles.clone(),
-        outcome: document.outcome.clone(),
-        subject: document.subject.clone(),
-        received_date: document.received_date.clone(),
-        first_page: document.first_page,
         page_count: document.pages.len() as u32,
         languages: languages.into_iter().collect(),
         text_sources: text_sources.into_iter().collect(),
@@ -165,54 +144,58 @@ impl IndexSink {
             };
             existing
                 .ids_by_source_file
-                .entry(source_file(&document.source).to_string())
+                .entry(source_file(&document.fields.source).to_string())
                 .or_default()
-                .push(document.id.clone());
+                .push(document.fields.id.clone());
             existing
                 .content_hashes
-                .insert(document.id, document.content_hash);
+                .insert(document.fields.id, document.fields.content_hash);
         }
         Ok(existing)
     }
 
     /// Replaces every record of `document.id` with the records of `document`.
     pub fn upsert(&mut self, document: &Document) -> Result<()> {
-        self.delete(&document.id);
+        self.delete(&document.fields.id);
         let fields = self.fields;
         let stored = stored_document(document);
         let meta_json = serde_json::to_string(&stored).unwrap_or_default();
-        let key = schema::doc_key(&document.id);
-        let date_days = document.date.as_deref().and_then(date_to_days);
-        let year = document.date.as_deref().and_then(|date| date.get(..4));
+        let key = schema::doc_key(&document.fields.id);
+        let date_days = document.fields.date.as_deref().and_then(date_to_days);
+        let year = document
+            .fields
+            .date
+            .as_deref()
+            .and_then(|date| date.get(..4));
 
-        let mut identifiers = vec![document.id.clone()];
-        if let Some(publication_id) = &document.publication_id {
+        let mut identifiers = vec![document.fields.id.clone()];
+        if let Some(publication_id) = &document.fields.publication_id {
             identifiers.push(publication_id.clone());
         }
-        identifiers.extend(document.references.iter().cloned());
+        identifiers.extend(document.fields.references.iter().cloned());
         let identifier_text = identifiers.join(" ");
 
         // Fields shared by both record kinds.
         let add_shared = |record: &mut TantivyDocument| {
-            record.add_text(fields.doc_id, &document.id);
+            record.add_text(fields.doc_id, &document.fields.id);
             record.add_u64(fields.doc_key, key);
-            record.add_text(fields.title, &document.title);
-            record.add_text(fields.title_exact, &document.title);
-            record.add_text(fields.text_parts, &document.title);
+            record.add_text(fields.title, &document.fields.title);
+            record.add_text(fields.title_exact, &document.fields.title);
+            record.add_text(fields.text_parts, &document.fields.title);
             record.add_text(fields.identifiers, &identifier_text);
-            if let Some(value) = &document.publisher {
+            if let Some(value) = &document.fields.publisher {
                 record.add_text(fields.publisher, value);
             }
-            if let Some(value) = &document.category {
+            if let Some(value) = &document.fields.category {
                 record.add_text(fields.category, value);
             }
-            if let Some(value) = &document.document_type {
+            if let Some(value) = &document.fields.document_type {
                 record.add_text(fields.document_type, value);
             }
-            if let Some(value) = &document.judgement {
+            if let Some(value) = &document.fields.judgement {
                 record.add_text(fields.judgement, value);
             }
-            if let Some(value) = &document.publication_id {
+            if let Some(value) = &document.fields.publication_id {
                 record.add_text(fields.publication_id, value);
             }
             if let Some(value) = year {
@@ -229,7 +212,7 @@ impl IndexSink {
             fields.meta => meta_json,
         );
         add_shared(&mut document_record);
-        if let Some(summary) = &document.summary {
+        if let Some(summary) = &document.fields.summary {
             document_record.add_text(fields.text, summary);
             document_record.add_text(fields.text_exact, summary);
             document_record.add_text(fields.text_parts, summary);
@@ -334,13 +317,17 @@ pub fn fsync_directory(path: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::model::Page;
+    use woo_core::DocumentFields;
 
     fn sample_document(id: &str, text: &str) -> Document {
         Document {
-            id: id.to_string(),
-            title: "Besluit op Woo-verzoek".to_string(),
-            source: "a.pdf".to_string(),
-            date: Some("2024-03-15".to_string()),
+            fields: DocumentFields {
+                id: id.to_string(),
+                title: "Besluit op Woo-verzoek".to_string(),
+                source: "a.pdf".to_string(),
+                date: Some("2024-03-15".to_string()),
+                ..Default::default()
+            },
             pages: vec![Page {
                 page: 1,
                 text: text.to_string(),
@@ -373,11 +360,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut sink = IndexSink::open(dir.path()).unwrap();
         let mut first = sample_document("A", "eerste deel");
-        first.source = "bundel/a.pdf#pages=1-2".to_string();
+        first.fields.source = "bundel/a.pdf#pages=1-2".to_string();
         let mut second = sample_document("A-p3", "tweede deel");
-        second.source = "bundel/a.pdf#pages=3-4".to_string();
+        second.fields.source = "bundel/a.pdf#pages=3-4".to_string();
         let mut other = sample_document("B", "ander bestand");
-        other.source = "b.pdf".to_string();
+        other.fields.source = "b.pdf".to_string();
         for document in [&first, &second, &other] {
             sink.upsert(document).unwrap();
         }

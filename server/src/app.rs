@@ -234,18 +234,19 @@ async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Resu
     let Some(document) = state.search.document(&id) else {
         return Err(missing_document(&state.search, &id));
     };
-    let bytes = tokio::fs::read(&document.file_path)
+    let bytes = tokio::fs::read(&document.fields.file_path)
         .await
         .map_err(|error| {
             tracing::warn!(
                 "file of document {id} unreadable at {}: {error}",
-                document.file_path
+                document.fields.file_path
             );
             ApiError::NotFound(format!(
                 "the file of document {id:?} is no longer available"
             ))
         })?;
     let file_name = document
+        .fields
         .source
         .rsplit('/')
         .next()

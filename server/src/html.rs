@@ -54,40 +54,41 @@ impl UiLanguage {
 /// The document JSON of `GET /api/documents/{id}` (no server paths).
 pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
     let category_label = document
+        .fields
         .category
         .as_deref()
         .and_then(woo_core::woo::category_by_any)
         .map(|category| category.label);
     json!({
-        "id": document.id,
-        "title": document.title,
-        "source": document.source,
-        "publication_id": document.publication_id,
-        "publication_title": document.publication_title,
-        "publisher": document.publisher,
-        "category": document.category,
+        "id": document.fields.id,
+        "title": document.fields.title,
+        "source": document.fields.source,
+        "publication_id": document.fields.publication_id,
+        "publication_title": document.fields.publication_title,
+        "publisher": document.fields.publisher,
+        "category": document.fields.category,
         "category_label": category_label,
-        "type": document.document_type,
-        "date": document.date,
-        "judgement": document.judgement,
+        "type": document.fields.document_type,
+        "date": document.fields.date,
+        "judgement": document.fields.judgement,
         "grounds": document.grounds,
         "ground_stamps": document.ground_stamps,
-        "summary": document.summary,
+        "summary": document.fields.summary,
         "page_count": document.page_count,
         "languages": document.languages,
         "text_sources": document.text_sources,
         "pages_without_text": document.pages_without_text,
         "ocr_pages": document.ocr_pages,
-        "content_hash": document.content_hash,
-        "decision_date": document.decision_date,
-        "request_date": document.request_date,
-        "decision": document.decision,
-        "articles": document.articles,
-        "outcome": document.outcome,
-        "subject": document.subject,
-        "received_date": document.received_date,
-        "first_page": document.first_page,
-        "file": format!("/api/documents/{}/file", url_encode(&document.id)),
+        "content_hash": document.fields.content_hash,
+        "decision_date": document.fields.decision_date,
+        "request_date": document.fields.request_date,
+        "decision": document.fields.decision,
+        "articles": document.fields.articles,
+        "outcome": document.fields.outcome,
+        "subject": document.fields.subject,
+        "received_date": document.fields.received_date,
+        "first_page": document.fields.first_page,
+        "file": format!("/api/documents/{}/file", url_encode(&document.fields.id)),
     })
 }
 
@@ -787,7 +788,7 @@ pub fn render_document_page(
     view: &DocumentView,
     language: UiLanguage,
 ) -> String {
-    let mut page = page_head(&document.title, language, "");
+    let mut page = page_head(&document.fields.title, language, "");
     let mut keep = Vec::new();
     if language == UiLanguage::English {
         keep.push(("lang".to_string(), "en".to_string()));
@@ -808,10 +809,10 @@ pub fn render_document_page(
         "<p><a href=\"{}\">← {}</a></p><h1>{}</h1>",
         html_escape(&query_string(&back_pairs)),
         language.text("Terug naar de zoekresultaten", "Back to the search results"),
-        html_escape(&document.title)
+        html_escape(&document.fields.title)
     ));
     page.push_str(&document_facts(document, language));
-    page.push_str(&grounds_per_page(&document.id, view, language));
+    page.push_str(&grounds_per_page(&document.fields.id, view, language));
     page.push_str(&page_navigation(document, view, &keep, language));
     if let Some(problem) = &view.query_problem {
         page.push_str(&format!(
@@ -831,8 +832,8 @@ pub fn render_document_page(
 /// The document's metadata as a definition list (empty values left out), then its summary.
 fn document_facts(document: &StoredDocument, language: UiLanguage) -> String {
     let mut facts: Vec<(&str, String)> = Vec::new();
-    if let Some(title) = &document.publication_title {
-        let publication_id = document.publication_id.as_deref().unwrap_or("");
+    if let Some(title) = &document.fields.publication_title {
+        let publication_id = document.fields.publication_id.as_deref().unwrap_or("");
         facts.push((
             language.text("Publicatie", "Publication"),
             format!("{} ({})", html_escape(title), html_escape(publication_id)),
@@ -845,26 +846,25 @@ fn document_facts(document: &StoredDocument, language: UiLanguage) -> String {
     };
     add(
         language.text("Organisatie", "Publisher"),
-        document.publisher.clone(),
+        document.fields.publisher.clone(),
     );
     add(
         language.text("Informatiecategorie", "Information category"),
-        document
-            .category
-            .as_deref()
-            .map(|code| match woo_core::woo::category_by_any(code) {
+        document.fields.category.as_deref().map(|code| {
+            match woo_core::woo::category_by_any(code) {
                 Some(category) => format!("{} ({code})", category.label),
                 None => code.to_string(),
-            }),
+            }
+        }),
     );
     add(
         language.text("Soort document", "Document type"),
-        document.document_type.clone(),
+        document.fields.document_type.clone(),
     );
-    add(language.text("Datum", "Date"), document.date.clone());
+    add(language.text("Datum", "Date"), document.fields.date.clone());
     add(
         language.text("Beoordeling", "Judgement"),
-        document.judgement.clone(),
+        document.fields.judgement.clone(),
     );
     add(
         language.text("Weigeringsgronden", "Refusal grounds"),
@@ -902,18 +902,18 @@ fn document_facts(document: &StoredDocument, language: UiLanguage) -> String {
     );
     add(
         language.text("Kenmerk", "Identifier"),
-        Some(document.id.clone()),
+        Some(document.fields.id.clone()),
     );
     add(
         language.text("Bestand", "File"),
-        Some(document.source.clone()),
+        Some(document.fields.source.clone()),
     );
     let mut html = String::from("<dl class=\"facts\">");
     for (label, value) in &facts {
         html.push_str(&format!("<dt>{label}</dt><dd>{value}</dd>"));
     }
     html.push_str("</dl>");
-    if let Some(summary) = &document.summary {
+    if let Some(summary) = &document.fields.summary {
         html.push_str(&format!("<p>{}</p>", html_escape(summary)));
     }
     html
@@ -975,7 +975,7 @@ fn page_navigation(
     keep: &[(String, String)],
     language: UiLanguage,
 ) -> String {
-    let id = document.id.as_str();
+    let id = document.fields.id.as_str();
     let page_count = document.page_count;
     let mut html = format!(
         "<h2 id=\"viewer\">{} {} {} {}</h2>",
@@ -1018,7 +1018,7 @@ fn page_navigation(
     ));
     html.push_str(&format!(
         "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
-        html_escape(&pdf_url(id, view.page, &document.source)),
+        html_escape(&pdf_url(id, view.page, &document.fields.source)),
         language.text("Open de pdf op deze pagina", "Open the PDF at this page")
     ));
     html
@@ -1036,10 +1036,10 @@ fn page_text_beside_pdf(
         language.text("Tekst van de pagina", "Text of the page"),
         html_escape(&text_source_note(view, language)),
         view.page_html,
-        html_escape(&pdf_url(&document.id, view.page, &document.source)),
+        html_escape(&pdf_url(&document.fields.id, view.page, &document.fields.source)),
         language.text("Pdf, pagina", "PDF, page"),
         view.page,
-        html_escape(&document.title),
+        html_escape(&document.fields.title),
     )
 }
 

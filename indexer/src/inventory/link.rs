@@ -162,7 +162,7 @@ pub fn link_inventory_in(
             continue;
         }
         let mut entry = row_document(row, index, source, &publication_id, &scope_name);
-        entry.id = unique_id(&entry.id, &mut used_ids);
+        entry.fields.id = unique_id(&entry.fields.id, &mut used_ids);
         links.unlinked.push(entry);
         // Rows of a table inside a PDF name that PDF's publication, not the whole folder's.
         if !from_pdf_table {

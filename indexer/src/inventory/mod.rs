@@ -20,6 +20,7 @@ use crate::dates;
 use crate::error::{IndexerError, Result};
 use crate::model::Document;
 use crate::woo;
+use woo_core::DocumentFields;
 
 /// Rows searched for the header row.
 const HEADER_SEARCH_ROWS: usize = 10;
@@ -619,22 +620,25 @@ pub fn row_document(
     summary_parts.extend(row.explanation.clone());
     summary_parts.extend(row.public_link.clone());
     Document {
-        id: format!("{publication_id}-{row_number}"),
-        title: row
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("Inventarisregel {row_number}")),
-        source: format!("{source}#{row_number}"),
-        file_path: String::new(),
-        content_hash: hash,
-        publication_id: Some(publication_id.to_string()),
-        publication_title: Some(publication_title.to_string()),
-        document_type: Some(INVENTORY_ROW_TYPE.to_string()),
-        date: row.date.clone(),
-        judgement: row.judgement.clone(),
+        fields: DocumentFields {
+            id: format!("{publication_id}-{row_number}"),
+            title: row
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Inventarisregel {row_number}")),
+            source: format!("{source}#{row_number}"),
+            file_path: String::new(),
+            content_hash: hash,
+            publication_id: Some(publication_id.to_string()),
+            publication_title: Some(publication_title.to_string()),
+            document_type: Some(INVENTORY_ROW_TYPE.to_string()),
+            date: row.date.clone(),
+            judgement: row.judgement.clone(),
+            summary: (!summary_parts.is_empty()).then(|| summary_parts.join(" ")),
+            references: row.id.iter().cloned().collect(),
+            ..Default::default()
+        },
         grounds: row.grounds.clone(),
-        summary: (!summary_parts.is_empty()).then(|| summary_parts.join(" ")),
-        references: row.id.iter().cloned().collect(),
         ..Document::default()
     }
 }

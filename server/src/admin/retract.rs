@@ -166,9 +166,9 @@ fn retract_blocking(
         .entries
         .iter()
         .filter(|entry| match tombstone.kind {
-            RetractionKind::Document => entry.stored.id == tombstone.id,
+            RetractionKind::Document => entry.stored.fields.id == tombstone.id,
             RetractionKind::Publication => {
-                entry.stored.publication_id.as_deref() == Some(tombstone.id.as_str())
+                entry.stored.fields.publication_id.as_deref() == Some(tombstone.id.as_str())
             }
         })
         .map(|entry| entry.stored.clone())
@@ -192,7 +192,7 @@ fn retract_blocking(
             if tombstone.kind == RetractionKind::Publication {
                 tombstone.documents = affected
                     .iter()
-                    .map(|document| document.id.clone())
+                    .map(|document| document.fields.id.clone())
                     .collect();
             }
             list.add(tombstone.clone());
@@ -218,7 +218,10 @@ fn retract_blocking(
     delete_stored_files(&admin.config.files_dir, &recorded, &affected);
     Ok(RetractionAnswer {
         retracted: recorded,
-        documents: affected.into_iter().map(|document| document.id).collect(),
+        documents: affected
+            .into_iter()
+            .map(|document| document.fields.id)
+            .collect(),
         opstamp,
     })
 }
@@ -227,7 +230,7 @@ fn retract_blocking(
 /// indexed from the operator's own folders, are left alone).
 fn delete_stored_files(files_dir: &Path, tombstone: &Tombstone, affected: &[StoredDocument]) {
     for document in affected {
-        let path = Path::new(&document.file_path);
+        let path = Path::new(&document.fields.file_path);
         if path.starts_with(files_dir) {
             if let Err(error) = std::fs::remove_file(path) {
                 tracing::warn!("cannot delete {}: {error}", path.display());

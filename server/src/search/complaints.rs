@@ -45,7 +45,7 @@ pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<Com
     }
     let mut counts: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
     for (position, entry) in table.entries.iter().enumerate() {
-        if entry.stored.category.as_deref() != Some(woo_core::woo::COMPLAINT_CATEGORY) {
+        if entry.stored.fields.category.as_deref() != Some(woo_core::woo::COMPLAINT_CATEGORY) {
             continue;
         }
         let values: Vec<Option<String>> = keys

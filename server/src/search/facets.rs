@@ -46,7 +46,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |fields| Some(fields.publisher),
-        values_of: |stored| optional_value(&stored.publisher),
+        values_of: |stored| optional_value(&stored.fields.publisher),
         label_of: |_| None,
     },
     FacetDescriptor {
@@ -54,7 +54,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |fields| Some(fields.category),
-        values_of: |stored| optional_value(&stored.category),
+        values_of: |stored| optional_value(&stored.fields.category),
         label_of: |value| {
             woo_core::woo::category_by_any(value).map(|category| category.label.to_string())
         },
@@ -64,7 +64,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |fields| Some(fields.document_type),
-        values_of: |stored| optional_value(&stored.document_type),
+        values_of: |stored| optional_value(&stored.fields.document_type),
         label_of: |_| None,
     },
     FacetDescriptor {
@@ -96,7 +96,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |fields| Some(fields.judgement),
-        values_of: |stored| optional_value(&stored.judgement),
+        values_of: |stored| optional_value(&stored.fields.judgement),
         label_of: |_| None,
     },
     FacetDescriptor {
@@ -112,7 +112,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |_| None,
-        values_of: |stored| optional_value(&stored.decision),
+        values_of: |stored| optional_value(&stored.fields.decision),
         label_of: |_| None,
     },
     FacetDescriptor {
@@ -120,7 +120,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |_| None,
-        values_of: |stored| optional_value(&stored.outcome),
+        values_of: |stored| optional_value(&stored.fields.outcome),
         label_of: |_| None,
     },
     FacetDescriptor {
@@ -128,7 +128,7 @@ pub const FACETS: &[FacetDescriptor] = &[
         histogram: false,
         only_when_asked: false,
         record_field: |_| None,
-        values_of: |stored| optional_value(&stored.subject),
+        values_of: |stored| optional_value(&stored.fields.subject),
         label_of: |_| None,
     },
     FacetDescriptor {
@@ -163,6 +163,7 @@ fn optional_value(value: &Option<String>) -> Vec<String> {
 /// The first `length` characters of a document's date (`YYYY`, `YYYY-MM`), when it has them.
 fn date_prefix(stored: &StoredDocument, length: usize) -> Vec<String> {
     stored
+        .fields
         .date
         .as_deref()
         .and_then(|date| date.get(..length))

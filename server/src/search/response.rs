@@ -138,26 +138,27 @@ pub struct PublicationGroup {
 /// The result of a stored document with its score and shown page hits.
 pub(super) fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit>) -> SearchResult {
     SearchResult {
-        id: stored.id.clone(),
-        title: stored.title.clone(),
-        source: stored.source.clone(),
-        publisher: stored.publisher.clone(),
-        category: stored.category.clone(),
+        id: stored.fields.id.clone(),
+        title: stored.fields.title.clone(),
+        source: stored.fields.source.clone(),
+        publisher: stored.fields.publisher.clone(),
+        category: stored.fields.category.clone(),
         category_label: stored
+            .fields
             .category
             .as_deref()
             .and_then(woo_core::woo::category_by_any)
             .map(|category| category.label.to_string()),
-        document_type: stored.document_type.clone(),
-        date: stored.date.clone(),
-        judgement: stored.judgement.clone(),
+        document_type: stored.fields.document_type.clone(),
+        date: stored.fields.date.clone(),
+        judgement: stored.fields.judgement.clone(),
         grounds: stored.grounds.clone(),
-        decision_date: stored.decision_date.clone(),
-        request_date: stored.request_date.clone(),
-        decision: stored.decision.clone(),
-        articles: stored.articles.clone(),
-        publication_id: stored.publication_id.clone(),
-        publication_title: stored.publication_title.clone(),
+        decision_date: stored.fields.decision_date.clone(),
+        request_date: stored.fields.request_date.clone(),
+        decision: stored.fields.decision.clone(),
+        articles: stored.fields.articles.clone(),
+        publication_id: stored.fields.publication_id.clone(),
+        publication_title: stored.fields.publication_title.clone(),
         page_count: stored.page_count,
         score,
         hits,

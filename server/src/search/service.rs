@@ -480,8 +480,8 @@ impl SearchService {
             }
             let first = &table.entries[group.positions[0]].stored;
             shown.push(PublicationGroup {
-                publication_id: first.publication_id.clone(),
-                publication_title: first.publication_title.clone(),
+                publication_id: first.fields.publication_id.clone(),
+                publication_title: first.fields.publication_title.clone(),
                 matched_documents: group.positions.len(),
                 results,
             });
@@ -582,7 +582,11 @@ fn group_by_publication(table: &DocumentTable, selected: &[usize]) -> Vec<Positi
     let mut groups: Vec<PositionsOfPublication> = Vec::new();
     let mut group_of_publication: HashMap<&str, usize> = HashMap::new();
     for &position in selected {
-        let publication = table.entries[position].stored.publication_id.as_deref();
+        let publication = table.entries[position]
+            .stored
+            .fields
+            .publication_id
+            .as_deref();
         let existing = publication.and_then(|id| group_of_publication.get(id).copied());
         match existing {
             Some(index) => groups[index].positions.push(position),

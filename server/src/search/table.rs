@@ -79,18 +79,20 @@ pub fn build_document_table(
             tracing::warn!("document record with unreadable metadata skipped");
             continue;
         };
-        let key = schema::doc_key(&stored.id);
+        let key = schema::doc_key(&stored.fields.id);
         let position = table.entries.len();
         table.by_key.insert(key, position);
-        table.by_id.insert(stored.id.clone(), position);
+        table.by_id.insert(stored.fields.id.clone(), position);
         table.facets.add_document(&stored);
         table.entries.push(DocumentEntry {
             key,
             date_days: stored
+                .fields
                 .date
                 .as_deref()
                 .and_then(woo_core::dates::date_to_days),
             decision_days: stored
+                .fields
                 .decision_date
                 .as_deref()
                 .and_then(woo_core::dates::date_to_days),
@@ -114,9 +116,13 @@ fn newest_first_ranks(entries: &[DocumentEntry]) -> Vec<u32> {
     order.sort_unstable_by(|&a, &b| {
         let date_a = entries[a].date_days.unwrap_or(i64::MIN);
         let date_b = entries[b].date_days.unwrap_or(i64::MIN);
-        date_b
-            .cmp(&date_a)
-            .then_with(|| entries[a].stored.id.cmp(&entries[b].stored.id))
+        date_b.cmp(&date_a).then_with(|| {
+            entries[a]
+                .stored
+                .fields
+                .id
+                .cmp(&entries[b].stored.fields.id)
+        })
     });
     let mut ranks = vec![0u32; entries.len()];
     for (rank, position) in order.into_iter().enumerate() {
@@ -154,13 +160,17 @@ pub(super) fn positions_of_records(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use woo_core::DocumentFields;
 
     #[test]
     fn newest_first_ranks_order_by_date_then_id_with_undated_last() {
         let entry = |id: &str, date_days: Option<i64>| DocumentEntry {
             key: 0,
             stored: StoredDocument {
-                id: id.to_string(),
+                fields: DocumentFields {
+                    id: id.to_string(),
+                    ..Default::default()
+                },
                 ..StoredDocument::default()
             },
             date_days,
