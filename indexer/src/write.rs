@@ -228,6 +228,17 @@ impl IndexSink {
         }
         self.writer.add_document(document_record)?;
 
+        self.add_page_records(document, &add_shared)
+    }
+
+    /// Adds one `page` record per page of `document`, each with the fields `add_shared` adds
+    /// to both record kinds.
+    fn add_page_records(
+        &mut self,
+        document: &Document,
+        add_shared: &dyn Fn(&mut TantivyDocument),
+    ) -> Result<()> {
+        let fields = self.fields;
         for page in &document.pages {
             let page_meta = StoredPage {
                 source: page.source,
