@@ -54,7 +54,9 @@ pub fn run_index(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IndexSummary> {
     let mut sink = IndexSink::open(&options.index_dir)?;
-    run_index_in(&mut sink, options, &RunControl::default(), progress)
+    let summary = run_index_in(&mut sink, options, &RunControl::default(), progress)?;
+    sink.close()?;
+    Ok(summary)
 }
 
 /// [`run_index`] on an already open writer (the server holds one for its lifetime), with

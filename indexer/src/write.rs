@@ -118,6 +118,14 @@ impl IndexSink {
         })
     }
 
+    /// Closes the writer: waits for its merges to end, so that the writer lock is free when
+    /// this returns (a dropped writer may still be merging, and a new writer on the same
+    /// directory then fails with `LockBusy`).
+    pub fn close(self) -> Result<()> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
     /// The index being written.
     pub fn index(&self) -> &Index {
         &self.index
