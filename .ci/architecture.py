@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Architecture check of the workspace (issue 20): crates depend only on crates of a lower
-layer, the server's search side does not use the indexer, the module import graph of every
+layer, the server's search side does not use the indexer (no `woo_indexer` outside
+server/src/admin/, and `cargo tree` of woo-server without its `admin` feature names no
+indexer, PDF, spreadsheet, XML or zip crate), the module import graph of every
 crate has no circle and no import from a lower layer up to a higher one, and no production
 function is over 100 lines.
 
@@ -14,6 +16,7 @@ top-level-most distinct modules.
 """
 import os
 import re
+import subprocess
 import sys
 
 MAX_FUNCTION_LINES = 100
@@ -39,6 +42,9 @@ CRATE_MANIFESTS = {
 NOT_PRODUCTION = ["fixtures/src"]
 # In the server, only the admin side (upload, bulk, retraction, jobs) runs the indexer.
 INDEXER_USERS_IN_SERVER = "server/src/admin/"
+# Crates the read-only search side (woo-server without its `admin` feature) must not link:
+# the indexer and the readers of PDFs, spreadsheets, XML and zip archives it brings.
+NOT_ON_SEARCH_SIDE = ["woo-indexer", "lopdf", "calamine", "quick-xml", "flate2", "zip"]
 
 
 def strip_strings_and_comments(text):
@@ -274,11 +280,29 @@ def indexer_use_findings(repo):
     return findings
 
 
+def search_side_dependency_findings(repo):
+    """Crates of NOT_ON_SEARCH_SIDE that `cargo tree` finds under woo-server without `admin`."""
+    command = ["cargo", "tree", "--offline", "-p", "woo-server", "--no-default-features",
+               "-e", "normal", "--prefix", "none"]
+    try:
+        output = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        return [f"cannot list the search side's dependencies ({' '.join(command)}): {error}"]
+    linked = {line.split()[0] for line in output.splitlines() if line.strip()}
+    return [
+        f"server/Cargo.toml: woo-server without the admin feature links {name}"
+        for name in NOT_ON_SEARCH_SIDE
+        if name in linked
+    ]
+
+
 def main():
     verbose = "--verbose" in sys.argv
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     failures = 0
-    for finding in crate_dependency_findings(repo) + indexer_use_findings(repo):
+    findings = crate_dependency_findings(repo) + indexer_use_findings(repo)
+    findings += search_side_dependency_findings(repo)
+    for finding in findings:
         print(finding)
         failures += 1
     for crate in CRATES:

@@ -422,7 +422,7 @@ fn extract(file: &PathBuf, json: bool, ocr: bool) -> anyhow::Result<ExitCode> {
         if let Some(engine) = detect_ocr(None) {
             woo_indexer::ocr::apply_ocr(&mut extracted, file, Some(&engine));
             for page in &extracted.pages {
-                let not_ocred = page.needs_ocr && page.source != woo_indexer::TextSource::Ocr;
+                let not_ocred = page.needs_ocr && page.source != woo_core::TextSource::Ocr;
                 if let (true, Some(problem)) = (not_ocred, &page.problem) {
                     eprintln!("woo: page {}: {problem}", page.page);
                 }

@@ -123,7 +123,7 @@ fn records_of(search: &SearchService, doc_id: &str) -> (usize, usize) {
     let index = search.index();
     let reader = index.reader().unwrap();
     let searcher = reader.searcher();
-    let fields = woo_indexer::schema::Fields::from_schema(&index.schema()).unwrap();
+    let fields = woo_core::schema::Fields::from_schema(&index.schema()).unwrap();
     let query = tantivy::query::TermQuery::new(
         tantivy::Term::from_field_text(fields.doc_id, doc_id),
         tantivy::schema::IndexRecordOption::Basic,

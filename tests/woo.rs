@@ -1,8 +1,8 @@
 use std::path::PathBuf;
 
+use woo_core::Page;
 use woo_indexer::decision::analyse_decision;
 use woo_indexer::pdf::{extract_pdf, PdfLimits};
-use woo_indexer::Page;
 
 use crate::common::{corpus_dir, facet_count, get_ok, result_ids};
 

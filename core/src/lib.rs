@@ -15,20 +15,26 @@
 //! - [`compound`] Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
 //! - [`dates`]    dates as the index keeps them (`YYYY-MM-DD`, days since 1970) from every
 //!   form the readers meet (ISO, `DD-MM-YY(YY)`, Dutch month names, Excel serials, PDF dates)
+//! - [`retraction`] the retraction list: tombstones of withdrawn documents and publications,
+//!   read by the server's public 410s and by every indexing run, written by the admin API
+//! - [`ids`]      default document ids from source paths, hashes of documents without a file
 //! - [`index`]    `open_index`: the schema-version check and the analyzers, for every reader
 //! - [`error`]    `CoreError`, the crate's one error type
 //! - [`woo`]      Woo value lists: information categories (TOOI), refusal grounds, judgements,
 //!   publishers (TOOI organisations), and refusal-ground detection in page text
 //!
 //! No module here reads files of a publication or answers HTTP; the crate depends on tantivy
-//! (schema, tokenizer traits, opening an index), rust-stemmers, regex, time and serde only.
+//! (schema, tokenizer traits, opening an index), rust-stemmers, regex, time, serde,
+//! serde_json and sha2 only.
 
 pub mod analysis;
 pub mod compound;
 pub mod dates;
 mod error;
+pub mod ids;
 pub mod index;
 pub mod model;
+pub mod retraction;
 pub mod schema;
 pub mod woo;
 

@@ -25,7 +25,7 @@ use regex::Regex;
 
 use crate::inventory::{InventoryRow, LinkedRow};
 use crate::metadata::{DocumentMetadata, ResolvedMetadata};
-use crate::model::{ExtractedPage, ExtractedPdf, OutlineEntry};
+use woo_core::model::{ExtractedPage, ExtractedPdf, OutlineEntry};
 
 /// What started a part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

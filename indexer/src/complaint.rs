@@ -11,7 +11,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
-use crate::model::Document;
+use woo_core::model::Document;
 use woo_core::DocumentFields;
 
 pub use woo_core::woo::COMPLAINT_CATEGORY;
@@ -132,7 +132,7 @@ pub fn complaint_document(record: &ComplaintRecord, source: &str, file_path: &Pa
         .flatten()
         .collect();
     let hash_input = format!("{record:?}");
-    let hash = crate::ids::hex(&Sha256::digest(hash_input.as_bytes()));
+    let hash = woo_core::ids::hex(&Sha256::digest(hash_input.as_bytes()));
     let subject = non_empty(&record.subject);
     Document {
         fields: DocumentFields {
@@ -161,11 +161,11 @@ pub fn complaint_document(record: &ComplaintRecord, source: &str, file_path: &Pa
             date: record
                 .date_judged
                 .as_deref()
-                .and_then(crate::dates::normalise_date),
+                .and_then(woo_core::dates::normalise_date),
             received_date: record
                 .date_received
                 .as_deref()
-                .and_then(crate::dates::normalise_date),
+                .and_then(woo_core::dates::normalise_date),
             outcome: record.outcome.as_deref().map(|value| {
                 normalise_outcome(value).map_or_else(|| value.trim().to_lowercase(), str::to_string)
             }),

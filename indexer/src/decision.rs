@@ -12,16 +12,16 @@
 //!   `Bij brief van 2 januari 2024 heeft u ... verzocht`);
 //! - decision: [`DECISION_GEEN_DOCUMENTEN`], [`DECISION_DEELS_OPENBAAR`],
 //!   [`DECISION_NIET_OPENBAAR`] or [`DECISION_OPENBAAR`], from the decision phrases;
-//! - articles: every refusal ground cited, normalised to its Woo code by [`crate::woo`]
+//! - articles: every refusal ground cited, normalised to its Woo code by [`woo_core::woo`]
 //!   (`10, tweede lid, onder e, van de Wob` and `5.1.2e` both give `5.1.2e`).
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::dates;
-use crate::model::Page;
-use crate::woo;
+use woo_core::dates;
+use woo_core::model::Page;
+use woo_core::woo;
 
 /// Decision type: everything requested is disclosed.
 pub const DECISION_OPENBAAR: &str = "openbaar";

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::metadata::{self, MetadataCatalog};
-use crate::model::Document;
 use crate::report::{failure, FileReport};
+use woo_core::model::Document;
 
 /// One file found in the inputs.
 #[derive(Debug, Clone)]

@@ -29,8 +29,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
 use crate::metadata::DocumentMetadata;
-use crate::model::Document;
-use crate::woo;
+use woo_core::model::Document;
+use woo_core::woo;
 use woo_core::DocumentFields;
 
 /// Sitemaps larger than this are refused (the sitemap protocol allows at most 50 MB).
@@ -379,7 +379,7 @@ pub fn entry_date(entry: &DiwooEntry) -> Option<String> {
     if let Some(date) = entry
         .creation_date
         .as_deref()
-        .and_then(crate::dates::normalise_date)
+        .and_then(woo_core::dates::normalise_date)
     {
         return Some(date);
     }
@@ -389,7 +389,7 @@ pub fn entry_date(entry: &DiwooEntry) -> Option<String> {
                 if let Some(date) = action
                     .at_time
                     .as_deref()
-                    .and_then(crate::dates::normalise_date)
+                    .and_then(woo_core::dates::normalise_date)
                 {
                     return Some(date);
                 }
@@ -399,7 +399,7 @@ pub fn entry_date(entry: &DiwooEntry) -> Option<String> {
     entry
         .lastmod
         .as_deref()
-        .and_then(crate::dates::normalise_date)
+        .and_then(woo_core::dates::normalise_date)
 }
 
 /// The name of a TOOI organisation value: the label of its TOOI id (one spelling per body
@@ -565,7 +565,7 @@ pub fn entry_id(entry: &DiwooEntry, sitemap_source: &str, index: usize) -> Strin
         .loc
         .clone()
         .unwrap_or_else(|| format!("{sitemap_source}#{}", index + 1));
-    crate::ids::default_document_id(&key)
+    woo_core::ids::default_document_id(&key)
 }
 
 /// The entry as our document metadata (for a local file, merged like a `publication.json`
@@ -593,7 +593,7 @@ pub fn entry_metadata(entry: &DiwooEntry, sitemap_source: &str, index: usize) ->
 pub fn entry_document(entry: &DiwooEntry, sitemap_source: &str, index: usize) -> Document {
     let metadata = entry_metadata(entry, sitemap_source, index);
     let entry_json = serde_json::to_string(entry).unwrap_or_default();
-    let hash = crate::ids::hex(&Sha256::digest(entry_json.as_bytes()));
+    let hash = woo_core::ids::hex(&Sha256::digest(entry_json.as_bytes()));
     let id = metadata
         .id
         .clone()

@@ -11,12 +11,12 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::bundle::{self, BundleContext, BundlePart, PART_HASH_PREFIX};
-use crate::dates::normalise_date;
 use crate::ids::id_of_entry;
 use crate::inventory::{self, InventoryRow, LinkedRow};
 use crate::metadata::{DocumentMetadata, PublicationMetadata, ResolvedMetadata};
-use crate::model::{Document, ExtractedPage, ExtractedPdf, Page, PdfInfo};
-use crate::woo;
+use woo_core::dates::normalise_date;
+use woo_core::model::{Document, ExtractedPage, ExtractedPdf, Page, PdfInfo};
+use woo_core::woo;
 use woo_core::DocumentFields;
 
 /// Builds the document from its extraction and metadata (pure: no I/O).

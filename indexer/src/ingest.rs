@@ -25,21 +25,21 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
 
-pub use crate::dates::normalise_date;
 pub use crate::document::{build_document, detect_language, find_references};
-pub use crate::ids::{default_document_id, hex};
 pub use crate::options::{IndexOptions, RunControl};
 pub use crate::report::{FileReport, FileStatus, IndexSummary, Progress};
+pub use woo_core::dates::normalise_date;
+pub use woo_core::ids::{default_document_id, hex};
 
 use crate::bundle::PART_HASH_PREFIX;
 use crate::discover::{discover, Discovery};
 use crate::error::{IndexerError, Result};
-use crate::ids::entry_content_hash;
 use crate::inventory::link::{link_inventory_files, link_pdf_inventories, InventoryLinks};
-use crate::model::Document;
 use crate::process::{process_file, process_page_file, ProcessContext, Processed};
-use crate::retraction::RetractionList;
 use crate::write::{ExistingDocuments, IndexSink};
+use woo_core::ids::entry_content_hash;
+use woo_core::model::Document;
+use woo_core::retraction::RetractionList;
 
 /// Documents written between two commits.
 const COMMIT_EVERY_DOCUMENTS: usize = 500;

@@ -10,14 +10,12 @@
 //!   -> index on disk -> read by the server crate (search -> JSON/HTML)
 //! ```
 //!
+//! The vocabulary every stage shares (model, schema, analysis, compound, dates, the Woo value
+//! lists, the retraction list) is in `woo_core`; this crate holds the stages.
+//!
 //! Modules:
-//! - [`model`]     the `Document` / `Page` types that flow through the pipeline
 //! - [`complaint`] complaint judgements (`*.klachten.csv`/`.jsonl`) -> documents of category 2l
 //! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
-//! - [`woo`]       Woo value lists: information categories (TOOI), refusal grounds, judgements
-//! - [`analysis`]  the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
-//! - [`compound`]  Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
-//! - [`schema`]    field names and `build_schema()`: the contract the server reads
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
@@ -26,7 +24,6 @@
 //!   [`inventory::link`] links the rows to the PDFs they describe
 //! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
 //! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
-//! - [`dates`]     date parsing (ISO, `DD-MM-YY(YY)`, Dutch month names, Excel serials, PDF dates) -> `YYYY-MM-DD`, days
 //! - [`ids`]       document ids from source paths, content hashes
 //! - [`document`]  a file's extraction + metadata -> its Documents (title, language, references, bundle parts)
 //! - [`discover`]  walk the inputs into the files to process, their metadata and the documents without a file
@@ -36,37 +33,29 @@
 //! - [`ingest`]    a run: discover -> link inventories -> process files -> write units -> commit
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
-//! - [`retraction`] tombstones of withdrawn documents/publications, honoured by every run
 //! - `test_hooks` (feature `test-hooks`, tests only) the crash tests' pause inside a commit
 //! - [`error`]     `IndexerError`, the crate's one error type
 
-pub mod bundle;
+mod bundle;
 pub mod complaint;
 pub mod decision;
-pub mod discover;
+mod discover;
 pub mod diwoo;
-pub mod document;
+mod document;
 pub mod error;
-pub mod ids;
+mod ids;
 pub mod ingest;
 pub mod inventory;
 pub mod metadata;
 pub mod ocr;
-pub mod options;
+mod options;
 pub mod pages;
 pub mod pdf;
-pub mod process;
-pub mod report;
-pub mod retraction;
+mod process;
+mod report;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;
 pub mod worker;
 pub mod write;
 
 pub use error::{IndexerError, Result};
-// The shared vocabulary lives in woo-core; these paths keep `crate::schema` etc. working.
-pub use woo_core::{analysis, compound, dates, model, schema, woo};
-
-pub use model::{
-    Document, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument, StoredPage, TextSource,
-};

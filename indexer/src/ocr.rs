@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
-use crate::model::{ExtractedPdf, TextSource};
+use woo_core::model::{ExtractedPdf, TextSource};
 
 /// Resolution pages are rendered at for OCR (Tesseract is trained on ~300 dpi text).
 pub const RENDER_DPI: u32 = 300;
@@ -603,7 +603,7 @@ fn cache_key_for(image_bytes: &[u8], settings: &str) -> String {
     hasher.update(settings.as_bytes());
     hasher.update([0_u8]);
     hasher.update(image_bytes);
-    crate::ids::hex(&hasher.finalize())
+    woo_core::ids::hex(&hasher.finalize())
 }
 
 /// `CACHE_DIR/ab/cd/abcd….json` for key `abcd…`.

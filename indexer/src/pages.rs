@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
 use crate::metadata::{DocumentMetadata, ResolvedMetadata};
-use crate::model::{Document, ExtractedPage, ExtractedPdf, TextSource};
+use woo_core::model::{Document, ExtractedPage, ExtractedPdf, TextSource};
 
 /// File name ending of text-page files.
 pub const PAGES_SUFFIX: &str = ".pages.jsonl";
@@ -186,8 +186,8 @@ pub fn record_hash(line: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(line.trim_end().as_bytes());
     hasher.update(b"\0pages");
-    hasher.update(crate::schema::SCHEMA_VERSION.to_le_bytes());
-    crate::ids::hex(&hasher.finalize())
+    hasher.update(woo_core::schema::SCHEMA_VERSION.to_le_bytes());
+    woo_core::ids::hex(&hasher.finalize())
 }
 
 /// The document of one record, analysed like an extracted PDF. `source` names the record

@@ -11,15 +11,16 @@ use std::sync::mpsc;
 use crate::discover::InputFile;
 use crate::document::{build_documents, PdfContext};
 use crate::error::{IndexerError, Result};
-use crate::ids::{content_hash, default_document_id};
+use crate::ids::content_hash;
 use crate::inventory::link::{apply_row, InventoryLinks};
 use crate::metadata::{MetadataCatalog, ResolvedMetadata};
-use crate::model::{Document, Page};
 use crate::ocr::{apply_ocr, OcrCounts};
 use crate::options::IndexOptions;
 use crate::report::{failure, FileReport, FileStatus};
-use crate::retraction::RetractionList;
 use crate::worker::{extract_isolated, OutcomeClass};
+use woo_core::ids::default_document_id;
+use woo_core::model::{Document, Page};
+use woo_core::retraction::RetractionList;
 
 /// Result of processing one file (or one record of a text-page file).
 pub enum Processed {

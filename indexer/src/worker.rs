@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IndexerError;
-use crate::model::ExtractedPdf;
 use crate::pdf::{extract_pdf, PdfLimits};
+use woo_core::model::ExtractedPdf;
 
 /// Address-space limit of a worker, in KiB (1 GiB).
 pub const WORKER_ADDRESS_SPACE_KIB: u64 = 1024 * 1024;

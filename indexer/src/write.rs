@@ -1,7 +1,7 @@
 //! Documents -> tantivy: open or create the index, upsert by id, delete, commit durably.
 //!
 //! A document is written as one `document` record plus one `page` record per page (see
-//! [`crate::schema`]). Upsert deletes every record carrying the document id first, so a
+//! [`woo_core::schema`]). Upsert deletes every record carrying the document id first, so a
 //! re-run never duplicates. [`IndexSink::commit`] commits and then fsyncs the index directory,
 //! because tantivy does not fsync the directory after renaming `meta.json`.
 
@@ -11,10 +11,10 @@ use std::path::Path;
 use tantivy::schema::Value;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
 
-use crate::analysis::register_analyzers;
 use crate::error::{IndexerError, Result};
-use crate::model::{Document, StoredDocument, StoredPage, TextSource};
-use crate::schema::{self, build_schema, Fields};
+use woo_core::analysis::register_analyzers;
+use woo_core::model::{Document, StoredDocument, StoredPage, TextSource};
+use woo_core::schema::{self, build_schema, Fields};
 
 /// Memory budget of the tantivy writer, in bytes.
 const WRITER_MEMORY_BYTES: usize = 200 * 1024 * 1024;
@@ -40,7 +40,7 @@ pub fn create_or_open_index(dir: &Path) -> Result<Index> {
 
 pub use woo_core::index::open_index;
 
-pub use crate::dates::date_to_days;
+pub use woo_core::dates::date_to_days;
 
 /// Builds what the index stores about a document.
 pub fn stored_document(document: &Document) -> StoredDocument {
@@ -301,7 +301,7 @@ impl IndexSink {
         #[cfg(feature = "test-hooks")]
         crate::test_hooks::pause_in_commit();
         let opstamp = self.writer.commit()?;
-        fsync_directory(&self.dir)?;
+        woo_core::retraction::fsync_directory(&self.dir)?;
         Ok(opstamp)
     }
 
@@ -321,21 +321,10 @@ impl IndexSink {
     }
 }
 
-/// fsyncs a directory (Unix); a no-op elsewhere.
-pub fn fsync_directory(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        let directory = std::fs::File::open(path)?;
-        directory.sync_all()?;
-    }
-    let _ = path;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Page;
+    use woo_core::model::Page;
     use woo_core::DocumentFields;
 
     fn sample_document(id: &str, text: &str) -> Document {

@@ -12,13 +12,14 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::admin::{missing_document, AdminRouteState, AdminState};
+#[cfg(feature = "admin")]
+use crate::admin::{AdminRouteState, AdminState};
 use crate::error::{body_bytes, ApiError, Result};
 use crate::export::{self, ExportFormat};
 use crate::html::{self, error_page_response};
 use crate::params::{decode_pairs, search_request_from_pairs};
 use crate::rate_limit::RateLimit;
-use crate::search::{SearchRequest, SearchResponse, SearchService, SortOrder};
+use crate::search::{missing_document, SearchRequest, SearchResponse, SearchService, SortOrder};
 use futures_util::StreamExt;
 
 /// Shared state of the app.
@@ -27,7 +28,8 @@ pub struct AppState {
     /// The search service over the index.
     pub search: Arc<SearchService>,
     /// The admin API's writer, tokens and jobs; `None` when serving read-only (every admin
-    /// route then answers 401).
+    /// route then answers 401). Without the `admin` feature there are no admin routes (404).
+    #[cfg(feature = "admin")]
     pub admin: Option<Arc<AdminState>>,
     /// The request rate limit per client address; `None`: no limit.
     pub rate_limit: Option<Arc<RateLimit>>,
@@ -41,7 +43,7 @@ pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
 /// Builds the router.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/", get(search_page))
         .route("/healthz", get(healthz))
         .route(
@@ -57,8 +59,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/documents/{id}/file", get(api_file))
         .route("/api/export", get(api_export))
         .route("/documents/{id}", get(document_page))
-        .route("/feed", get(feed))
-        .merge(admin_routes(&state))
+        .route("/feed", get(feed));
+    #[cfg(feature = "admin")]
+    let router = router.merge(admin_routes(&state));
+    router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -72,6 +76,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The admin routes, handed the search service and the admin state of `state`.
+#[cfg(feature = "admin")]
 fn admin_routes(state: &AppState) -> Router<AppState> {
     let admin_state = AdminRouteState {
         search: state.search.clone(),

@@ -740,16 +740,7 @@ fn result_pager(
 /// (400 for bad input, 429/503 with `Retry-After` under load, 500 for our faults).
 pub fn error_page_response(pairs: &[(String, String)], error: &ApiError) -> Response {
     let language = UiLanguage::from_pairs(pairs);
-    let empty = SearchResponse {
-        total: 0,
-        took_ms: 0.0,
-        results: Vec::new(),
-        facets: Default::default(),
-        facet_other: Default::default(),
-        total_groups: None,
-        groups: None,
-        suggestion: None,
-    };
+    let empty = SearchResponse::empty();
     let mut response = (
         error.status(),
         Html(render_search_page(pairs, &empty, Some(error), language)),
@@ -1113,16 +1104,7 @@ mod tests {
     #[test]
     fn query_text_is_escaped() {
         let pairs = vec![("q".to_string(), "<script>".to_string())];
-        let response = SearchResponse {
-            total: 0,
-            took_ms: 0.0,
-            results: Vec::new(),
-            facets: Default::default(),
-            facet_other: Default::default(),
-            total_groups: None,
-            groups: None,
-            suggestion: None,
-        };
+        let response = SearchResponse::empty();
         let page = render_search_page(&pairs, &response, None, UiLanguage::Dutch);
         assert!(!page.contains("<script>"));
         assert!(page.contains("&lt;script&gt;"));

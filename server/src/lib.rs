@@ -10,8 +10,10 @@
 //! Modules:
 //! - [`app`]     `fn app(state) -> Router`; handlers translate HTTP <-> search (the top: no
 //!   module below imports it)
-//! - [`admin`]   bearer tokens, retraction, publication upload and its jobs, `POST
-//!   /api/admin/bulk`; the only module that uses the indexer's ingest, write and retraction code
+//! - [`admin`]   (feature `admin`, on by default) bearer tokens, retraction, publication
+//!   upload and its jobs, `POST /api/admin/bulk`; the only module that uses the indexer (its
+//!   ingest and write code). Without the feature the crate is the read-only search side and
+//!   links no PDF, spreadsheet or XML reader
 //! - [`params`]  strict query-string parsing into a `SearchRequest`
 //! - [`dates`]   `YYYY[-MM[-DD]]` -> days since 1970, for `params` and the query's `date:`
 //! - [`query`]   query validation (length, nesting, fields) and parsing for tantivy; the
@@ -30,6 +32,7 @@
 //! - [`error`]   `ApiError` and its JSON response
 //! - [`bulk`]    the bulk load's limits and answer at their old path (the code is in [`admin`])
 
+#[cfg(feature = "admin")]
 pub mod admin;
 pub mod app;
 pub mod dates;
@@ -44,6 +47,7 @@ pub mod rate_limit;
 pub mod read_directory;
 pub mod search;
 
+#[cfg(feature = "admin")]
 /// `POST /api/admin/bulk`'s limits and answer, at the path they had before the admin API
 /// became a folder.
 pub mod bulk {

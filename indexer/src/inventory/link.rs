@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use super::{row_document, unique_id, Inventory, InventoryRow, LinkedRow};
 use crate::discover::{Discovery, InputFile};
 use crate::document::file_stem_title;
-use crate::ids::default_document_id;
 use crate::metadata::DocumentMetadata;
-use crate::model::Document;
 use crate::pdf::PdfLimits;
 use crate::report::failure;
 use crate::worker::extract_isolated;
+use woo_core::ids::default_document_id;
+use woo_core::model::Document;
 
 /// What the inventories of the inputs give: rows by the PDF they describe, and documents for
 /// the rows without a PDF.
@@ -125,7 +125,7 @@ pub fn link_inventory_in(
     let scope_source = source.rsplit_once('/').map_or("", |(folder, _)| folder);
     let (publication_id, scope_name) = publication.unwrap_or_else(|| {
         (
-            crate::ids::default_document_id(&format!("{scope_source}/{scope_name}")),
+            woo_core::ids::default_document_id(&format!("{scope_source}/{scope_name}")),
             scope_name,
         )
     });

@@ -16,10 +16,10 @@ use sha2::{Digest, Sha256};
 
 pub mod link;
 
-use crate::dates;
 use crate::error::{IndexerError, Result};
-use crate::model::Document;
-use crate::woo;
+use woo_core::dates;
+use woo_core::model::Document;
+use woo_core::woo;
 use woo_core::DocumentFields;
 
 /// Rows searched for the header row.
@@ -245,13 +245,13 @@ pub fn rows_of_table(table: &[Vec<String>]) -> Option<Vec<InventoryRow>> {
     Some(rows)
 }
 
-use crate::model::TableWord;
+use woo_core::model::TableWord;
 
 /// A gap at least this share of the font size between two words on a line separates cells.
 const CELL_GAP: f32 = 1.0;
 
 /// The cells of a line: runs of words separated by less than [`CELL_GAP`] font sizes.
-fn cells_of_line(line: &crate::model::TableLine) -> Vec<TableWord> {
+fn cells_of_line(line: &woo_core::model::TableLine) -> Vec<TableWord> {
     let mut cells: Vec<TableWord> = Vec::new();
     for word in &line.words {
         match cells.last_mut() {
@@ -289,7 +289,7 @@ impl PdfTableHeader {
     /// The header line: cells naming a judgement column and an id or title column. A cell that
     /// names no column but whose words each do (`Nr. Document(naam)` set close together) is
     /// split into its words.
-    fn of_line(line: &crate::model::TableLine) -> Option<PdfTableHeader> {
+    fn of_line(line: &woo_core::model::TableLine) -> Option<PdfTableHeader> {
         let mut cells: Vec<TableWord> = Vec::new();
         for cell in cells_of_line(line) {
             if column_of_header(&cell.text).is_some() {
@@ -357,11 +357,11 @@ impl PdfTableHeader {
 }
 
 /// Reads inventory rows from the tables on a PDF's pages (see
-/// [`crate::model::ExtractedPage::table_lines`]): a header line names the columns, each line
+/// [`woo_core::model::ExtractedPage::table_lines`]): a header line names the columns, each line
 /// whose number cell holds a document number starts a row, and lines without one continue the
 /// row above (a title wrapped over two lines). A page without a header continues the table of
 /// the page before. Empty when no page has an inventory header.
-pub fn rows_of_pdf_pages(pages: &[crate::model::ExtractedPage]) -> Vec<InventoryRow> {
+pub fn rows_of_pdf_pages(pages: &[woo_core::model::ExtractedPage]) -> Vec<InventoryRow> {
     let mut table: Vec<Vec<String>> = Vec::new();
     let mut header: Option<PdfTableHeader> = None;
     let mut rows: Vec<InventoryRow> = Vec::new();
@@ -615,7 +615,7 @@ pub fn row_document(
         .clone()
         .unwrap_or_else(|| format!("rij-{}", index + 1));
     let row_json = serde_json::to_string(row).unwrap_or_default();
-    let hash = crate::ids::hex(&Sha256::digest(row_json.as_bytes()));
+    let hash = woo_core::ids::hex(&Sha256::digest(row_json.as_bytes()));
     let mut summary_parts: Vec<String> = Vec::new();
     summary_parts.extend(row.explanation.clone());
     summary_parts.extend(row.public_link.clone());
@@ -748,7 +748,7 @@ mod tests {
         assert_eq!(grounds_of_cell("NaN"), Vec::<String>::new());
     }
 
-    fn extracted(path: &Path) -> crate::model::ExtractedPdf {
+    fn extracted(path: &Path) -> woo_core::model::ExtractedPdf {
         let bytes = std::fs::read(path).unwrap();
         crate::pdf::extract_pdf("test.pdf", &bytes, &crate::pdf::PdfLimits::default()).unwrap()
     }

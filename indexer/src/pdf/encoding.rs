@@ -4,7 +4,7 @@
 
 use super::tables;
 
-pub use crate::dates::pdf_date_to_iso;
+pub use woo_core::dates::pdf_date_to_iso;
 
 /// A simple-font base encoding: which table maps a byte to a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

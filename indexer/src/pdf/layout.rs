@@ -93,7 +93,7 @@ pub fn may_hold_a_table(text: &str) -> bool {
 
 /// The page's left-to-right text as lines of positioned words, top to bottom (words on one
 /// baseline form a line).
-pub fn table_lines(chars: &[TextChar]) -> Vec<crate::model::TableLine> {
+pub fn table_lines(chars: &[TextChar]) -> Vec<woo_core::model::TableLine> {
     let mut words = remove_duplicate_words(build_words(chars, 0));
     words.sort_by(|a, b| b.baseline.total_cmp(&a.baseline));
     let mut lines: Vec<Vec<Word>> = Vec::new();
@@ -113,14 +113,14 @@ pub fn table_lines(chars: &[TextChar]) -> Vec<crate::model::TableLine> {
         line.sort_by(|a, b| a.u_start.total_cmp(&b.u_start));
         let words = line
             .into_iter()
-            .map(|word| crate::model::TableWord {
+            .map(|word| woo_core::model::TableWord {
                 x: word.u_start,
                 x_end: word.u_end,
                 size: word.size,
                 text: word.text,
             })
             .collect();
-        table.push(crate::model::TableLine { words });
+        table.push(woo_core::model::TableLine { words });
     }
     table
 }

@@ -28,7 +28,7 @@ use lopdf::{Document, LoadOptions, Object, ObjectId};
 use rayon::prelude::*;
 
 use crate::error::{IndexerError, Result};
-use crate::model::{ExtractedPage, ExtractedPdf, PdfInfo, TextSource};
+use woo_core::model::{ExtractedPage, ExtractedPdf, PdfInfo, TextSource};
 
 use content::{FontCache, WalkLimits};
 use objects::{get, resolve, resolve_dict, resolve_number};

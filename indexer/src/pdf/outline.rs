@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::model::OutlineEntry;
+use woo_core::model::OutlineEntry;
 
 /// At most this many entries are read.
 const MAX_ENTRIES: usize = 10_000;

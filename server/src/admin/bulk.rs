@@ -32,9 +32,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use woo_core::retraction::RetractionList;
 use woo_indexer::ingest::{FileReport, FileStatus};
 use woo_indexer::metadata::PublicationMetadata;
-use woo_indexer::retraction::RetractionList;
 
 use super::auth::{authorize, Scope};
 use super::upload::{

@@ -18,7 +18,8 @@
 //!   jobs), [`AdminRouteState`] and [`routes`]
 //! - [`auth`]     bearer tokens and their scopes, compared in constant time
 //! - [`jobs`]     the upload jobs and their status
-//! - [`retract`]  the retraction routes and the 410 for a retracted document
+//! - [`retract`]  the retraction routes (the public 410 for a retracted document is
+//!   `crate::search::missing_document`)
 //! - [`upload`]   publication upload: the zip checked against its bounds, unpacked, indexed
 //! - [`bulk`]     `POST /api/admin/bulk`
 
@@ -45,7 +46,6 @@ pub use bulk::{
     MAX_BULK_RECORDS,
 };
 pub use jobs::JobStatus;
-pub use retract::missing_document;
 pub use upload::{
     is_safe_entry_name, is_safe_publication_id, MAX_ARCHIVE_ENTRIES,
     MAX_ARCHIVE_UNCOMPRESSED_BYTES, MAX_ENTRY_RATIO, MAX_UPLOAD_BYTES, RATIO_CHECK_FROM_BYTES,

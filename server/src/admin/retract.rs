@@ -1,6 +1,6 @@
 //! Retraction: `DELETE /api/admin/documents/{id}` and `DELETE /api/admin/publications/{id}`
-//! (scope `retract`), body `{"reason": "...", "explanation": "..."}`, and the 410 answer for
-//! a retracted document ([`missing_document`]).
+//! (scope `retract`), body `{"reason": "...", "explanation": "..."}`. The public 410 answer
+//! for a retracted document is `crate::search::missing_document`, which needs no indexer.
 //!
 //! A retraction persists the tombstone (fsynced), commits the delete, fsyncs the index
 //! directory, reloads the reader and deletes the stored upload files — then answers 200. A
@@ -15,10 +15,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use woo_indexer::model::StoredDocument;
-use woo_indexer::retraction::{
-    is_known_reason, now_rfc3339, RetractionKind, RetractionList, Tombstone, RETRACTIONS_FILE,
-    RETRACTION_REASONS,
+use woo_core::model::StoredDocument;
+use woo_core::retraction::{
+    is_known_reason, now_rfc3339, RetractionKind, RetractionList, Tombstone, RETRACTION_REASONS,
 };
 
 use super::auth::{authorize, Scope};
@@ -29,35 +28,6 @@ use crate::search::SearchService;
 
 /// Largest body of a retraction request.
 const MAX_RETRACTION_BODY_BYTES: usize = 64 * 1024;
-
-/// The error for a document id that is not in the index: 410 with the reason when it was
-/// retracted, else 404. Reads the retraction list through the index's directory, so a
-/// read-only server answers 410 too.
-pub fn missing_document(search: &SearchService, id: &str) -> ApiError {
-    let list = read_retractions(search);
-    if let Some(tombstone) = list.of_document(id) {
-        return ApiError::Retracted {
-            message: tombstone.message(),
-            conflict: false,
-        };
-    }
-    ApiError::NotFound(format!("no document with id {id:?}"))
-}
-
-fn read_retractions(search: &SearchService) -> RetractionList {
-    use tantivy::Directory;
-    let directory = search.index().directory();
-    let Ok(bytes) = directory.atomic_read(Path::new(RETRACTIONS_FILE)) else {
-        return RetractionList::default();
-    };
-    match RetractionList::from_json(&bytes) {
-        Ok(list) => list,
-        Err(error) => {
-            tracing::error!("retraction list unreadable: {error}");
-            RetractionList::default()
-        }
-    }
-}
 
 /// Body of a retraction request.
 #[derive(Debug, Deserialize)]

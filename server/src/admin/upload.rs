@@ -18,8 +18,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use woo_core::retraction::RetractionList;
 use woo_indexer::ingest::{run_index_in, FileStatus, IndexOptions, Progress, RunControl};
-use woo_indexer::retraction::RetractionList;
 use woo_indexer::write::IndexSink;
 
 use super::auth::{authorize, Scope};

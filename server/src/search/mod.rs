@@ -27,6 +27,7 @@
 //! complaints  complaint_stats over the table                            -> table
 //! admission   LoadLimits and the gate: searches running, waiting, refused
 //! page_text   PageText: a page's stored text and facts
+//! retracted   missing_document: 410 for a retracted id, 404 for an unknown one -> service
 //! service     SearchService: the pipeline request -> collect -> facets -> sort -> snippets
 //!             -> response, and the service's index, reader and table    -> all of the above
 //! ```
@@ -38,6 +39,7 @@ mod facets;
 mod page_text;
 mod request;
 mod response;
+mod retracted;
 mod service;
 mod table;
 
@@ -59,6 +61,7 @@ pub use response::{
     FacetCount, OtherFacetValues, PageHit, PublicationGroup, SearchResponse, SearchResult,
     DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
 };
+pub use retracted::missing_document;
 pub use service::{SearchService, HITS_PER_RESULT};
 pub use table::{build_document_table, DocumentEntry, DocumentTable};
 

@@ -122,6 +122,22 @@ pub struct SearchResponse {
     pub suggestion: Option<String>,
 }
 
+impl SearchResponse {
+    /// A response with no results, no facets and no suggestion (an error page's search form).
+    pub fn empty() -> SearchResponse {
+        SearchResponse {
+            total: 0,
+            took_ms: 0.0,
+            results: Vec::new(),
+            facets: BTreeMap::new(),
+            facet_other: BTreeMap::new(),
+            total_groups: None,
+            groups: None,
+            suggestion: None,
+        }
+    }
+}
+
 /// With `group=publication`: one publication and its best matching documents.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicationGroup {

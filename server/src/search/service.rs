@@ -2,7 +2,7 @@
 //! document table, the admission gate) and the search pipeline itself: match and group,
 //! filter and count facets, sort, page, and build the snippets of the shown results.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -407,13 +407,8 @@ impl SearchService {
         let highlighter = Highlighter::from_query(&request.query)?;
         let mut response = SearchResponse {
             total,
-            took_ms: 0.0,
-            results: Vec::new(),
-            facets: BTreeMap::new(),
-            facet_other: BTreeMap::new(),
             suggestion,
-            total_groups: None,
-            groups: None,
+            ..SearchResponse::empty()
         };
         if request.group_by_publication {
             let publication_groups = group_by_publication(&table, &matches.selected);

@@ -17,8 +17,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{IndexerError, Result};
-use crate::write::fsync_directory;
+use crate::error::{CoreError, Result};
 
 /// File in the index directory holding the retraction list.
 pub const RETRACTIONS_FILE: &str = "woo-retractions.json";
@@ -103,6 +102,24 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
+/// Writes `bytes` to a new file at `path` and fsyncs it.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// fsyncs a directory (Unix), so a rename in it survives a crash; a no-op elsewhere.
+pub fn fsync_directory(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let directory = std::fs::File::open(path)?;
+        directory.sync_all()?;
+    }
+    let _ = path;
+    Ok(())
+}
+
 /// Every tombstone of an index.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RetractionList {
@@ -119,9 +136,10 @@ impl RetractionList {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(RetractionList::default())
             }
-            Err(source) => return Err(IndexerError::Read { path, source }),
+            Err(source) => return Err(CoreError::Read { path, source }),
         };
-        RetractionList::from_json(&bytes).map_err(|reason| IndexerError::Metadata { path, reason })
+        RetractionList::from_json(&bytes)
+            .map_err(|reason| CoreError::RetractionList { path, reason })
     }
 
     /// Parses the file's JSON.
@@ -131,17 +149,24 @@ impl RetractionList {
 
     /// Writes the list durably: temporary file, fsync, rename, fsync of the directory.
     pub fn save(&self, index_dir: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self)
-            .map_err(|error| IndexerError::Io(std::io::Error::other(error.to_string())))?;
+        let json = serde_json::to_vec_pretty(self).map_err(|error| CoreError::RetractionList {
+            path: index_dir.join(RETRACTIONS_FILE),
+            reason: error.to_string(),
+        })?;
         let final_path = index_dir.join(RETRACTIONS_FILE);
         let temporary_path = index_dir.join(format!("{RETRACTIONS_FILE}.tmp"));
-        {
-            let mut file = std::fs::File::create(&temporary_path)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&temporary_path, &final_path)?;
-        fsync_directory(index_dir)?;
+        write_synced(&temporary_path, &json).map_err(|source| CoreError::Write {
+            path: temporary_path.clone(),
+            source,
+        })?;
+        std::fs::rename(&temporary_path, &final_path).map_err(|source| CoreError::Write {
+            path: final_path.clone(),
+            source,
+        })?;
+        fsync_directory(index_dir).map_err(|source| CoreError::Write {
+            path: index_dir.to_path_buf(),
+            source,
+        })?;
         Ok(())
     }
 
