@@ -71,6 +71,12 @@ enum Command {
         /// Where uploaded publications are stored (default: <index>/../<index-name>-files).
         #[arg(long, value_name = "DIR")]
         files: Option<PathBuf>,
+        /// Do not OCR the scanned pages of uploads (default: OCR when tesseract is installed).
+        #[arg(long)]
+        no_ocr: bool,
+        /// OCR cache directory for uploads (default: $WOO_OCR_CACHE or ~/.cache/woo-search/ocr).
+        #[arg(long, value_name = "DIR")]
+        ocr_cache: Option<PathBuf>,
         #[command(flatten)]
         load: LoadArguments,
     },
@@ -192,12 +198,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             tokens,
             files,
+            no_ocr,
+            ocr_cache,
             load,
         } => {
             let search = SearchService::open(&index)
                 .with_context(|| format!("cannot open index {}", index.display()))?
                 .with_load_limits(load.limits());
-            let admin = open_admin(&index, tokens.as_deref(), files)?;
+            let upload_ocr = UploadOcr {
+                enabled: !no_ocr,
+                cache: ocr_cache,
+            };
+            let admin = open_admin(&index, tokens.as_deref(), files, upload_ocr)?;
             serve(search, admin, &addr, &load)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -243,11 +255,18 @@ fn detect_ocr(cache: Option<PathBuf>) -> Option<OcrEngine> {
     engine
 }
 
+/// Whether `woo serve` OCRs uploads, and with which cache.
+struct UploadOcr {
+    enabled: bool,
+    cache: Option<PathBuf>,
+}
+
 /// The admin state when a token is configured ($WOO_ADMIN_TOKEN or --tokens), else `None`.
 fn open_admin(
     index: &Path,
     tokens_file: Option<&Path>,
     files: Option<PathBuf>,
+    upload_ocr: UploadOcr,
 ) -> anyhow::Result<Option<Arc<AdminState>>> {
     let environment_token = std::env::var(ADMIN_TOKEN_ENV).ok();
     let tokens = TokenSet::from_sources(environment_token.as_deref(), tokens_file)
@@ -261,6 +280,13 @@ fn open_admin(
         files_dir: files.unwrap_or_else(|| default_files_dir(index)),
         tokens,
         extract_worker: std::env::current_exe().ok(),
+        // Checked here once so a missing Tesseract is said at start, not per upload.
+        ocr: upload_ocr.enabled && detect_ocr(upload_ocr.cache.clone()).is_some(),
+        ocr_cache: Some(
+            upload_ocr
+                .cache
+                .unwrap_or_else(woo_indexer::ocr::default_cache_dir),
+        ),
     };
     let admin = AdminState::open(config).context("cannot open the index for the admin API")?;
     Ok(Some(Arc::new(admin)))

@@ -46,6 +46,15 @@ fn index_options(inputs: &Path, index: &Path) -> IndexOptions {
 }
 
 fn admin_state(index: &Path, files: &Path) -> AppState {
+    admin_state_with(index, files, None)
+}
+
+/// The admin state, with OCR of uploads when `ocr_cache` is given.
+fn admin_state_with_ocr(index: &Path, files: &Path, ocr_cache: PathBuf) -> AppState {
+    admin_state_with(index, files, Some(ocr_cache))
+}
+
+fn admin_state_with(index: &Path, files: &Path, ocr_cache: Option<PathBuf>) -> AppState {
     let mut tokens = TokenSet::default();
     tokens
         .add("beheerder", &[Scope::Load, Scope::Retract], ADMIN_TOKEN)
@@ -58,6 +67,8 @@ fn admin_state(index: &Path, files: &Path) -> AppState {
         files_dir: files.to_path_buf(),
         tokens,
         extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
+        ocr: ocr_cache.is_some(),
+        ocr_cache,
     })
     .unwrap();
     AppState {
@@ -754,4 +765,314 @@ async fn a_bulk_record_may_name_the_files_of_an_earlier_upload_job() {
         "{}",
         answer.text()
     );
+}
+
+/// A zip of a publication: `publication.json` with `documents`, plus the PDFs named.
+fn publication_zip(id: &str, documents: serde_json::Value, pdfs: &[(&str, &str)]) -> Vec<u8> {
+    let publication = serde_json::json!({
+        "id": id,
+        "title": format!("Publicatie {id}"),
+        "publisher": "Gemeente Teststad",
+        "documents": documents,
+    });
+    let mut entries = vec![(
+        "publication.json",
+        serde_json::to_vec_pretty(&publication).unwrap(),
+    )];
+    for (name, fixture) in pdfs {
+        entries.push((name, std::fs::read(fixtures_dir().join(fixture)).unwrap()));
+    }
+    zip_of(&entries)
+}
+
+/// The publication id a document has in the index.
+async fn publication_of(state: &AppState, id: &str) -> Option<String> {
+    let answer = call(state, "GET", &format!("/api/documents/{id}"), None, Vec::new()).await;
+    if answer.status != StatusCode::OK {
+        return None;
+    }
+    answer.json()["publication_id"].as_str().map(str::to_string)
+}
+
+#[tokio::test]
+async fn an_upload_may_not_overwrite_another_publications_document() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let foreign_id = "VWS-WOO-2024-0117-0002";
+    let owner = publication_of(state, foreign_id).await;
+    assert_eq!(owner.as_deref(), Some("VWS-WOO-2024-0117"));
+    let zip = || {
+        publication_zip(
+            "TEST-OWN-1",
+            serde_json::json!([{"file": "a.pdf", "id": foreign_id, "title": "Overgenomen"}]),
+            &[("a.pdf", "vws-mondkapjes/besluit.pdf")],
+        )
+    };
+    let refused = call(
+        state,
+        "POST",
+        "/api/admin/publications",
+        Some(LOAD_ONLY_TOKEN),
+        zip(),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+    assert_eq!(error_code(&refused), "id_conflict");
+    assert!(refused.text().contains("VWS-WOO-2024-0117"), "{}", refused.text());
+    // Taking over on purpose needs the retract scope too.
+    let uri = "/api/admin/publications?take_over=true";
+    let no_scope = call(state, "POST", uri, Some(LOAD_ONLY_TOKEN), zip()).await;
+    assert_eq!(no_scope.status, StatusCode::FORBIDDEN, "{}", no_scope.text());
+    let bad_query = call(
+        state,
+        "POST",
+        "/api/admin/publications?takeover=1",
+        Some(ADMIN_TOKEN),
+        zip(),
+    )
+    .await;
+    assert_eq!(bad_query.status, StatusCode::BAD_REQUEST, "{}", bad_query.text());
+    assert_eq!(publication_of(state, foreign_id).await, owner, "nothing moved");
+    let taken = call(state, "POST", uri, Some(ADMIN_TOKEN), zip()).await;
+    assert_eq!(taken.status, StatusCode::ACCEPTED, "{}", taken.text());
+    let status_url = taken.json()["status_url"].as_str().unwrap().to_string();
+    for _ in 0..600 {
+        let job = call(state, "GET", &status_url, Some(ADMIN_TOKEN), Vec::new()).await;
+        if job.json()["state"] == "done" {
+            break;
+        }
+        assert_ne!(job.json()["state"], "failed", "{}", job.text());
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        publication_of(state, foreign_id).await.as_deref(),
+        Some("TEST-OWN-1")
+    );
+}
+
+#[tokio::test]
+async fn unlisted_files_of_two_uploads_get_ids_of_their_own_publication() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let mut ids = Vec::new();
+    for publication_id in ["TEST-OWN-A", "TEST-OWN-B"] {
+        let zip = publication_zip(
+            publication_id,
+            serde_json::json!([]),
+            &[("bijlage.pdf", "vws-mondkapjes/besluit.pdf")],
+        );
+        let job = upload_and_wait(state, zip).await;
+        assert_eq!(job["state"], "done", "{job}");
+        assert_eq!(job["documents"], 1, "{job}");
+        let id = job["reports"][0]["document_id"].as_str().unwrap().to_string();
+        assert!(
+            id.starts_with(&publication_id.to_lowercase()),
+            "the default id {id:?} is derived from the publication"
+        );
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!(
+        publication_of(state, &ids[0]).await.as_deref(),
+        Some("TEST-OWN-A"),
+        "the second upload did not overwrite the first"
+    );
+    assert_eq!(
+        publication_of(state, &ids[1]).await.as_deref(),
+        Some("TEST-OWN-B")
+    );
+    // The same upload again replaces its own document (no conflict with itself, no copy).
+    let zip = publication_zip(
+        "TEST-OWN-A",
+        serde_json::json!([]),
+        &[("bijlage.pdf", "vws-mondkapjes/besluit.pdf")],
+    );
+    let job = upload_and_wait(state, zip).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let answer = search(state, "q=&publisher=Gemeente+Teststad").await;
+    assert_eq!(answer["total"], 2, "{answer}");
+}
+
+#[tokio::test]
+async fn a_file_named_in_publication_json_but_not_in_the_archive_is_a_failed_file() {
+    let fixture = admin_fixture();
+    let zip = publication_zip(
+        "TEST-OWN-MISSING",
+        serde_json::json!([
+            {"file": "er.pdf", "id": "TEST-OWN-MISSING-1"},
+            {"file": "ontbreekt.pdf", "id": "TEST-OWN-MISSING-2"}
+        ]),
+        &[("er.pdf", "vws-mondkapjes/besluit.pdf")],
+    );
+    let job = upload_and_wait(&fixture.state, zip).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["documents"], 1, "{job}");
+    assert_eq!(job["failures"], 1, "{job}");
+    let failed: Vec<&serde_json::Value> = job["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|report| report["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{job}");
+    assert_eq!(failed[0]["document_id"], "TEST-OWN-MISSING-2");
+    assert!(failed[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not in the archive"));
+}
+
+#[tokio::test]
+async fn a_retracted_documents_pdf_is_not_written_back_to_disk() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let zip = || {
+        publication_zip(
+            "TEST-OWN-RETRACT",
+            serde_json::json!([
+                {"file": "blijft.pdf", "id": "TEST-OWN-RETRACT-1"},
+                {"file": "weg.pdf", "id": "TEST-OWN-RETRACT-2"}
+            ]),
+            &[
+                ("blijft.pdf", "vws-mondkapjes/besluit.pdf"),
+                ("weg.pdf", "vws-mondkapjes/documenten/0001.pdf"),
+            ],
+        )
+    };
+    let job = upload_and_wait(state, zip()).await;
+    assert_eq!(job["documents"], 2, "{job}");
+    let stored = fixture.files.join("TEST-OWN-RETRACT").join("weg.pdf");
+    assert!(stored.is_file());
+    let retracted = call(
+        state,
+        "DELETE",
+        "/api/admin/documents/TEST-OWN-RETRACT-2",
+        Some(ADMIN_TOKEN),
+        PRIVACY.into(),
+    )
+    .await;
+    assert_eq!(retracted.status, StatusCode::OK, "{}", retracted.text());
+    assert!(!stored.exists(), "the retraction deleted the stored file");
+    // The same upload again: the kept document is indexed, the retracted one's PDF stays off
+    // the disk.
+    let job = upload_and_wait(state, zip()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["documents"], 1, "{job}");
+    assert!(!stored.exists(), "the retracted document's PDF was written back");
+    assert!(fixture.files.join("TEST-OWN-RETRACT/blijft.pdf").is_file());
+    let gone = call(
+        state,
+        "GET",
+        "/api/documents/TEST-OWN-RETRACT-2",
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn bulk_ids_must_be_safe_and_may_not_take_another_publications_document() {
+    let fixture = admin_fixture();
+    let state = &fixture.state;
+    let unsafe_id = bulk_record(
+        &fixture.files,
+        r#"{"documents": [{"file": "inbox/besluit.pdf", "id": "../../x"}]}"#,
+    );
+    let foreign = bulk_record(
+        &fixture.files,
+        r#"{"documents": [{"file": "inbox/besluit.pdf", "id": "VWS-WOO-2024-0117-0002"}]}"#,
+    );
+    let taking_over = bulk_record(
+        &fixture.files,
+        r#"{"take_over": true, "documents": [{"file": "inbox/besluit.pdf", "id": "VWS-WOO-2024-0117-0002"}]}"#,
+    );
+    let body = format!("{unsafe_id}\n{foreign}\n{taking_over}\n");
+    let answer = bulk(state, LOAD_ONLY_TOKEN, body).await;
+    let json = answer.json();
+    let records = json["records"].as_array().unwrap();
+    assert_eq!(records[0]["status"], 400, "{json}");
+    assert!(records[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("../../x"));
+    assert_eq!(records[1]["status"], 409, "{json}");
+    assert_eq!(records[1]["error"]["code"], "id_conflict", "{json}");
+    assert_eq!(records[2]["status"], 403, "take_over needs the retract scope: {json}");
+    assert_eq!(
+        publication_of(state, "VWS-WOO-2024-0117-0002").await.as_deref(),
+        Some("VWS-WOO-2024-0117")
+    );
+    // Two records of one request naming the same new id: the second is refused.
+    let first = r#"{"id": "TEST-BULK-SAME-1", "documents": [{"file": "inbox/besluit.pdf", "id": "TEST-BULK-SAME-DOC"}]}"#;
+    let second = r#"{"id": "TEST-BULK-SAME-2", "documents": [{"file": "inbox/bijlage.pdf", "id": "TEST-BULK-SAME-DOC"}]}"#;
+    let answer = bulk(state, LOAD_ONLY_TOKEN, format!("{first}\n{second}\n")).await;
+    let json = answer.json();
+    assert_eq!(json["records"][0]["status"], 200, "{json}");
+    assert_eq!(json["records"][1]["status"], 409, "{json}");
+    assert_eq!(
+        publication_of(state, "TEST-BULK-SAME-DOC").await.as_deref(),
+        Some("TEST-BULK-SAME-1")
+    );
+}
+
+#[tokio::test]
+async fn upload_jobs_answer_at_their_url_after_a_restart() {
+    let fixture = admin_fixture();
+    let job = upload_and_wait(&fixture.state, upload_zip()).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let job_id = job["id"].as_u64().unwrap();
+    // A new server on the same index: the writer of the old one is let go first.
+    let AdminFixture {
+        _root, index, files, state, ..
+    } = fixture;
+    drop(state);
+    wait_for_writer_release(&index).await;
+    let restarted = admin_state(&index, &files);
+    let answer = call(
+        &restarted,
+        "GET",
+        &format!("/api/admin/jobs/{job_id}"),
+        Some(LOAD_ONLY_TOKEN),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.json()["state"], "done");
+    assert_eq!(answer.json()["reports"], job["reports"]);
+    // New jobs get new ids.
+    let next = upload_and_wait(&restarted, upload_zip()).await;
+    assert!(next["id"].as_u64().unwrap() > job_id, "{next}");
+}
+
+#[tokio::test]
+async fn uploads_are_ocred_like_woo_index() {
+    let fixture = admin_fixture();
+    let Some(_engine) = woo_indexer::ocr::OcrEngine::detect(None) else {
+        eprintln!("skipped: tesseract or pdftoppm not installed (apt-get install tesseract-ocr tesseract-ocr-nld poppler-utils)");
+        return;
+    };
+    let AdminFixture {
+        _root, index, files, state, ..
+    } = fixture;
+    drop(state);
+    wait_for_writer_release(&index).await;
+    let state = admin_state_with_ocr(&index, &files, _root.path().join("ocr-cache"));
+    let zip = publication_zip(
+        "TEST-OCR-UPLOAD",
+        serde_json::json!([{"file": "scan.pdf", "id": "TEST-OCR-UPLOAD-1"}]),
+        &[("scan.pdf", "gescand/brief-gescand.pdf")],
+    );
+    let job = upload_and_wait(&state, zip).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert!(job["reports"][0]["ocr_pages"].as_u64().unwrap() >= 1, "{job}");
+    let page = call(
+        &state,
+        "GET",
+        "/api/documents/TEST-OCR-UPLOAD-1/pages/1",
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(page.json()["text_source"], "ocr", "{}", page.text());
 }

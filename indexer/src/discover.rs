@@ -56,12 +56,14 @@ pub fn relative_source(root: &Path, path: &Path) -> String {
 
 /// Walks the inputs: PDFs to index, `publication.json` files to read, text-page files,
 /// complaint records, DiWoo sitemaps and inventory candidates. Inventories are read and linked
-/// afterwards ([`crate::inventory::link`]).
-pub fn discover(inputs: &[PathBuf]) -> Discovery {
+/// afterwards ([`crate::inventory::link`]). Sources are relative to `source_root` when given,
+/// else to each input folder (to the folder of an input file).
+pub fn discover(inputs: &[PathBuf], source_root: Option<&Path>) -> Discovery {
     let mut discovery = Discovery::default();
     for input in inputs {
         if input.is_file() {
-            add_input_file(&mut discovery, input);
+            let root = source_root.unwrap_or(input.parent().unwrap_or(Path::new("")));
+            add_input_file(&mut discovery, input, root);
             continue;
         }
         if !input.is_dir() {
@@ -72,7 +74,7 @@ pub fn discover(inputs: &[PathBuf]) -> Discovery {
             ));
             continue;
         }
-        add_folder(&mut discovery, input);
+        add_folder(&mut discovery, input, source_root.unwrap_or(input));
     }
     // A PDF named by a sitemap may also be found by walking its folder: index it once.
     let mut seen = std::collections::HashSet::new();
@@ -81,9 +83,9 @@ pub fn discover(inputs: &[PathBuf]) -> Discovery {
 }
 
 /// An input that is a file: a PDF (with the `publication.json` beside it), a text-page file or
-/// a sitemap.
-fn add_input_file(discovery: &mut Discovery, input: &Path) {
-    let root = input.parent().unwrap_or(Path::new(""));
+/// a sitemap. Sources are relative to `root`.
+fn add_input_file(discovery: &mut Discovery, input: &Path, root: &Path) {
+    let folder = input.parent().unwrap_or(Path::new(""));
     if is_pdf_name(input) {
         discovery.pdfs.push(InputFile {
             path: metadata::normalise_path(input),
@@ -95,20 +97,20 @@ fn add_input_file(discovery: &mut Discovery, input: &Path) {
     if crate::diwoo::is_sitemap_candidate(input) {
         add_sitemap(discovery, input, root);
     }
-    let publication = root.join("publication.json");
+    let publication = folder.join("publication.json");
     if publication.is_file() {
         add_publication(discovery, &publication, root);
     }
 }
 
-/// Every file under the input folder `input`, in file-name order.
-fn add_folder(discovery: &mut Discovery, input: &Path) {
+/// Every file under the input folder `input`, in file-name order; sources relative to `root`.
+fn add_folder(discovery: &mut Discovery, input: &Path, root: &Path) {
     for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
                 let path = error.path().unwrap_or(input).to_path_buf();
-                let source = relative_source(input, &path);
+                let source = relative_source(root, &path);
                 discovery
                     .problems
                     .push(failure(&path, &source, format!("cannot walk: {error}")));
@@ -123,22 +125,22 @@ fn add_folder(discovery: &mut Discovery, input: &Path) {
             .file_name()
             .is_some_and(|name| name == "publication.json")
         {
-            add_publication(discovery, path, input);
+            add_publication(discovery, path, root);
         } else if is_pdf_name(path) {
             discovery.pdfs.push(InputFile {
                 path: metadata::normalise_path(path),
-                source: relative_source(input, path),
+                source: relative_source(root, path),
             });
         } else if crate::pages::is_page_file(path) {
-            add_page_file(discovery, path, input);
+            add_page_file(discovery, path, root);
         } else if crate::complaint::is_complaint_file(path) {
-            add_complaints(discovery, path, &relative_source(input, path));
+            add_complaints(discovery, path, &relative_source(root, path));
         } else if crate::diwoo::is_sitemap_candidate(path) {
-            add_sitemap(discovery, path, input);
+            add_sitemap(discovery, path, root);
         } else if crate::inventory::is_inventory_candidate(path) {
             discovery.inventory_files.push(InputFile {
                 path: metadata::normalise_path(path),
-                source: relative_source(input, path),
+                source: relative_source(root, path),
             });
         }
     }

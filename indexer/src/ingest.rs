@@ -71,7 +71,7 @@ pub fn run_index_in(
     let started = Instant::now();
     let retractions = prepare_retractions(sink, control)?;
     let existing = indexed_before(sink, options, control)?;
-    let mut discovery = discover(&options.inputs);
+    let mut discovery = discover(&options.inputs, options.source_root.as_deref());
     let inventory_links = link_inventories(&mut discovery, options);
     let mut summary = start_summary(&discovery, progress);
     let context = ProcessContext {

@@ -23,6 +23,10 @@ pub struct IndexOptions {
     /// The `woo` program, run as `woo extract-worker` per file under resource limits
     /// ([`crate::worker`]); `None` (or a missing file) extracts in this process.
     pub extract_worker: Option<PathBuf>,
+    /// The folder sources (and so the default document ids) are relative to; `None`: each
+    /// input's own folder. The admin upload sets its files directory, so a file of
+    /// publication `P` is `P/name.pdf` and its default id is derived from the publication.
+    pub source_root: Option<PathBuf>,
 }
 
 impl IndexOptions {
@@ -38,6 +42,7 @@ impl IndexOptions {
             jobs: 0,
             force: false,
             extract_worker: None,
+            source_root: None,
         }
     }
 }

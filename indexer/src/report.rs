@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::worker::OutcomeClass;
 
 /// Outcome class of one input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     /// Extracted and written.
@@ -24,7 +24,7 @@ pub enum FileStatus {
 }
 
 /// What happened to one input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     /// The file on disk.
     pub path: PathBuf,
@@ -33,7 +33,7 @@ pub struct FileReport {
     /// Outcome.
     pub status: FileStatus,
     /// Document id when indexed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// Pages extracted.
     pub pages: u32,
@@ -45,10 +45,10 @@ pub struct FileReport {
     pub ocr_skipped_pages: u32,
     /// Outcome class of the extraction (`indexed`, `no_text`, `malformed`, `timeout`...);
     /// absent when the file was not extracted (unchanged, retracted, unreadable).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<OutcomeClass>,
     /// Reason of failure, or a warning (metadata problem) for an indexed file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 

@@ -78,6 +78,9 @@ pub enum ApiError {
         /// An upload of a retracted id (409) rather than a read of one (410).
         conflict: bool,
     },
+    /// An upload or bulk record names document ids that belong to another publication (409).
+    #[error("{0}")]
+    IdConflict(String),
     /// Admin route without a valid bearer token (missing and wrong look the same).
     #[error("a valid bearer token is needed")]
     Unauthenticated,
@@ -164,6 +167,7 @@ impl ApiError {
             ApiError::Retracted {
                 conflict: false, ..
             } => StatusCode::GONE,
+            ApiError::IdConflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
@@ -194,6 +198,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Retracted { .. } => "retracted",
+            ApiError::IdConflict(_) => "id_conflict",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::InvalidBody(_) => "invalid_body",

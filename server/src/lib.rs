@@ -61,9 +61,14 @@ pub use app::{app, AppState};
 pub use error::ApiError;
 pub use search::{LoadLimits, SearchRequest, SearchResponse, SearchService};
 
-/// Serves `app` on an already-bound listener until ctrl-c; every 2 s it reloads the index
-/// when it changed and forgets idle clients of the rate limit.
+/// Serves `app` on an already-bound listener until ctrl-c; first resumes the uploads an
+/// earlier run accepted and did not finish; every 2 s it reloads the index when it changed
+/// and forgets idle clients of the rate limit.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    #[cfg(feature = "admin")]
+    if let Some(admin) = &state.admin {
+        admin::resume_unfinished_uploads(admin.clone(), state.search.clone());
+    }
     let reloader = state.search.clone();
     let rate_limit = state.rate_limit.clone();
     tokio::spawn(async move {

@@ -6,7 +6,10 @@
 //! directory (`--files`), or, with `"job": N`, relative to the folder of the publication that
 //! upload job N unpacked. Two extra fields: `"republish": true` removes the tombstones of a
 //! retracted publication (and of its listed document ids) on purpose; without it a retracted
-//! id answers 409 `retracted`.
+//! id answers 409 `retracted`. `"take_over": true` (with a token that also has the `retract`
+//! scope) lets the record write document ids that belong to another publication; without it
+//! such an id answers 409 `id_conflict` ([`super::ownership`]). Document ids must be safe
+//! ([`super::ownership::is_safe_document_id`]: no `/`, `\\`, `..` or control characters).
 //!
 //! Every record is handled like an upload ([`super::upload`]): the referenced files are
 //! hard-linked (or copied) with a `publication.json` into a staging folder that replaces the
@@ -23,6 +26,7 @@
 //! "error": {"code", "message"}}`, where `status` is the HTTP status the record alone would
 //! have had (200, 400, 404, 409, 413, 500).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
@@ -37,6 +41,8 @@ use woo_indexer::ingest::{FileReport, FileStatus};
 use woo_indexer::metadata::PublicationMetadata;
 
 use super::auth::{authorize, Scope};
+use super::jobs::JobState;
+use super::ownership::{check_named_ids, foreign_ids, planned_ids, refuse_foreign_ids};
 use super::upload::{
     index_upload, is_safe_entry_name, is_safe_publication_id, UploadRun, MAX_ARCHIVE_ENTRIES,
 };
@@ -98,6 +104,7 @@ pub(super) async fn bulk_load(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let (admin, _actor) = authorize(&state, &headers, Scope::Load)?;
+    let may_take_over = authorize(&state, &headers, Scope::Retract).is_ok();
     let bytes = body_bytes(
         body,
         format!("a bulk request is at most {MAX_BULK_BODY_BYTES} bytes"),
@@ -122,7 +129,8 @@ pub(super) async fn bulk_load(
         )));
     }
     let search = state.search.clone();
-    let answer = tokio::task::spawn_blocking(move || load_records(&admin, &search, &lines))
+    let answer =
+        tokio::task::spawn_blocking(move || load_records(&admin, &search, &lines, may_take_over))
         .await
         .map_err(|error| ApiError::Internal(format!("bulk task failed: {error}")))?;
     Ok(Json(answer).into_response())
@@ -133,10 +141,17 @@ fn load_records(
     admin: &AdminState,
     search: &SearchService,
     lines: &[(usize, String)],
+    may_take_over: bool,
 ) -> BulkAnswer {
     let mut records = Vec::new();
+    // Ids written by earlier records of this request (the reader is reloaded only at the end).
+    let mut written = BTreeMap::new();
     for (line_number, line) in lines {
-        records.push(load_record(admin, search, *line_number, line));
+        let context = RecordContext {
+            line_number: *line_number,
+            may_take_over,
+        };
+        records.push(load_record(admin, search, &context, line, &mut written));
     }
     let indexed = records.iter().filter(|record| record.status == 200).count();
     if indexed > 0 {
@@ -158,14 +173,24 @@ struct BulkRecord {
     /// (reference as written in the record, file on disk) per document.
     files: Vec<(String, PathBuf)>,
     republish: bool,
+    take_over: bool,
+}
+
+/// Where a record stands in its request.
+struct RecordContext {
+    line_number: usize,
+    /// Whether the token has the `retract` scope (needed for `"take_over": true`).
+    may_take_over: bool,
 }
 
 fn load_record(
     admin: &AdminState,
     search: &SearchService,
-    line_number: usize,
+    context: &RecordContext,
     line: &str,
+    written: &mut BTreeMap<String, String>,
 ) -> RecordResult {
+    let line_number = context.line_number;
     let mut result = RecordResult {
         line: line_number,
         id: None,
@@ -175,7 +200,7 @@ fn load_record(
         error: None,
     };
     let outcome = parse_record(admin, line_number, line, &mut result.id)
-        .and_then(|record| write_record(admin, search, record));
+        .and_then(|record| write_record(admin, search, context, record, written));
     match outcome {
         Ok((documents, failures)) => {
             result.documents = documents;
@@ -227,6 +252,11 @@ fn parse_record(
         Some(serde_json::Value::Bool(flag)) => flag,
         Some(_) => return Err(invalid(line_number, "\"republish\" must be true or false")),
     };
+    let take_over = match object.remove("take_over") {
+        None => false,
+        Some(serde_json::Value::Bool(flag)) => flag,
+        Some(_) => return Err(invalid(line_number, "\"take_over\" must be true or false")),
+    };
     let job = match object.remove("job") {
         None => None,
         Some(value) => Some(
@@ -247,6 +277,8 @@ fn parse_record(
             ),
         ));
     }
+    let named: Vec<_> = publication.documents.iter().collect();
+    check_named_ids(&publication.id, &named).map_err(|message| invalid(line_number, message))?;
     if publication.documents.is_empty() {
         return Err(invalid(
             line_number,
@@ -278,6 +310,7 @@ fn parse_record(
         publication,
         files,
         republish,
+        take_over,
     })
 }
 
@@ -289,10 +322,10 @@ fn job_folder(admin: &AdminState, line_number: usize, job_id: u64) -> Result<Pat
             "line {line_number}: no upload job {job_id}"
         )));
     };
-    if job.state != "done" {
+    if job.state != JobState::Done {
         return Err(invalid(
             line_number,
-            format!("upload job {job_id} is {}, not done", job.state),
+            format!("upload job {job_id} is {}, not done", job.state.as_str()),
         ));
     }
     Ok(admin.config.files_dir.join(&job.publication_id))
@@ -335,9 +368,12 @@ fn resolve_file(
 fn write_record(
     admin: &AdminState,
     search: &SearchService,
+    context: &RecordContext,
     record: BulkRecord,
+    written: &mut BTreeMap<String, String>,
 ) -> Result<(usize, Vec<FileReport>)> {
     let publication_id = record.publication.id.clone();
+    let owned_ids = check_record_ownership(search, context, &record, written)?;
     let list = RetractionList::load(&admin.config.index_dir)?;
     let mut covered: Vec<String> = Vec::new();
     if list.publication(&publication_id).is_some() {
@@ -374,10 +410,14 @@ fn write_record(
         )));
     }
     admin.jobs.insert(job_id, &publication_id);
-    admin.jobs.update(job_id, |job| job.state = "running");
+    admin
+        .jobs
+        .update(job_id, |job| job.state = JobState::Running);
     let run = UploadRun {
         republish: covered,
         reload: false,
+        owned_ids: owned_ids.clone(),
+        take_over: record.take_over,
     };
     let outcome = index_upload(admin, search, job_id, &publication_id, &staging, run);
     if staging.exists() {
@@ -387,17 +427,23 @@ fn write_record(
         Ok(documents) => documents,
         Err(error) => {
             admin.jobs.update(job_id, |job| {
-                job.state = "failed";
+                job.state = JobState::Failed;
                 job.error = Some(error.to_string());
             });
-            return Err(ApiError::Internal(format!(
-                "publication {publication_id:?}: {error}"
-            )));
+            return Err(match error {
+                ApiError::Internal(cause) => {
+                    ApiError::Internal(format!("publication {publication_id:?}: {cause}"))
+                }
+                other => other,
+            });
         }
     };
+    for id in owned_ids {
+        written.insert(id, publication_id.clone());
+    }
     let mut failures = Vec::new();
     admin.jobs.update(job_id, |job| {
-        job.state = "done";
+        job.state = JobState::Done;
         job.documents = documents;
         failures = job
             .reports
@@ -407,6 +453,40 @@ fn write_record(
             .collect();
     });
     Ok((documents, failures))
+}
+
+/// The ids the record will write; refuses (409) ids of another publication, in the index or
+/// written by an earlier record of this request, unless the record may take them over.
+fn check_record_ownership(
+    search: &SearchService,
+    context: &RecordContext,
+    record: &BulkRecord,
+    written: &BTreeMap<String, String>,
+) -> Result<Vec<String>> {
+    let publication_id = &record.publication.id;
+    if record.take_over && !context.may_take_over {
+        return Err(ApiError::Forbidden(format!(
+            "line {}: \"take_over\" needs a token with the retract scope",
+            context.line_number
+        )));
+    }
+    let references: Vec<String> = record.files.iter().map(|(reference, _)| reference.clone()).collect();
+    let planned = planned_ids(&record.publication, &references, &BTreeMap::new());
+    let owned_ids: Vec<String> = planned.into_values().collect();
+    if record.take_over {
+        return Ok(owned_ids);
+    }
+    let mut foreign = foreign_ids(search, publication_id, &owned_ids);
+    for id in &owned_ids {
+        match written.get(id) {
+            Some(owner) if owner != publication_id => {
+                foreign.push((id.clone(), Some(owner.clone())))
+            }
+            _ => {}
+        }
+    }
+    refuse_foreign_ids(publication_id, &foreign)?;
+    Ok(owned_ids)
 }
 
 /// Writes `publication.json` and links (or copies) every referenced file under its reference.

@@ -17,7 +17,9 @@
 //! - `mod.rs`     [`AdminConfig`], [`AdminState`] (the index's one writer, the tokens, the
 //!   jobs), [`AdminRouteState`] and [`routes`]
 //! - [`auth`]     bearer tokens and their scopes, compared in constant time
-//! - [`jobs`]     the upload jobs and their status
+//! - [`jobs`]     the upload jobs, their status and the upload journal (an accepted upload
+//!   survives a crash and is resumed at start)
+//! - [`ownership`] which publication a document id belongs to (409 `id_conflict`)
 //! - [`retract`]  the retraction routes (the public 410 for a retracted document is
 //!   `crate::search::missing_document`)
 //! - [`upload`]   publication upload: the zip checked against its bounds, unpacked, indexed
@@ -26,6 +28,7 @@
 mod auth;
 mod bulk;
 mod jobs;
+mod ownership;
 mod retract;
 mod upload;
 
@@ -45,13 +48,14 @@ pub use bulk::{
     BulkAnswer, RecordError, RecordResult, MAX_BULK_BODY_BYTES, MAX_BULK_LINE_BYTES,
     MAX_BULK_RECORDS,
 };
-pub use jobs::JobStatus;
+pub use jobs::{JobState, JobStatus, JOURNAL_FOLDER};
+pub use ownership::{is_safe_document_id, MAX_DOCUMENT_ID_BYTES};
 pub use upload::{
-    is_safe_entry_name, is_safe_publication_id, MAX_ARCHIVE_ENTRIES,
+    is_safe_entry_name, resume_unfinished_uploads, is_safe_publication_id, MAX_ARCHIVE_ENTRIES,
     MAX_ARCHIVE_UNCOMPRESSED_BYTES, MAX_ENTRY_RATIO, MAX_UPLOAD_BYTES, RATIO_CHECK_FROM_BYTES,
 };
 
-use jobs::JobTable;
+use jobs::{JobTable, UnfinishedUpload};
 
 /// Where the admin API keeps its state.
 pub struct AdminConfig {
@@ -63,6 +67,11 @@ pub struct AdminConfig {
     pub tokens: TokenSet,
     /// The `woo` program for isolated extraction (`woo extract-worker`); `None`: in process.
     pub extract_worker: Option<PathBuf>,
+    /// OCR the pages of uploads that have no usable text layer (when Tesseract and pdftoppm
+    /// are installed), like `woo index`.
+    pub ocr: bool,
+    /// The OCR cache folder; `None`: no cache.
+    pub ocr_cache: Option<PathBuf>,
 }
 
 /// The default files directory: `<index>/../<index-name>-files`.
@@ -82,18 +91,30 @@ pub struct AdminState {
     writer: Mutex<Option<IndexSink>>,
     /// The upload jobs (and bulk records) by id.
     jobs: JobTable,
+    /// Uploads accepted before the last stop that had not ended, until they are resumed.
+    unfinished: Mutex<Vec<UnfinishedUpload>>,
 }
 
 impl AdminState {
-    /// Takes the index writer and creates the files directory.
+    /// Takes the index writer, creates the files directory and reads the upload journal
+    /// (see [`resume_unfinished_uploads`] for the jobs it left unfinished).
     pub fn open(config: AdminConfig) -> woo_indexer::Result<AdminState> {
         let sink = IndexSink::open(&config.index_dir)?;
         std::fs::create_dir_all(&config.files_dir)?;
+        let (jobs, unfinished) = JobTable::open(&config.index_dir)?;
         Ok(AdminState {
             config,
             writer: Mutex::new(Some(sink)),
-            jobs: JobTable::new(),
+            jobs,
+            unfinished: Mutex::new(unfinished),
         })
+    }
+
+    fn lock_unfinished(&self) -> MutexGuard<'_, Vec<UnfinishedUpload>> {
+        match self.unfinished.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, Option<IndexSink>> {
