@@ -787,7 +787,14 @@ fn publication_zip(id: &str, documents: serde_json::Value, pdfs: &[(&str, &str)]
 
 /// The publication id a document has in the index.
 async fn publication_of(state: &AppState, id: &str) -> Option<String> {
-    let answer = call(state, "GET", &format!("/api/documents/{id}"), None, Vec::new()).await;
+    let answer = call(
+        state,
+        "GET",
+        &format!("/api/documents/{id}"),
+        None,
+        Vec::new(),
+    )
+    .await;
     if answer.status != StatusCode::OK {
         return None;
     }
@@ -818,11 +825,20 @@ async fn an_upload_may_not_overwrite_another_publications_document() {
     .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
     assert_eq!(error_code(&refused), "id_conflict");
-    assert!(refused.text().contains("VWS-WOO-2024-0117"), "{}", refused.text());
+    assert!(
+        refused.text().contains("VWS-WOO-2024-0117"),
+        "{}",
+        refused.text()
+    );
     // Taking over on purpose needs the retract scope too.
     let uri = "/api/admin/publications?take_over=true";
     let no_scope = call(state, "POST", uri, Some(LOAD_ONLY_TOKEN), zip()).await;
-    assert_eq!(no_scope.status, StatusCode::FORBIDDEN, "{}", no_scope.text());
+    assert_eq!(
+        no_scope.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        no_scope.text()
+    );
     let bad_query = call(
         state,
         "POST",
@@ -831,8 +847,17 @@ async fn an_upload_may_not_overwrite_another_publications_document() {
         zip(),
     )
     .await;
-    assert_eq!(bad_query.status, StatusCode::BAD_REQUEST, "{}", bad_query.text());
-    assert_eq!(publication_of(state, foreign_id).await, owner, "nothing moved");
+    assert_eq!(
+        bad_query.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        bad_query.text()
+    );
+    assert_eq!(
+        publication_of(state, foreign_id).await,
+        owner,
+        "nothing moved"
+    );
     let taken = call(state, "POST", uri, Some(ADMIN_TOKEN), zip()).await;
     assert_eq!(taken.status, StatusCode::ACCEPTED, "{}", taken.text());
     let status_url = taken.json()["status_url"].as_str().unwrap().to_string();
@@ -864,7 +889,10 @@ async fn unlisted_files_of_two_uploads_get_ids_of_their_own_publication() {
         let job = upload_and_wait(state, zip).await;
         assert_eq!(job["state"], "done", "{job}");
         assert_eq!(job["documents"], 1, "{job}");
-        let id = job["reports"][0]["document_id"].as_str().unwrap().to_string();
+        let id = job["reports"][0]["document_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert!(
             id.starts_with(&publication_id.to_lowercase()),
             "the default id {id:?} is derived from the publication"
@@ -958,7 +986,10 @@ async fn a_retracted_documents_pdf_is_not_written_back_to_disk() {
     let job = upload_and_wait(state, zip()).await;
     assert_eq!(job["state"], "done", "{job}");
     assert_eq!(job["documents"], 1, "{job}");
-    assert!(!stored.exists(), "the retracted document's PDF was written back");
+    assert!(
+        !stored.exists(),
+        "the retracted document's PDF was written back"
+    );
     assert!(fixture.files.join("TEST-OWN-RETRACT/blijft.pdf").is_file());
     let gone = call(
         state,
@@ -998,9 +1029,14 @@ async fn bulk_ids_must_be_safe_and_may_not_take_another_publications_document() 
         .contains("../../x"));
     assert_eq!(records[1]["status"], 409, "{json}");
     assert_eq!(records[1]["error"]["code"], "id_conflict", "{json}");
-    assert_eq!(records[2]["status"], 403, "take_over needs the retract scope: {json}");
     assert_eq!(
-        publication_of(state, "VWS-WOO-2024-0117-0002").await.as_deref(),
+        records[2]["status"], 403,
+        "take_over needs the retract scope: {json}"
+    );
+    assert_eq!(
+        publication_of(state, "VWS-WOO-2024-0117-0002")
+            .await
+            .as_deref(),
         Some("VWS-WOO-2024-0117")
     );
     // Two records of one request naming the same new id: the second is refused.
@@ -1024,7 +1060,11 @@ async fn upload_jobs_answer_at_their_url_after_a_restart() {
     let job_id = job["id"].as_u64().unwrap();
     // A new server on the same index: the writer of the old one is let go first.
     let AdminFixture {
-        _root, index, files, state, ..
+        _root,
+        index,
+        files,
+        state,
+        ..
     } = fixture;
     drop(state);
     wait_for_writer_release(&index).await;
@@ -1053,7 +1093,11 @@ async fn uploads_are_ocred_like_woo_index() {
         return;
     };
     let AdminFixture {
-        _root, index, files, state, ..
+        _root,
+        index,
+        files,
+        state,
+        ..
     } = fixture;
     drop(state);
     wait_for_writer_release(&index).await;
@@ -1065,7 +1109,10 @@ async fn uploads_are_ocred_like_woo_index() {
     );
     let job = upload_and_wait(&state, zip).await;
     assert_eq!(job["state"], "done", "{job}");
-    assert!(job["reports"][0]["ocr_pages"].as_u64().unwrap() >= 1, "{job}");
+    assert!(
+        job["reports"][0]["ocr_pages"].as_u64().unwrap() >= 1,
+        "{job}"
+    );
     let page = call(
         &state,
         "GET",

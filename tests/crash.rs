@@ -203,16 +203,28 @@ fn a_publication_of_more_than_500_documents_is_committed_as_a_unit() {
 
 const CRASH_TOKEN: &str = "crash-test-admin-token-0123456789";
 
-/// One HTTP/1.1 request over a fresh connection; (status, body).
+/// One HTTP/1.1 request over a fresh connection with a JSON body; (status, body).
 fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+    http_with(port, method, path, "application/json", body.as_bytes())
+}
+
+/// One HTTP/1.1 request over a fresh connection; (status, body).
+fn http_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> std::io::Result<(u16, String)> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {CRASH_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {CRASH_TOKEN}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(request.as_bytes())?;
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;
     let text = String::from_utf8_lossy(&answer).into_owned();
@@ -515,5 +527,125 @@ fn kill_during_bulk_loads_loses_no_acknowledged_publication_and_undoes_no_retrac
         ledger.sent.len(),
         ledger.acknowledged.len(),
         ledger.retracted.len()
+    );
+}
+
+/// A zip of one publication with `documents` PDFs (one page each), none listed by id: their
+/// ids are derived from the publication.
+fn upload_zip(publication_id: &str, documents: usize) -> Vec<u8> {
+    use std::io::Write;
+    let publication = serde_json::json!({
+        "id": publication_id,
+        "title": format!("Upload {publication_id}"),
+        "publisher": "Ministerie van Crashtesten",
+        "documents": [],
+    });
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    writer.start_file("publication.json", options).unwrap();
+    writer
+        .write_all(publication.to_string().as_bytes())
+        .unwrap();
+    for number in 0..documents {
+        let text = format!("Upload {publication_id} pagina {number} over beschermingsmiddelen");
+        writer
+            .start_file(format!("document-{number}.pdf"), options)
+            .unwrap();
+        writer
+            .write_all(&woo_fixtures::simple_pdf("", &[&text]))
+            .unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// The job's state as `GET /api/admin/jobs/{id}` answers it, or `None` when it does not.
+fn job_state(port: u16, job_id: u64) -> Option<String> {
+    let (status, answer) = http(port, "GET", &format!("/api/admin/jobs/{job_id}"), "").ok()?;
+    if status != 200 {
+        return None;
+    }
+    let job: serde_json::Value = serde_json::from_str(&answer).ok()?;
+    job["state"].as_str().map(str::to_string)
+}
+
+#[test]
+fn kill_after_an_upload_was_accepted_loses_no_upload() {
+    // Issue 19: every upload answered 202 is indexed after a kill -9 and a restart, and its
+    // job answers at the same URL. CI-sized: 20 kills; WOO_UPLOAD_CRASH_ITERATIONS for more.
+    let iterations = env_number("WOO_UPLOAD_CRASH_ITERATIONS", 20);
+    let mut random = Random::new(env_number("WOO_CRASH_SEED", 19));
+    let root = tempfile::tempdir().unwrap();
+    let index = root.path().join("index");
+    let files = root.path().join("files");
+    drop(woo_indexer::write::IndexSink::open(&index).unwrap());
+    const DOCUMENTS: usize = 3;
+    let mut accepted: Vec<(String, u64)> = Vec::new();
+    let mut unfinished_at_kill = 0;
+    for iteration in 0..iterations {
+        // Every commit pauses, so most kills land while the job (or a resumed one) runs.
+        let pause = 100 + random.below(300);
+        let (mut child, port) = start_server(&index, &files, Some(pause));
+        let publication_id = format!("UPLOAD-CRASH-{iteration}");
+        let zip = upload_zip(&publication_id, DOCUMENTS);
+        let (status, answer) = http_with(
+            port,
+            "POST",
+            "/api/admin/publications",
+            "application/zip",
+            &zip,
+        )
+        .unwrap();
+        assert_eq!(status, 202, "iteration {iteration}: {answer}");
+        let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        let job_id = answer["job"].as_u64().unwrap();
+        accepted.push((publication_id.clone(), job_id));
+        std::thread::sleep(Duration::from_millis(random.below(400)));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let search = SearchService::open(&index).unwrap();
+        if !documents_per_publication(&search).contains_key(&publication_id) {
+            unfinished_at_kill += 1;
+        }
+    }
+    // A last start without pauses: every accepted job ends, at its old URL.
+    let (mut child, port) = start_server(&index, &files, None);
+    let started = std::time::Instant::now();
+    for (publication_id, job_id) in &accepted {
+        loop {
+            let state = job_state(port, *job_id);
+            if state.as_deref() == Some("done") {
+                break;
+            }
+            assert_ne!(
+                state.as_deref(),
+                Some("failed"),
+                "job {job_id} of {publication_id}"
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "job {job_id} of {publication_id} did not end after the restart: {state:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let search = SearchService::open(&index).unwrap();
+    let per_publication = documents_per_publication(&search);
+    for (publication_id, _) in &accepted {
+        assert_eq!(
+            per_publication.get(publication_id).copied(),
+            Some(DOCUMENTS),
+            "accepted upload {publication_id} lost or duplicated"
+        );
+    }
+    assert!(
+        unfinished_at_kill >= iterations as usize / 4,
+        "only {unfinished_at_kill} of {iterations} kills landed before the job ended: the test means little"
+    );
+    eprintln!(
+        "upload crash test: {iterations} kills after a 202, {unfinished_at_kill} before the job ended, all {} uploads indexed after restart",
+        accepted.len()
     );
 }

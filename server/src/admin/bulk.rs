@@ -131,8 +131,8 @@ pub(super) async fn bulk_load(
     let search = state.search.clone();
     let answer =
         tokio::task::spawn_blocking(move || load_records(&admin, &search, &lines, may_take_over))
-        .await
-        .map_err(|error| ApiError::Internal(format!("bulk task failed: {error}")))?;
+            .await
+            .map_err(|error| ApiError::Internal(format!("bulk task failed: {error}")))?;
     Ok(Json(answer).into_response())
 }
 
@@ -470,7 +470,11 @@ fn check_record_ownership(
             context.line_number
         )));
     }
-    let references: Vec<String> = record.files.iter().map(|(reference, _)| reference.clone()).collect();
+    let references: Vec<String> = record
+        .files
+        .iter()
+        .map(|(reference, _)| reference.clone())
+        .collect();
     let planned = planned_ids(&record.publication, &references, &BTreeMap::new());
     let owned_ids: Vec<String> = planned.into_values().collect();
     if record.take_over {

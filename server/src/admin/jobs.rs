@@ -304,7 +304,9 @@ mod tests {
             table.journal(first, &staging, &[], false).unwrap();
             let second = table.next_id();
             table.insert(second, "P2");
-            table.journal(second, &staging, &["P2-A".to_string()], false).unwrap();
+            table
+                .journal(second, &staging, &["P2-A".to_string()], false)
+                .unwrap();
             table.update(second, |job| job.state = JobState::Running);
         }
         let (table, unfinished) = JobTable::open(index.path()).unwrap();

@@ -51,7 +51,7 @@ pub use bulk::{
 pub use jobs::{JobState, JobStatus, JOURNAL_FOLDER};
 pub use ownership::{is_safe_document_id, MAX_DOCUMENT_ID_BYTES};
 pub use upload::{
-    is_safe_entry_name, resume_unfinished_uploads, is_safe_publication_id, MAX_ARCHIVE_ENTRIES,
+    is_safe_entry_name, is_safe_publication_id, resume_unfinished_uploads, MAX_ARCHIVE_ENTRIES,
     MAX_ARCHIVE_UNCOMPRESSED_BYTES, MAX_ENTRY_RATIO, MAX_UPLOAD_BYTES, RATIO_CHECK_FROM_BYTES,
 };
 

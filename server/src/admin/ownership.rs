@@ -157,7 +157,11 @@ mod tests {
         let names = vec!["a.pdf".to_string(), "b.pdf".to_string()];
         let planned = planned_ids(&publication, &names, &BTreeMap::new());
         assert_eq!(planned["a.pdf"], "P1-A");
-        assert!(planned["b.pdf"].starts_with("p1-b-"), "{}", planned["b.pdf"]);
+        assert!(
+            planned["b.pdf"].starts_with("p1-b-"),
+            "{}",
+            planned["b.pdf"]
+        );
         let other = PublicationMetadata {
             id: "P2".to_string(),
             ..PublicationMetadata::default()

@@ -181,7 +181,9 @@ fn read_publication_entry(
         .iter()
         .any(|document| document.file.as_deref().unwrap_or("").trim().is_empty())
     {
-        return Err(rejected("publication.json: a document entry has no \"file\""));
+        return Err(rejected(
+            "publication.json: a document entry has no \"file\"",
+        ));
     }
     Ok(publication)
 }
@@ -297,11 +299,10 @@ pub(super) async fn upload_publication(
     )?;
     let work_admin = admin.clone();
     let search = state.search.clone();
-    let accepted = tokio::task::spawn_blocking(move || {
-        accept_upload(&work_admin, &search, &bytes, take_over)
-    })
-    .await
-    .map_err(|error| ApiError::Internal(format!("upload task failed: {error}")))??;
+    let accepted =
+        tokio::task::spawn_blocking(move || accept_upload(&work_admin, &search, &bytes, take_over))
+            .await
+            .map_err(|error| ApiError::Internal(format!("upload task failed: {error}")))??;
     let answer = UploadAnswer {
         job: accepted.job_id,
         publication_id: accepted.publication_id.clone(),
@@ -315,7 +316,11 @@ pub(super) async fn upload_publication(
 /// `take_over=true` or `take_over=false` (the only query parameter of an upload).
 fn take_over_requested(query: Option<&str>) -> Result<bool> {
     let mut take_over = false;
-    for pair in query.unwrap_or("").split('&').filter(|pair| !pair.is_empty()) {
+    for pair in query
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
         match pair {
             "take_over=true" => take_over = true,
             "take_over=false" => take_over = false,
@@ -380,7 +385,10 @@ fn accept_upload(
         .map(|(_, id)| id.clone())
         .collect();
     if !take_over {
-        refuse_foreign_ids(&publication_id, &foreign_ids(search, &publication_id, &planned_ids))?;
+        refuse_foreign_ids(
+            &publication_id,
+            &foreign_ids(search, &publication_id, &planned_ids),
+        )?;
     }
     let job_id = admin.jobs.next_id();
     let staging = admin
@@ -403,7 +411,10 @@ fn accept_upload(
         job.failures += missing.len();
         job.reports.extend(missing);
     });
-    if let Err(error) = admin.jobs.journal(job_id, &staging, &planned_ids, take_over) {
+    if let Err(error) = admin
+        .jobs
+        .journal(job_id, &staging, &planned_ids, take_over)
+    {
         admin.jobs.lock().remove(&job_id);
         let _ = std::fs::remove_dir_all(&staging);
         return Err(ApiError::Internal(format!(
@@ -575,7 +586,10 @@ pub(super) fn index_upload(
         return Err(ApiError::Internal("index writer unavailable".to_string()));
     };
     if !run.take_over {
-        refuse_foreign_ids(publication_id, &foreign_ids(search, publication_id, &run.owned_ids))?;
+        refuse_foreign_ids(
+            publication_id,
+            &foreign_ids(search, publication_id, &run.owned_ids),
+        )?;
     }
     let folder = admin.config.files_dir.join(publication_id);
     let previous = admin
