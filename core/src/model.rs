@@ -94,12 +94,29 @@ pub struct PdfInfo {
     pub modification_date: Option<String>,
     /// The file was encrypted (and decrypted with the empty user password).
     pub encrypted: bool,
+    /// The identifier the file gives itself (an ECLI, `kst-32545-143`, a CVDR or BWB id):
+    /// indexed with the document's identifiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// The kind of document the file says it is (`uitspraak`, `Kamerstuk`, `regeling`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+    /// The court of a court ruling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court: Option<String>,
+    /// A summary the file carries (a ruling's `inhoudsindicatie`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
-/// A whole PDF after extraction.
+/// A whole file after extraction: a PDF, or any other format a reader turned into pages
+/// (`woo_indexer::readers`; each format says what its page is).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ExtractedPdf {
-    /// Info dictionary facts.
+    /// The file format (`docx`, `e-mail`, `xml`...); `None` for a PDF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Info dictionary facts (for other formats: what their metadata says).
     pub info: PdfInfo,
     /// Every page in order.
     pub pages: Vec<ExtractedPage>,
@@ -199,6 +216,13 @@ pub struct DocumentFields {
     /// this part (its pages are numbered from 1; `source` ends in `#pages=FIRST-LAST`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_page: Option<u32>,
+    /// The file format the document came in (`pdf`, `docx`, `e-mail`, `xml`...); `None` for
+    /// documents without a file (and for indexes older than the field, read as `pdf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The court of a court ruling (rechtspraak.nl XML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court: Option<String>,
 }
 
 /// A document ready to be written to the index.

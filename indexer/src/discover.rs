@@ -23,7 +23,7 @@ pub struct InputFile {
 /// Everything found by walking the inputs.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// PDFs to extract, each once.
+    /// Document files to extract (PDFs and every other format a reader takes), each once.
     pub pdfs: Vec<InputFile>,
     /// Metadata of the PDFs: `publication.json` files, sidecars, DiWoo sitemap entries.
     pub catalog: MetadataCatalog,
@@ -86,7 +86,7 @@ pub fn discover(inputs: &[PathBuf], source_root: Option<&Path>) -> Discovery {
 /// a sitemap. Sources are relative to `root`.
 fn add_input_file(discovery: &mut Discovery, input: &Path, root: &Path) {
     let folder = input.parent().unwrap_or(Path::new(""));
-    if is_pdf_name(input) {
+    if is_pdf_name(input) || crate::readers::is_document_name(input) {
         discovery.pdfs.push(InputFile {
             path: metadata::normalise_path(input),
             source: relative_source(root, input),
@@ -142,8 +142,29 @@ fn add_folder(discovery: &mut Discovery, input: &Path, root: &Path) {
                 path: metadata::normalise_path(path),
                 source: relative_source(root, path),
             });
+        } else if is_other_document(path) {
+            discovery.pdfs.push(InputFile {
+                path: metadata::normalise_path(path),
+                source: relative_source(root, path),
+            });
         }
     }
+}
+
+/// A file of another format than PDF that a reader takes ([`crate::readers`]), except the
+/// project files that sit beside publications (`README`, `LICENSE`, `CHANGELOG`, `SOURCES`).
+fn is_other_document(path: &Path) -> bool {
+    if !crate::readers::is_document_name(path) {
+        return false;
+    }
+    let stem = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().to_ascii_uppercase())
+        .unwrap_or_default();
+    !matches!(
+        stem.as_str(),
+        "README" | "LICENSE" | "LICENCE" | "CHANGELOG" | "SOURCES" | "CONTRIBUTING"
+    )
 }
 
 /// Reads a DiWoo sitemap: entries naming a local file give that file its metadata (and add it

@@ -30,7 +30,16 @@ pub fn build_document(
     let entry = &resolved.document;
     let publication = resolved.publication.as_ref();
     let pages = analysed_pages(extracted.pages);
-    let references = find_references(&pages);
+    let mut references = find_references(&pages);
+    if let Some(identifier) = &extracted.info.identifier {
+        if !references.contains(identifier) {
+            references.insert(0, identifier.clone());
+        }
+    }
+    let format = extracted
+        .format
+        .clone()
+        .unwrap_or_else(|| "pdf".to_string());
     let decision = crate::decision::analyse_decision(
         &title_for_decision(entry, source),
         entry.document_type.as_deref(),
@@ -64,11 +73,17 @@ pub fn build_document(
                 .or_else(|| publication.and_then(|p| p.title.clone())),
             publisher,
             category,
-            document_type: entry.document_type.clone(),
+            document_type: entry
+                .document_type
+                .clone()
+                .or_else(|| extracted.info.document_type.clone()),
             date: document_date(entry, publication, &extracted.info),
             judgement: normalised_judgement(entry),
             // The publication's summary describes the publication, not each document.
-            summary: entry.summary.clone(),
+            summary: entry
+                .summary
+                .clone()
+                .or_else(|| extracted.info.summary.clone()),
             references,
             decision_date: decision
                 .as_ref()
@@ -78,6 +93,8 @@ pub fn build_document(
                 .and_then(|facts| facts.request_date.clone()),
             decision: decision.as_ref().and_then(|facts| facts.decision.clone()),
             articles: decision.map(|facts| facts.articles).unwrap_or_default(),
+            format: Some(format),
+            court: extracted.info.court.clone(),
             ..Default::default()
         },
         grounds: normalised_grounds(entry),

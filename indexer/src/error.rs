@@ -16,6 +16,24 @@ pub enum IndexerError {
     /// The file does not start like a PDF.
     #[error("{0}: not a PDF file")]
     NotPdf(String),
+    /// A file of a format no reader takes, or not what its name says.
+    #[error("{name}: {reason}")]
+    UnsupportedFormat {
+        /// The file name.
+        name: String,
+        /// What it is, or why it is not read.
+        reason: String,
+    },
+    /// A file of a readable format that is damaged (a broken zip container, invalid XML).
+    #[error("{name}: malformed {format}: {reason}")]
+    MalformedFile {
+        /// The file name.
+        name: String,
+        /// The format (`docx`, `xml`...).
+        format: &'static str,
+        /// What the parser said.
+        reason: String,
+    },
     /// The PDF needs a password to open.
     #[error("{0}: encrypted, a password is needed")]
     Encrypted(String),

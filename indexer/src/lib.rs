@@ -17,6 +17,7 @@
 //! - [`complaint`] complaint judgements (`*.klachten.csv`/`.jsonl`) -> documents of category 2l
 //! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
 //! - [`pdf`]       lopdf -> text per page, with limits
+//! - [`readers`]   every other format (text, ...) -> the same pages; the format by file name
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
@@ -52,6 +53,7 @@ mod options;
 pub mod pages;
 pub mod pdf;
 mod process;
+pub mod readers;
 mod report;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;

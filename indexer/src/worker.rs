@@ -1,5 +1,6 @@
-//! PDF extraction in a child process with resource limits (RELIABILITY.md §2.6), and the
-//! outcome class of every file.
+//! Extraction (of a PDF, or of any format [`crate::readers`] reads, chosen by the file name) in
+//! a child process with resource limits (RELIABILITY.md §2.6), and the outcome class of every
+//! file.
 //!
 //! lopdf has had stack overflows and allocation aborts that no `catch_unwind` can stop: they
 //! end the process. So `woo index` and the admin upload run each file's extraction in a child,
@@ -20,7 +21,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IndexerError;
-use crate::pdf::{extract_pdf, PdfLimits};
+use crate::pdf::PdfLimits;
+use crate::readers::read_file;
 use woo_core::model::ExtractedPdf;
 
 /// Address-space limit of a worker, in KiB (1 GiB).
@@ -74,7 +76,9 @@ pub struct WorkerAnswer {
 /// The class of an extraction error.
 pub fn classify_error(error: &IndexerError) -> OutcomeClass {
     match error {
-        IndexerError::NotPdf(_) => OutcomeClass::UnsupportedType,
+        IndexerError::NotPdf(_) | IndexerError::UnsupportedFormat { .. } => {
+            OutcomeClass::UnsupportedType
+        }
         IndexerError::Encrypted(_) => OutcomeClass::Encrypted,
         IndexerError::Panicked { .. } => OutcomeClass::Panicked,
         IndexerError::Limit { .. } => OutcomeClass::ResourceLimit,
@@ -98,7 +102,7 @@ pub fn classify_success(pdf: &ExtractedPdf) -> OutcomeClass {
 /// Extracts in this process behind `catch_unwind` and classifies.
 pub fn extract_in_process(name: &str, bytes: &[u8], limits: &PdfLimits) -> WorkerAnswer {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_pdf(name, bytes, limits)
+        read_file(name, bytes, limits)
     }));
     match outcome {
         Ok(Ok(pdf)) => WorkerAnswer {

@@ -150,6 +150,8 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         "decision" => language.text("Besluit", "Decision"),
         "outcome" => language.text("Oordeel klacht", "Complaint outcome"),
         "subject" => language.text("Onderwerp klacht", "Complaint subject"),
+        "file_format" => language.text("Bestandsvorm", "File format"),
+        "court" => language.text("Rechtsprekende instantie", "Court"),
         "month" => language.text("Maand", "Month"),
         _ => "",
     }

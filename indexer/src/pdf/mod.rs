@@ -156,6 +156,7 @@ pub fn extract_pdf(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extra
     let outline =
         catch_unwind(AssertUnwindSafe(|| outline::read_outline(&doc))).unwrap_or_default();
     Ok(ExtractedPdf {
+        format: None,
         info,
         pages,
         outline,

@@ -132,6 +132,22 @@ pub const FACETS: &[FacetDescriptor] = &[
         label_of: |_| None,
     },
     FacetDescriptor {
+        name: "file_format",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: |stored| optional_value(&stored.fields.format),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
+        name: "court",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: |stored| optional_value(&stored.fields.court),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
         name: "month",
         histogram: true,
         only_when_asked: true,
