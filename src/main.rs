@@ -13,7 +13,7 @@ use woo_indexer::ingest::{
     run_index_in, FileStatus, IndexOptions, IndexSummary, Progress, RunControl,
 };
 use woo_indexer::ocr::OcrEngine;
-use woo_indexer::pdf::{extract_pdf, PdfLimits};
+use woo_indexer::pdf::PdfLimits;
 use woo_indexer::write::IndexSink;
 use woo_server::admin::{default_files_dir, AdminConfig, AdminState, TokenSet, ADMIN_TOKEN_ENV};
 use woo_server::{AppState, SearchService};
@@ -442,7 +442,7 @@ fn serve(
 fn extract(file: &PathBuf, json: bool, ocr: bool) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.display().to_string();
-    let mut extracted = extract_pdf(&name, &bytes, &PdfLimits::default())
+    let mut extracted = woo_indexer::readers::read_file(&name, &bytes, &PdfLimits::default())
         .with_context(|| format!("cannot extract {}", file.display()))?;
     if ocr {
         if let Some(engine) = detect_ocr(None) {

@@ -163,6 +163,23 @@ fn start_summary(discovery: &Discovery, progress: &(dyn Fn(Progress) + Sync)) ->
         files: discovery.pdfs.len() + page_records,
         ..IndexSummary::default()
     };
+    for file in &discovery.pdfs {
+        let format = file
+            .path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(crate::readers::Format::of_name)
+            .map_or("pdf", |format| format.as_str());
+        *summary
+            .files_by_format
+            .entry(format.to_string())
+            .or_insert(0) += 1;
+    }
+    if page_records > 0 {
+        summary
+            .files_by_format
+            .insert("text-page records".to_string(), page_records);
+    }
     progress(Progress::Discovered {
         files: summary.files,
     });

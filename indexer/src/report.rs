@@ -67,8 +67,10 @@ pub enum Progress {
 /// Totals of one `woo index` run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IndexSummary {
-    /// PDF files found.
+    /// Document files found (PDFs and the other formats), and text-page records.
     pub files: usize,
+    /// [`IndexSummary::files`] by format (`pdf`, `docx`, `spreadsheet`...).
+    pub files_by_format: std::collections::BTreeMap<String, usize>,
     /// Documents written in this run.
     pub documents: usize,
     /// Pages written in this run.
@@ -103,11 +105,26 @@ fn serialize_seconds<S: serde::Serializer>(
 }
 
 impl IndexSummary {
+    /// ` (175 pdf, 2 odt, 1 docx)`, most frequent first; empty for PDFs only.
+    fn formats_in_brackets(&self) -> String {
+        if self.files_by_format.keys().all(|format| format == "pdf") {
+            return String::new();
+        }
+        let mut counts: Vec<(&String, &usize)> = self.files_by_format.iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|(format, count)| format!("{count} {format}"))
+            .collect();
+        format!(" ({})", parts.join(", "))
+    }
+
     /// One line for the end of `woo index`.
     pub fn line(&self) -> String {
         format!(
-            "{} files: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {}{}{} failed in {:.1} s",
+            "{} files{}: {} documents indexed ({} pages, {} without text, {} by OCR, {} needing OCR skipped), {} unchanged, {}{}{} failed in {:.1} s",
             self.files,
+            self.formats_in_brackets(),
             self.documents,
             self.pages,
             self.pages_without_text,

@@ -264,6 +264,7 @@ pub fn link_inventory_files(discovery: &mut Discovery, links: &mut InventoryLink
     let metadata_id = |pdf: &Path| -> Option<String> {
         catalog.lookup(pdf).and_then(|(_, entry)| entry.id.clone())
     };
+    let mut not_inventories = Vec::new();
     for file in &discovery.inventory_files {
         let named = discovery.named_inventories.get(&file.path).cloned();
         match super::read_inventory(&file.path) {
@@ -276,7 +277,8 @@ pub fn link_inventory_files(discovery: &mut Discovery, links: &mut InventoryLink
                 false,
                 links,
             ),
-            Ok(None) => {}
+            // Not an inventory list: a spreadsheet document of its own (`crate::readers`).
+            Ok(None) => not_inventories.push(file.clone()),
             Err(error) => {
                 discovery
                     .problems
@@ -284,6 +286,7 @@ pub fn link_inventory_files(discovery: &mut Discovery, links: &mut InventoryLink
             }
         }
     }
+    discovery.pdfs.extend(not_inventories);
 }
 
 /// Reads the tables of PDFs named as inventories before the other PDFs are extracted, and links
@@ -302,8 +305,9 @@ pub fn link_pdf_inventories(
         .pdfs
         .iter()
         .filter(|pdf| {
-            super::is_inventory_pdf_name(&pdf.path)
-                || discovery.named_inventories.contains_key(&pdf.path)
+            crate::discover::is_pdf_name(&pdf.path)
+                && (super::is_inventory_pdf_name(&pdf.path)
+                    || discovery.named_inventories.contains_key(&pdf.path))
         })
         .collect();
     let catalog = &discovery.catalog;

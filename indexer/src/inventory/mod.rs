@@ -466,25 +466,7 @@ pub fn read_csv_table(path: &Path) -> Result<Vec<Vec<String>>> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim_start_matches('\u{feff}');
-    let first_line = text.lines().next().unwrap_or_default();
-    let separator = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(separator)
-        .from_reader(text.as_bytes());
-    let mut table = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|error| inventory_error(path, error.to_string()))?;
-        table.push(record.iter().map(str::to_string).collect());
-    }
-    Ok(table)
+    crate::readers::sheet::csv_rows(&bytes).map_err(|reason| inventory_error(path, reason))
 }
 
 /// Reads the first worksheet of an xlsx file that looks like an inventory, as text cells.

@@ -5,14 +5,26 @@
 //! Each format says what its page is:
 //! - `pdf`: a PDF page ([`crate::pdf`]);
 //! - `text` (`.txt`, `.md`): form-feed pages, else pieces of at most [`MAX_PAGE_CHARS`]
-//!   cut at paragraph ends ([`text`]).
+//!   cut at paragraph ends ([`text`]);
+//! - `docx`, `odt`: the pages the file itself marks (Word's rendered and explicit page
+//!   breaks, OpenDocument's soft page breaks), else pieces as for text ([`office`]).
+//!
+//! - spreadsheets (xlsx, xls, xlsb, ods, csv) that are not inventory lists: a sheet, going on
+//!   over more pages when long ([`sheet`]).
+//!
+//! Shared parts: [`container`] (zip containers opened with the upload's bounds) and
+//! [`xml_walk`] (a bounded XML walk).
 //!
 //! The format is chosen by the file name ([`Format::of_name`]); the bytes must then be what the
 //! name says (a `.docx` that is no zip is `malformed`, a `.pdf` without `%PDF` is
 //! `unsupported_type`). Readers run where PDF extraction runs: in the `woo extract-worker`
 //! child under its limits ([`crate::worker`]), or in process behind `catch_unwind`.
 
+pub mod container;
+pub mod office;
+pub mod sheet;
 pub mod text;
+pub mod xml_walk;
 
 use std::path::Path;
 
@@ -30,6 +42,14 @@ pub enum Format {
     Pdf,
     /// Plain text and Markdown.
     Text,
+    /// Office Open XML word processing (`.docx`).
+    Docx,
+    /// OpenDocument text (`.odt`).
+    Odt,
+    /// Spreadsheets: xlsx, xls, xlsb, ods.
+    Workbook,
+    /// Comma- or semicolon-separated values.
+    Csv,
 }
 
 impl Format {
@@ -42,6 +62,10 @@ impl Format {
         match extension.as_str() {
             "pdf" => Some(Format::Pdf),
             "txt" | "md" => Some(Format::Text),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Some(Format::Workbook),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -51,6 +75,10 @@ impl Format {
         match self {
             Format::Pdf => "pdf",
             Format::Text => "text",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Workbook => "spreadsheet",
+            Format::Csv => "csv",
         }
     }
 }
@@ -72,6 +100,10 @@ pub fn read_file(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extract
     let mut extracted = match format {
         Format::Pdf => return extract_pdf(name, bytes, limits),
         Format::Text => text::read_text(name, bytes)?,
+        Format::Docx => office::read_docx(name, bytes)?,
+        Format::Odt => office::read_odt(name, bytes)?,
+        Format::Workbook => sheet::read_workbook(name, bytes)?,
+        Format::Csv => sheet::read_csv_document(name, bytes)?,
     };
     extracted.format = Some(format.as_str().to_string());
     cut_to_page_limit(&mut extracted, limits);
