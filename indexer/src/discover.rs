@@ -86,7 +86,8 @@ pub fn discover(inputs: &[PathBuf], source_root: Option<&Path>) -> Discovery {
 /// a sitemap. Sources are relative to `root`.
 fn add_input_file(discovery: &mut Discovery, input: &Path, root: &Path) {
     let folder = input.parent().unwrap_or(Path::new(""));
-    if is_pdf_name(input) || crate::readers::is_document_name(input) {
+    let is_xml = crate::diwoo::is_sitemap_candidate(input);
+    if is_pdf_name(input) || (crate::readers::is_document_name(input) && !is_xml) {
         discovery.pdfs.push(InputFile {
             path: metadata::normalise_path(input),
             source: relative_source(root, input),
@@ -151,6 +152,20 @@ fn add_folder(discovery: &mut Discovery, input: &Path, root: &Path) {
     }
 }
 
+/// Whether the XML file at `path` starts like an official publication, regulation or ruling
+/// (`crate::readers::xml`); other XML (metadata records, search answers) is not a document.
+fn is_document_xml_file(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    crate::readers::xml::is_document_xml(&head)
+}
+
 /// A file of another format than PDF that a reader takes ([`crate::readers`]), except the
 /// project files that sit beside publications (`README`, `LICENSE`, `CHANGELOG`, `SOURCES`).
 fn is_other_document(path: &Path) -> bool {
@@ -174,7 +189,16 @@ fn add_sitemap(discovery: &mut Discovery, path: &Path, root: &Path) {
     let source = relative_source(root, path);
     let sitemap = match crate::diwoo::read_sitemap(path) {
         Ok(Some(sitemap)) => sitemap,
-        Ok(None) => return,
+        Ok(None) => {
+            // Not a sitemap: an official publication, regulation or ruling is a document.
+            if is_document_xml_file(path) {
+                discovery.pdfs.push(InputFile {
+                    path: metadata::normalise_path(path),
+                    source,
+                });
+            }
+            return;
+        }
         Err(error) => {
             discovery
                 .problems

@@ -12,6 +12,9 @@
 //! - spreadsheets (xlsx, xls, xlsb, ods, csv) that are not inventory lists: a sheet, going on
 //!   over more pages when long ([`sheet`]).
 //!
+//! - `xml`: KOOP official publications, CVDR and BWB regulations (an article a page) and
+//!   rechtspraak.nl rulings (the summary, then the ruling) ([`xml`]).
+//!
 //! Shared parts: [`container`] (zip containers opened with the upload's bounds) and
 //! [`xml_walk`] (a bounded XML walk).
 //!
@@ -24,6 +27,7 @@ pub mod container;
 pub mod office;
 pub mod sheet;
 pub mod text;
+pub mod xml;
 pub mod xml_walk;
 
 use std::path::Path;
@@ -50,6 +54,8 @@ pub enum Format {
     Workbook,
     /// Comma- or semicolon-separated values.
     Csv,
+    /// Official-publication, regulation and court XML.
+    Xml,
 }
 
 impl Format {
@@ -66,6 +72,7 @@ impl Format {
             "odt" => Some(Format::Odt),
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Some(Format::Workbook),
             "csv" => Some(Format::Csv),
+            "xml" => Some(Format::Xml),
             _ => None,
         }
     }
@@ -79,6 +86,7 @@ impl Format {
             Format::Odt => "odt",
             Format::Workbook => "spreadsheet",
             Format::Csv => "csv",
+            Format::Xml => "xml",
         }
     }
 }
@@ -104,6 +112,7 @@ pub fn read_file(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extract
         Format::Odt => office::read_odt(name, bytes)?,
         Format::Workbook => sheet::read_workbook(name, bytes)?,
         Format::Csv => sheet::read_csv_document(name, bytes)?,
+        Format::Xml => xml::read_xml(name, bytes)?,
     };
     extracted.format = Some(format.as_str().to_string());
     cut_to_page_limit(&mut extracted, limits);
