@@ -44,12 +44,22 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         .as_deref()
         .unwrap_or("")
         .contains("encrypted"));
-    assert_eq!(summary.files, 175);
+    // 175 PDFs and 18 files of other formats (issue 14): 10 official-publication, regulation
+    // and ruling XML files, 3 text files, 2 csv files that are not inventories, 2 odt, 1 docx.
+    assert_eq!(summary.files, 193, "{}", summary.line());
+    for counted in ["175 pdf", "10 xml", "3 text", "2 csv", "2 odt", "1 docx"] {
+        assert!(
+            summary.line().contains(counted),
+            "{counted}: {}",
+            summary.line()
+        );
+    }
     // 172 PDFs, of which 22 bundles split into 141 parts, plus entries for inventory rows
     // without a PDF: 16 from the minvws-woo-web xlsx lists, 1,189 from tables in 34 PDFs
-    // (benches/README.md, "Bundles and inventory tables in PDFs").
-    assert_eq!(summary.documents, 172 - 22 + 141 + 16 + 1189);
-    assert_eq!(summary.pages, 1984);
+    // (benches/README.md, "Bundles and inventory tables in PDFs"); plus the 18 other files.
+    assert_eq!(summary.documents, 172 - 22 + 141 + 16 + 1189 + 18);
+    // 1,984 PDF pages and 104 pages of the other formats.
+    assert_eq!(summary.pages, 1984 + 104);
 
     let search = SearchService::open(index.path()).unwrap();
     let run = |query: &str| {
@@ -95,7 +105,38 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         "{grounds:?}"
     );
     // As indexed: every document id is unique.
-    assert_eq!(browse.total, 172 - 22 + 141 + 16 + 1189);
+    assert_eq!(browse.total, 172 - 22 + 141 + 16 + 1189 + 18);
+    // Words that only the corpus's docx, ODT and XML files hold (issue 14).
+    for (query, source) in [
+        ("\"crypto raamwerk\"", "coronamelder/Crypto Raamwerk.docx"),
+        (
+            "\"ECLI:NL:PHR:2011:BP5608\"",
+            "wetsuite-core/testfiles/rechtspraak1.xml",
+        ),
+        ("BWBR0003984", "wetsuite-core/testfiles/bwb_toestand_3.xml"),
+    ] {
+        let answer = run(query);
+        assert!(
+            answer.results.iter().any(|result| result.source == source),
+            "{query}: {:?}",
+            answer.results.iter().map(|r| &r.source).collect::<Vec<_>>()
+        );
+    }
+    let mut by_format = std::collections::BTreeMap::new();
+    by_format.insert("file_format".to_string(), vec!["odt".to_string()]);
+    let odt = search
+        .search(&SearchRequest {
+            query: String::new(),
+            page: 1,
+            size: 10,
+            filters: by_format,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(
+        odt.total, 2,
+        "the two ODT renditions of the Kamer documents"
+    );
 }
 
 /// Bag-of-words F1 of two texts (lowercase runs of letters and digits).

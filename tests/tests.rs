@@ -35,6 +35,10 @@ mod cli;
 /// Text-page input (`*.pages.jsonl`): documents with page texts, no PDF parsing.
 mod pages;
 
+/// Every format besides PDF: docx, odt, spreadsheets, csv, text, HTML, e-mail with
+/// attachments, zip archives, official-publication and court XML; and a hostile file of each.
+mod formats;
+
 /// The real documents in ../shared/corpus, when present.
 mod corpus;
 

@@ -41,6 +41,6 @@ pub mod woo;
 pub use error::{CoreError, Result};
 pub use index::open_index;
 pub use model::{
-    Document, DocumentFields, ExtractedPage, ExtractedPdf, Page, PdfInfo, StoredDocument,
-    StoredPage, TextSource,
+    Document, DocumentFields, ExtractedAttachment, ExtractedPage, ExtractedPdf, Page, PdfInfo,
+    StoredDocument, StoredPage, TextSource,
 };

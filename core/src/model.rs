@@ -126,6 +126,23 @@ pub struct ExtractedPdf {
     /// Pages beyond the page limit were not extracted.
     #[serde(default)]
     pub truncated: bool,
+    /// Files inside this one (an e-mail's attachments, a zip archive's members), each read
+    /// by its own format; each becomes a document of its own, linked to this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ExtractedAttachment>,
+}
+
+/// A file inside another one, read by its own format.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ExtractedAttachment {
+    /// Its name (an attachment's file name, a member's path in the archive).
+    pub name: String,
+    /// The extraction; `None` when it could not be read (see `error`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<ExtractedPdf>,
+    /// Why it could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A page as indexed: extracted text plus what the indexer derived from it.

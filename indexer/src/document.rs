@@ -189,6 +189,75 @@ pub struct PdfContext<'a> {
 /// an entry without pages for every row of the PDF's own inventory table that no part carries
 /// (unless the table was already linked as an inventory before extraction).
 pub fn build_documents(
+    mut extracted: ExtractedPdf,
+    resolved: &ResolvedMetadata,
+    source: &str,
+    file_path: &Path,
+    hash: String,
+    context: &PdfContext,
+) -> Vec<Document> {
+    let attachments = std::mem::take(&mut extracted.attachments);
+    let mut documents = build_file_documents(extracted, resolved, source, file_path, hash, context);
+    let Some(parent) = documents.first().cloned() else {
+        return documents;
+    };
+    add_attachment_documents(&mut documents, &parent, attachments);
+    documents
+}
+
+/// Every file inside the file (an e-mail's attachments, an archive's members, and theirs) as a
+/// document of its own: id from `<parent id>/<name>`, source `<parent source>#<name>`, the parent's publication and
+/// metadata, the parent's id among its references (and its own among the parent's), its own
+/// format, title and pages. Files that could not be read are left out (they have no pages).
+fn add_attachment_documents(
+    documents: &mut Vec<Document>,
+    parent: &Document,
+    attachments: Vec<woo_core::ExtractedAttachment>,
+) {
+    for attachment in attachments {
+        let Some(mut extraction) = attachment.extraction else {
+            continue;
+        };
+        let nested = std::mem::take(&mut extraction.attachments);
+        // `bericht.eml#notitie.txt`, `archief.zip#map/b.zip/c.txt`: the file part is the file
+        // on disk (`crate::write::source_file`), so a changed file replaces its attachments.
+        let separator = if parent.fields.source.contains('#') {
+            '/'
+        } else {
+            '#'
+        };
+        let source = format!("{}{separator}{}", parent.fields.source, attachment.name);
+        let mut child = parent.clone();
+        child.fields.id = woo_core::ids::default_document_id(&format!(
+            "{}/{}",
+            parent.fields.id, attachment.name
+        ));
+        child.fields.title = extraction
+            .info
+            .title
+            .clone()
+            .filter(|title| !title.trim().is_empty())
+            .unwrap_or_else(|| file_stem_title(&attachment.name));
+        child.fields.source = source;
+        child.fields.format = extraction.format.clone().or(Some("pdf".to_string()));
+        child.fields.content_hash = format!("{}:{}", parent.fields.content_hash, attachment.name);
+        child.fields.references = vec![parent.fields.id.clone()];
+        child.fields.first_page = None;
+        child.fields.court = extraction.info.court.clone();
+        if let Some(date) = extraction.info.creation_date.clone() {
+            child.fields.date = Some(date);
+        }
+        child.pages = analysed_pages(extraction.pages);
+        if let Some(first) = documents.first_mut() {
+            first.fields.references.push(child.fields.id.clone());
+        }
+        documents.push(child.clone());
+        add_attachment_documents(documents, &child, nested);
+    }
+}
+
+/// The documents of the file itself: one, or the parts of a bundle.
+fn build_file_documents(
     extracted: ExtractedPdf,
     resolved: &ResolvedMetadata,
     source: &str,
@@ -477,11 +546,13 @@ fn first_heading_line(text: &str) -> Option<String> {
 
 /// The file name of a source path without `.pdf`, `_` and `+` as spaces: the title of last resort.
 pub fn file_stem_title(source: &str) -> String {
-    let name = source.rsplit('/').next().unwrap_or(source);
-    name.strip_suffix(".pdf")
-        .or_else(|| name.strip_suffix(".PDF"))
-        .unwrap_or(name)
-        .replace(['_', '+'], " ")
+    let file = crate::write::source_file(source);
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let without_extension = match crate::readers::Format::of_name(name) {
+        Some(_) => name.rsplit_once('.').map_or(name, |(stem, _)| stem),
+        None => name,
+    };
+    without_extension.replace(['_', '+'], " ")
 }
 
 /// Normalises a category value to its letter code; unknown values are kept as given.

@@ -105,9 +105,10 @@ fn serialize_seconds<S: serde::Serializer>(
 }
 
 impl IndexSummary {
-    /// ` (175 pdf, 2 odt, 1 docx)`, most frequent first; empty for PDFs only.
+    /// ` (175 pdf, 2 odt, 1 docx)`, most frequent first; empty when all files are of one
+    /// format.
     fn formats_in_brackets(&self) -> String {
-        if self.files_by_format.keys().all(|format| format == "pdf") {
+        if self.files_by_format.len() < 2 {
             return String::new();
         }
         let mut counts: Vec<(&String, &usize)> = self.files_by_format.iter().collect();

@@ -161,6 +161,7 @@ pub fn extract_pdf(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extra
         pages,
         outline,
         truncated: kept_pages < total_pages,
+        attachments: Vec::new(),
     })
 }
 

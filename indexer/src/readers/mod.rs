@@ -15,6 +15,15 @@
 //! - `xml`: KOOP official publications, CVDR and BWB regulations (an article a page) and
 //!   rechtspraak.nl rulings (the summary, then the ruling) ([`xml`]).
 //!
+//! - `html`: the visible text, blocks as lines ([`html`]);
+//! - `e-mail` (`.eml`): the message (headers, then text) is one page; attachments are files
+//!   of their own ([`email`]);
+//! - `zip`: a page listing the members; each member a reader takes is a file of its own
+//!   ([`archive`]), down to [`MAX_NESTING`] files deep.
+//!
+//! Files inside files ([`read_attachments`]) become documents of their own, linked to the
+//! file they came in (`crate::document`).
+//!
 //! Shared parts: [`container`] (zip containers opened with the upload's bounds) and
 //! [`xml_walk`] (a bounded XML walk).
 //!
@@ -23,7 +32,10 @@
 //! `unsupported_type`). Readers run where PDF extraction runs: in the `woo extract-worker`
 //! child under its limits ([`crate::worker`]), or in process behind `catch_unwind`.
 
+pub mod archive;
 pub mod container;
+pub mod email;
+pub mod html;
 pub mod office;
 pub mod sheet;
 pub mod text;
@@ -34,7 +46,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::pdf::{extract_pdf, PdfLimits};
-use woo_core::model::{ExtractedPage, ExtractedPdf, TextSource};
+use woo_core::model::{ExtractedAttachment, ExtractedPage, ExtractedPdf, TextSource};
 
 /// Longest page a reader makes of a format without pages of its own, in characters.
 pub const MAX_PAGE_CHARS: usize = 4_000;
@@ -56,6 +68,12 @@ pub enum Format {
     Csv,
     /// Official-publication, regulation and court XML.
     Xml,
+    /// Web pages.
+    Html,
+    /// E-mail messages (MIME).
+    Email,
+    /// Zip archives.
+    Zip,
 }
 
 impl Format {
@@ -73,6 +91,9 @@ impl Format {
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Some(Format::Workbook),
             "csv" => Some(Format::Csv),
             "xml" => Some(Format::Xml),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "eml" => Some(Format::Email),
+            "zip" => Some(Format::Zip),
             _ => None,
         }
     }
@@ -87,6 +108,9 @@ impl Format {
             Format::Workbook => "spreadsheet",
             Format::Csv => "csv",
             Format::Xml => "xml",
+            Format::Html => "html",
+            Format::Email => "e-mail",
+            Format::Zip => "zip",
         }
     }
 }
@@ -101,6 +125,21 @@ pub fn is_document_name(path: &Path) -> bool {
 
 /// Reads one file by the format its name says.
 pub fn read_file(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<ExtractedPdf> {
+    read_file_at(name, bytes, limits, 0)
+}
+
+/// How deep files inside files are read (an attachment of a message in an archive is 2).
+pub const MAX_NESTING: usize = 3;
+/// Most files read from inside one file, at every depth together.
+pub const MAX_ATTACHMENTS: usize = 1_000;
+
+/// [`read_file`] for a file `depth` levels inside other files.
+fn read_file_at(
+    name: &str,
+    bytes: &[u8],
+    limits: &PdfLimits,
+    depth: usize,
+) -> Result<ExtractedPdf> {
     let Some(format) = Format::of_name(name) else {
         // Without a known extension the bytes decide: a PDF is still read.
         return extract_pdf(name, bytes, limits);
@@ -113,10 +152,48 @@ pub fn read_file(name: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Extract
         Format::Workbook => sheet::read_workbook(name, bytes)?,
         Format::Csv => sheet::read_csv_document(name, bytes)?,
         Format::Xml => xml::read_xml(name, bytes)?,
+        Format::Html => html::read_html(name, bytes)?,
+        Format::Email => email::read_email(name, bytes, limits, depth)?,
+        Format::Zip => archive::read_archive(name, bytes, limits, depth)?,
     };
     extracted.format = Some(format.as_str().to_string());
     cut_to_page_limit(&mut extracted, limits);
     Ok(extracted)
+}
+
+/// Reads the files inside a file (attachments, archive members) by their own formats; a
+/// file that cannot be read, or sits deeper than [`MAX_NESTING`], keeps its name and the
+/// reason. At most [`MAX_ATTACHMENTS`] are read.
+pub fn read_attachments(
+    files: &[(String, Vec<u8>)],
+    limits: &PdfLimits,
+    depth: usize,
+) -> Vec<ExtractedAttachment> {
+    let mut attachments = Vec::new();
+    for (name, bytes) in files.iter().take(MAX_ATTACHMENTS) {
+        let outcome = if depth + 1 > MAX_NESTING {
+            Err(format!(
+                "{name}: nested deeper than {MAX_NESTING} files, not read"
+            ))
+        } else if Format::of_name(name).is_none() {
+            Err(format!("{name}: a format no reader takes"))
+        } else {
+            read_file_at(name, bytes, limits, depth + 1).map_err(|error| error.to_string())
+        };
+        attachments.push(match outcome {
+            Ok(extraction) => ExtractedAttachment {
+                name: name.clone(),
+                extraction: Some(extraction),
+                error: None,
+            },
+            Err(error) => ExtractedAttachment {
+                name: name.clone(),
+                extraction: None,
+                error: Some(error),
+            },
+        });
+    }
+    attachments
 }
 
 /// Keeps at most the page limit's pages (marking the extraction truncated).

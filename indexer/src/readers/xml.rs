@@ -223,17 +223,19 @@ impl FamilyReader {
             (XmlFamily::Bwb, "wetgeving") => {
                 self.info.document_type = attribute(attributes, "soort").map(readable_kind);
             }
-            (XmlFamily::OfficialPublication, "meta") => {
-                if attribute(attributes, "name") == Some("OVERHEIDop.externMetadataRecord") {
-                    self.info.identifier =
-                        attribute(attributes, "content").and_then(publication_identifier);
-                }
+            (XmlFamily::OfficialPublication, "meta")
+                if attribute(attributes, "name") == Some("OVERHEIDop.externMetadataRecord") =>
+            {
+                self.info.identifier =
+                    attribute(attributes, "content").and_then(publication_identifier);
             }
-            (XmlFamily::OfficialPublication, _) if self.stack.len() == 2 => {
-                // The body element right under the root names the kind (`gemeenteblad`).
-                if !matches!(name, "metadata" | "kop") && self.info.document_type.is_none() {
-                    self.info.document_type = Some(readable_kind(name));
-                }
+            // The body element right under the root names the kind (`gemeenteblad`).
+            (XmlFamily::OfficialPublication, _)
+                if self.stack.len() == 2
+                    && !matches!(name, "metadata" | "kop" | "meta")
+                    && self.info.document_type.is_none() =>
+            {
+                self.info.document_type = Some(readable_kind(name));
             }
             _ => {}
         }

@@ -1,0 +1,185 @@
+//! Every format besides PDF (issue 14): the fixture builder's files of each format indexed
+//! through `woo extract-worker`, found by words only they hold, with their format, page and
+//! snippet; attachments and archive members as documents of their own; the hostile file of
+//! each kind reported in its class while the rest is indexed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use woo_indexer::ingest::{run_index, FileStatus, IndexOptions};
+use woo_server::search::{SearchRequest, SearchResponse};
+use woo_server::SearchService;
+
+fn search(service: &SearchService, query: &str, filters: &[(&str, &str)]) -> SearchResponse {
+    let mut request = SearchRequest {
+        query: query.to_string(),
+        page: 1,
+        size: 20,
+        ..SearchRequest::default()
+    };
+    let mut by_facet: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (facet, value) in filters {
+        by_facet
+            .entry(facet.to_string())
+            .or_default()
+            .push(value.to_string());
+    }
+    request.filters = by_facet;
+    service.search(&request).unwrap()
+}
+
+fn facet_values(answer: &SearchResponse, facet: &str) -> Vec<(String, usize)> {
+    answer.facets[facet]
+        .iter()
+        .map(|count| (count.value.clone(), count.count))
+        .collect()
+}
+
+#[test]
+fn every_format_is_indexed_found_by_its_own_words_and_hostile_files_get_their_class() {
+    let root = tempfile::tempdir().unwrap();
+    let inputs = root.path().join("inputs");
+    woo_fixtures::formats::write_format_fixtures(&inputs, true).unwrap();
+    let index = root.path().join("index");
+    let options = IndexOptions {
+        jobs: 2,
+        extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
+        ..IndexOptions::new(vec![inputs.clone()], index.clone())
+    };
+    let summary = run_index(&options, &|_| {}).unwrap();
+    let line = summary.line();
+    // Counted with the hostile files (diep.xml, leeg.eml, afgebroken.docx, bom.docx...).
+    for counted in ["3 docx", "3 xml", "2 e-mail", "1 zip", "1 html", "1 csv"] {
+        assert!(line.contains(counted), "{counted} in {line}");
+    }
+    // The hostile files: each in its class, the run goes on.
+    let expected = woo_fixtures::formats::hostile_format_fixtures();
+    for (fixture, class) in &expected {
+        let report = summary
+            .reports
+            .iter()
+            .find(|report| report.source == fixture.name)
+            .unwrap_or_else(|| panic!("no report for {}", fixture.name));
+        assert_eq!(
+            report.status,
+            FileStatus::Failed,
+            "{}: {report:?}",
+            fixture.name
+        );
+        let got = serde_json::to_value(report.class).unwrap();
+        assert_eq!(got, *class, "{}: {report:?}", fixture.name);
+    }
+    assert_eq!(
+        summary.failures.len(),
+        expected.len(),
+        "{:?}",
+        summary.failures
+    );
+
+    let service = SearchService::open(&index).unwrap();
+    // (query, source of the one document holding it, its format, the page the word is on)
+    let cases = [
+        ("zeekabelaansluiting", "windpark.docx", "docx", 2),
+        ("dijkversterking", "kamerstuk.odt", "odt", 2),
+        (
+            "isolatiesubsidieregeling",
+            "subsidies.xlsx",
+            "spreadsheet",
+            2,
+        ),
+        ("fietsparkeergarage", "parkeren.ods", "spreadsheet", 1),
+        ("bruggenonderhoud", "begroting.csv", "csv", 1),
+        ("grondwatermeetnetten", "notitie.md", "text", 1),
+        ("fijnstofconcentratie", "luchtkwaliteit.html", "html", 1),
+        ("mondkapjesleverancier", "bericht.eml", "e-mail", 1),
+        (
+            "beschermingsmiddelen",
+            "bericht.eml#contractvoorwaarden.docx",
+            "docx",
+            1,
+        ),
+        (
+            "bodemsaneringslocaties",
+            "woo-verzoek.zip#verzoek/brief.txt",
+            "text",
+            1,
+        ),
+        (
+            "fietsenstallingsexploitatie",
+            "woo-verzoek.zip#verzoek/agenda.eml",
+            "e-mail",
+            1,
+        ),
+        ("dakkapel", "gemeenteblad.xml", "xml", 1),
+        ("huurcontractgegevens", "uitspraak.xml", "xml", 1),
+    ];
+    for (query, source, format, page) in cases {
+        let answer = search(&service, query, &[]);
+        let sources: Vec<&str> = answer.results.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(sources, vec![source], "{query}");
+        let result = &answer.results[0];
+        assert_eq!(result.hits[0].page, page, "{query}: page");
+        assert!(
+            result.hits[0].snippet.to_lowercase().contains("<mark>"),
+            "{query}: {}",
+            result.hits[0].snippet
+        );
+        assert_eq!(
+            facet_values(&answer, "file_format"),
+            vec![(format.to_string(), 1)],
+            "{query}"
+        );
+    }
+    // What scripts and styles hold is not text.
+    assert_eq!(search(&service, "scriptgeheim", &[]).total, 0);
+    // Titles from the files' own metadata; the ruling by its ECLI, court and summary.
+    let docx = search(&service, "zeekabelaansluiting", &[]);
+    assert_eq!(docx.results[0].title, "Advies windmolenpark Hollandse Kust");
+    let ruling = search(&service, "\"ECLI:NL:RBDHA:2024:1234\"", &[]);
+    assert_eq!(ruling.results.len(), 1, "ECLI lookup");
+    assert_eq!(ruling.results[0].date.as_deref(), Some("2024-02-20"));
+    assert_eq!(
+        facet_values(&ruling, "court"),
+        vec![("Rechtbank Den Haag".to_string(), 1)]
+    );
+    let by_court = search(&service, "", &[("court", "Rechtbank Den Haag")]);
+    assert_eq!(by_court.total, 1);
+    let gemeenteblad = search(&service, "dakkapel", &[]);
+    assert_eq!(
+        gemeenteblad.results[0].title,
+        "Verleende omgevingsvergunning dakkapel Lindenlaan 3"
+    );
+    assert_eq!(
+        gemeenteblad.results[0].document_type.as_deref(),
+        Some("Gemeenteblad")
+    );
+    // Browse by format: every e-mail (the message and the one in the archive).
+    let mails = search(&service, "", &[("file_format", "e-mail")]);
+    assert_eq!(mails.total, 2);
+    // The attachment points at its message and the message at its attachment.
+    let table = service.table();
+    let message = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.fields.source == "bericht.eml")
+        .unwrap();
+    let attachment = table
+        .entries
+        .iter()
+        .find(|entry| entry.stored.fields.source == "bericht.eml#contractvoorwaarden.docx")
+        .unwrap();
+    assert!(attachment
+        .stored
+        .fields
+        .references
+        .contains(&message.stored.fields.id));
+    assert!(message
+        .stored
+        .fields
+        .references
+        .contains(&attachment.stored.fields.id));
+    assert_eq!(
+        message.stored.fields.title,
+        "Mondkapjesleverancier stand van zaken"
+    );
+}
