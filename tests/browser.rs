@@ -166,6 +166,18 @@ async fn journalist_flow(client: &Client, base: &str) -> anyhow::Result<()> {
         .attr("lang")
         .await?;
     ensure!(lang.as_deref() == Some("nl"), "lang attribute {lang:?}");
+    // The style sheet is a file of ours (the Content-Security-Policy allows no inline
+    // style): the header is blue only when the browser loaded and applied it.
+    let header_colour = client
+        .execute(
+            "return getComputedStyle(document.querySelector('header')).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        header_colour == "rgb(21, 66, 115)",
+        "the style sheet is not applied: header background {header_colour}"
+    );
 
     let search_box = client.find(Locator::Id("q")).await?;
     search_box.send_keys("mondkapjes").await?;

@@ -53,6 +53,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_SEARCH_BODY_BYTES)),
         )
         .route("/api/openapi.json", get(openapi))
+        .route(html::STYLE_SHEET_PATH, get(style_sheet))
         .route("/api/complaints/stats", get(api_complaint_stats))
         .route("/api/documents/{id}", get(api_document))
         .route("/api/documents/{id}/pages/{page}", get(api_page))
@@ -62,7 +63,7 @@ pub fn app(state: AppState) -> Router {
         .route("/feed", get(feed));
     #[cfg(feature = "admin")]
     let router = router.merge(admin_routes(&state));
-    router
+    let router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -71,8 +72,8 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
-        ))
-        .with_state(state)
+        ));
+    crate::headers::with_response_headers(router).with_state(state)
 }
 
 /// The admin routes, handed the search service and the admin state of `state`.
@@ -104,11 +105,36 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn openapi() -> Response {
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(crate::headers::PUBLIC_CACHE_CONTROL),
+            ),
+        ],
         OPENAPI_JSON,
+    )
+        .into_response()
+}
+
+/// The pages' one style sheet (a file, not inline: the Content-Security-Policy allows no
+/// inline style).
+async fn style_sheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(crate::headers::PUBLIC_CACHE_CONTROL),
+            ),
+        ],
+        html::STYLE,
     )
         .into_response()
 }
@@ -270,6 +296,12 @@ async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Resu
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
+    // Inline (the document page shows it in its iframe), but sandboxed: whatever script
+    // the PDF holds runs, if at all, in an opaque origin, never in ours.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::headers::PDF_CONTENT_SECURITY_POLICY),
+    );
     Ok(response)
 }
 

@@ -28,6 +28,8 @@
 //! - [`markup`]  HTML escaping and `<mark>` rendering (depends on nothing else in the crate)
 //! - [`html`]    the server-rendered search page and document page
 //! - [`export`]  CSV/JSON exports and the Atom feed
+//! - [`headers`] the Content-Security-Policy, `nosniff`, referrer policy and `Cache-Control`
+//!   every response carries (tower-http header layers)
 //! - [`rate_limit`] requests per second per client address (429 beyond it)
 //! - [`error`]   `ApiError` and its JSON response
 //! - [`bulk`]    the bulk load's limits and answer at their old path (the code is in [`admin`])
@@ -38,6 +40,7 @@ pub mod app;
 pub mod dates;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod highlight;
 pub mod html;
 pub mod markup;

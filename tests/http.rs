@@ -1,0 +1,169 @@
+//! Security headers, pages without inline script or style, sandboxed PDFs, absolute URLs
+//! from `--public-url`, protocol edges (timeouts on a real socket) and the OpenAPI
+//! description against the code.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use woo_server::AppState;
+
+use crate::common::fixture_index;
+
+const DOCUMENT: &str = "VWS-WOO-2024-0117-besluit";
+
+/// The read-only app over the fixtures.
+fn read_only_state() -> AppState {
+    AppState {
+        search: fixture_index().search.clone(),
+        admin: None,
+        rate_limit: None,
+    }
+}
+
+/// One request to `app` with `oneshot`: status, headers and body.
+async fn send_to(state: AppState, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let response = woo_server::app(state).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn get_with_headers(uri: &str) -> (StatusCode, HeaderMap, String) {
+    let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+    send_to(read_only_state(), request).await
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn every_route_and_error_carries_the_security_and_cache_headers() {
+    let uris = [
+        "/".to_string(),
+        "/?q=mondkapjes".to_string(),
+        format!("/documents/{DOCUMENT}"),
+        "/api/search?q=mondkapjes".to_string(),
+        format!("/api/documents/{DOCUMENT}"),
+        format!("/api/documents/{DOCUMENT}/pages/1"),
+        format!("/api/documents/{DOCUMENT}/file"),
+        "/api/export?format=csv".to_string(),
+        "/api/complaints/stats?group=outcome".to_string(),
+        "/api/openapi.json".to_string(),
+        "/static/style.css".to_string(),
+        "/feed".to_string(),
+        "/healthz".to_string(),
+        "/no/such/route".to_string(),
+        "/api/search?size=0".to_string(),
+    ];
+    for uri in &uris {
+        let (status, headers, _) = get_with_headers(uri).await;
+        let policy = header(&headers, "content-security-policy");
+        assert!(!policy.is_empty(), "{uri} ({status}): no CSP");
+        assert!(!policy.contains("unsafe-inline"), "{uri}: {policy}");
+        assert!(policy.contains("frame-ancestors"), "{uri}: {policy}");
+        assert_eq!(
+            header(&headers, "x-content-type-options"),
+            "nosniff",
+            "{uri}"
+        );
+        assert_eq!(header(&headers, "referrer-policy"), "no-referrer", "{uri}");
+        assert!(
+            !header(&headers, "cache-control").is_empty(),
+            "{uri}: no Cache-Control"
+        );
+    }
+    let (_, page_headers, _) = get_with_headers("/").await;
+    let page_policy = header(&page_headers, "content-security-policy");
+    assert!(page_policy.contains("frame-src 'self'"), "{page_policy}");
+    assert!(
+        page_policy.contains("frame-ancestors 'none'"),
+        "{page_policy}"
+    );
+    assert!(page_policy.contains("default-src 'none'"), "{page_policy}");
+    assert_eq!(header(&page_headers, "cache-control"), "no-store");
+    let (_, openapi_headers, _) = get_with_headers("/api/openapi.json").await;
+    assert_eq!(
+        header(&openapi_headers, "cache-control"),
+        "public, max-age=3600"
+    );
+}
+
+#[tokio::test]
+async fn the_pages_have_no_inline_script_style_or_event_handler() {
+    let pages = [
+        "/".to_string(),
+        "/?q=mondkapjes&lang=en".to_string(),
+        format!("/documents/{DOCUMENT}?q=mondkapjes"),
+        "/documents/no-such-document".to_string(),
+        "/?q=%22unclosed".to_string(),
+    ];
+    for uri in &pages {
+        let (_, _, body) = get_with_headers(uri).await;
+        assert!(body.starts_with("<!doctype html>"), "{uri}: {body}");
+        assert!(!body.contains("<script"), "{uri}: inline script");
+        assert!(!body.contains("<style"), "{uri}: inline style element");
+        assert!(!body.contains(" style="), "{uri}: inline style attribute");
+        assert_eq!(
+            first_event_handler_attribute(&body),
+            None,
+            "{uri}: inline event handler"
+        );
+        assert!(
+            body.contains("<link rel=\"stylesheet\" href=\"/static/style.css\">"),
+            "{uri}"
+        );
+    }
+    let (status, headers, css) = get_with_headers("/static/style.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), "text/css; charset=utf-8");
+    assert!(
+        css.contains(".grow{flex:1}") && css.contains("mark{"),
+        "{css}"
+    );
+}
+
+/// The first ` on…=` attribute (an inline event handler such as `onclick=`) in `html`.
+fn first_event_handler_attribute(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(position) = rest.find(" on") {
+        let after = &rest[position + 3..];
+        let name_length = after
+            .chars()
+            .take_while(|character| character.is_ascii_lowercase())
+            .count();
+        if name_length > 0 && after[name_length..].starts_with('=') {
+            return Some(after[..name_length + 1].to_string());
+        }
+        rest = after;
+    }
+    None
+}
+
+#[tokio::test]
+async fn pdfs_are_served_inline_but_sandboxed_in_an_opaque_origin() {
+    let (status, headers, _) = get_with_headers(&format!("/api/documents/{DOCUMENT}/file")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), "application/pdf");
+    assert!(
+        header(&headers, "content-disposition").starts_with("inline; filename="),
+        "{headers:?}"
+    );
+    let policy = header(&headers, "content-security-policy");
+    assert!(policy.starts_with("sandbox;"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'self'"), "{policy}");
+    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
+    let (_, _, page) = get_with_headers(&format!("/documents/{DOCUMENT}")).await;
+    assert!(
+        page.contains(&format!(
+            "<iframe src=\"/api/documents/{DOCUMENT}/file#page=1\""
+        )),
+        "{page}"
+    );
+}
