@@ -71,6 +71,10 @@ enum Command {
         /// Where uploaded publications are stored (default: <index>/../<index-name>-files).
         #[arg(long, value_name = "DIR")]
         files: Option<PathBuf>,
+        /// The server's public address (e.g. https://woo.example.nl): the start of the
+        /// absolute URLs in exports and the Atom feed. Without it those URLs are relative.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         load: LoadArguments,
     },
@@ -192,13 +196,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             tokens,
             files,
+            public_url,
             load,
         } => {
+            let public_url = match public_url {
+                Some(url) => Some(
+                    woo_server::export::public_base_url(&url)
+                        .map_err(anyhow::Error::msg)
+                        .context("bad --public-url")?,
+                ),
+                None => None,
+            };
             let search = SearchService::open(&index)
                 .with_context(|| format!("cannot open index {}", index.display()))?
                 .with_load_limits(load.limits());
             let admin = open_admin(&index, tokens.as_deref(), files)?;
-            serve(search, admin, &addr, &load)?;
+            serve(search, admin, &addr, public_url, &load)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
@@ -393,6 +406,7 @@ fn serve(
     search: SearchService,
     admin: Option<Arc<AdminState>>,
     addr: &str,
+    public_url: Option<String>,
     load: &LoadArguments,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -406,6 +420,7 @@ fn serve(
             search: Arc::new(search),
             admin,
             rate_limit: load.rate_limit(),
+            public_url,
         };
         woo_server::serve(listener, state)
             .await
@@ -468,6 +483,6 @@ fn demo(addr: &str, load: &LoadArguments) -> anyhow::Result<ExitCode> {
     let search = SearchService::open(index_dir.path())
         .context("cannot open the demo index")?
         .with_load_limits(load.limits());
-    serve(search, None, addr, load)?;
+    serve(search, None, addr, None, load)?;
     Ok(ExitCode::SUCCESS)
 }

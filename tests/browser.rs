@@ -286,6 +286,7 @@ async fn journalist_flow_in_headless_chromium() {
         search: fixture_index().search.clone(),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -18,6 +18,7 @@ fn read_only_state() -> AppState {
         search: fixture_index().search.clone(),
         admin: None,
         rate_limit: None,
+        public_url: None,
     }
 }
 
@@ -166,4 +167,61 @@ async fn pdfs_are_served_inline_but_sandboxed_in_an_opaque_origin() {
         )),
         "{page}"
     );
+}
+
+/// `uri` with a `Host` header an attacker chose, to `app` with the given public URL.
+async fn get_with_forged_host(uri: &str, public_url: Option<&str>) -> String {
+    let state = AppState {
+        public_url: public_url.map(str::to_string),
+        ..read_only_state()
+    };
+    let request = Request::builder()
+        .uri(uri)
+        .header("host", "evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send_to(state, request).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    body
+}
+
+#[tokio::test]
+async fn absolute_urls_come_from_the_public_url_never_from_the_host_header() {
+    let public = Some("https://woo.example.nl/zoeken");
+    let json = get_with_forged_host("/api/export?format=json&q=mondkapjes", public).await;
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let first_url = rows[0]["url"].as_str().unwrap();
+    assert!(
+        first_url.starts_with("https://woo.example.nl/zoeken/documents/"),
+        "{first_url}"
+    );
+    let csv = get_with_forged_host("/api/export?format=csv&q=mondkapjes", public).await;
+    assert!(
+        csv.contains(",https://woo.example.nl/zoeken/documents/"),
+        "{csv}"
+    );
+    let feed = get_with_forged_host("/feed?q=mondkapjes", public).await;
+    assert!(
+        feed.contains("href=\"https://woo.example.nl/zoeken/feed?q=mondkapjes\""),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("href=\"https://woo.example.nl/zoeken/api/documents/"),
+        "{feed}"
+    );
+    for body in [&json, &csv, &feed] {
+        assert!(!body.contains("evil.example"), "{body}");
+    }
+
+    let relative_json = get_with_forged_host("/api/export?format=json&q=mondkapjes", None).await;
+    let relative_rows: serde_json::Value = serde_json::from_str(&relative_json).unwrap();
+    let relative_url = relative_rows[0]["url"].as_str().unwrap();
+    assert!(relative_url.starts_with("/documents/"), "{relative_url}");
+    let relative_feed = get_with_forged_host("/feed?q=mondkapjes", None).await;
+    assert!(
+        relative_feed
+            .contains("rel=\"self\" type=\"application/atom+xml\" href=\"/feed?q=mondkapjes\""),
+        "{relative_feed}"
+    );
+    assert!(!relative_json.contains("evil.example") && !relative_feed.contains("evil.example"));
 }

@@ -33,6 +33,11 @@ pub struct AppState {
     pub admin: Option<Arc<AdminState>>,
     /// The request rate limit per client address; `None`: no limit.
     pub rate_limit: Option<Arc<RateLimit>>,
+    /// The server's public address (`https://woo.example.nl`, no trailing `/`; see
+    /// [`export::public_base_url`]): the start of the absolute URLs of exports and the feed.
+    /// `None`: those URLs are relative (`/documents/{id}`). Never taken from the request's
+    /// `Host` header, which the client chooses.
+    pub public_url: Option<String>,
 }
 
 /// Largest `POST /api/search` body.
@@ -320,25 +325,6 @@ async fn search_page(State(state): State<AppState>, RawQuery(raw_query): RawQuer
     }
 }
 
-/// `http://host` from the request's `Host` header (for absolute links in exports and feeds),
-/// or "" when there is none or it looks wrong.
-fn base_url(headers: &HeaderMap) -> String {
-    let Some(host) = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-    else {
-        return String::new();
-    };
-    let plausible = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !plausible {
-        return String::new();
-    }
-    format!("http://{host}")
-}
-
 /// Rows rendered per streamed chunk of an export.
 const EXPORT_ROWS_PER_CHUNK: usize = 200;
 
@@ -346,7 +332,6 @@ const EXPORT_ROWS_PER_CHUNK: usize = 200;
 /// [`export::EXPORT_LIMIT`]) in result order, streamed in chunks.
 async fn api_export(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw_query): RawQuery,
 ) -> Result<Response> {
     let pairs = decode_pairs(raw_query.as_deref().unwrap_or(""))?;
@@ -373,7 +358,7 @@ async fn api_export(
     let (total, results) =
         blocking(move || search.all_matching(&request, export::EXPORT_LIMIT)).await?;
     let truncated = total > results.len();
-    let base = base_url(&headers);
+    let base = state.public_url.clone().unwrap_or_default();
     let results = Arc::new(results);
     let chunk_count = results.len().div_ceil(EXPORT_ROWS_PER_CHUNK);
     // Piece 0 opens the file, pieces 1..=chunk_count are the rows, the last piece closes it.
@@ -442,11 +427,7 @@ fn export_piece(
 }
 
 /// `GET /feed?q=...&<filters>`: the newest [`export::FEED_ENTRIES`] matching documents as Atom.
-async fn feed(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw_query): RawQuery,
-) -> Result<Response> {
+async fn feed(State(state): State<AppState>, RawQuery(raw_query): RawQuery) -> Result<Response> {
     let raw = raw_query.unwrap_or_default();
     let pairs = decode_pairs(&raw)?;
     let mut request = search_request_from_pairs(&pairs, &["lang"])?;
@@ -455,7 +436,7 @@ async fn feed(
     let search = state.search.clone();
     let (_, results) =
         blocking(move || search.all_matching(&request, export::FEED_ENTRIES)).await?;
-    let base = base_url(&headers);
+    let base = state.public_url.clone().unwrap_or_default();
     let description = export::FeedDescription {
         base: &base,
         query: &query,
