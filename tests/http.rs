@@ -225,3 +225,35 @@ async fn absolute_urls_come_from_the_public_url_never_from_the_host_header() {
     );
     assert!(!relative_json.contains("evil.example") && !relative_feed.contains("evil.example"));
 }
+
+#[tokio::test]
+async fn paths_that_are_not_utf8_answer_invalid_encoding_on_every_route() {
+    for uri in [
+        "/api/documents/%FF%FE",
+        "/api/documents/%FF%FE/pages/1",
+        "/api/documents/%C3%28/file",
+        "/api/no-such-route/%FF",
+        "/api/admin/jobs/%FF",
+    ] {
+        let (status, headers, body) = get_with_headers(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(
+            header(&headers, "content-type"),
+            "application/json",
+            "{uri}"
+        );
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(error["error"]["code"], "invalid_encoding", "{uri}: {body}");
+        assert_eq!(error["error"]["param"], "path", "{uri}: {body}");
+    }
+    let (status, headers, page) = get_with_headers("/documents/%FF%FE?lang=en").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(page.contains("not valid UTF-8"), "{page}");
+    let (fine, _, _) = get_with_headers("/api/documents/%C3%A9t%C3%A9").await;
+    assert_eq!(
+        fine,
+        StatusCode::NOT_FOUND,
+        "valid UTF-8 reaches the handler"
+    );
+}

@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
     let router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(refuse_undecodable_paths))
         .layer(axum::middleware::from_fn_with_state(
             state.rate_limit.clone(),
             crate::rate_limit::limit_requests,
@@ -89,6 +90,31 @@ fn admin_routes(state: &AppState) -> Router<AppState> {
         admin: state.admin.clone(),
     };
     crate::admin::routes().with_state(admin_state)
+}
+
+/// Answers 400 `invalid_encoding` to a path whose percent-decoding is not UTF-8
+/// (`/api/documents/%FF%FE`), on every route (axum's own `Path` rejection would answer plain
+/// text): JSON under `/api/` and for `/healthz`, an HTML message page elsewhere.
+async fn refuse_undecodable_paths(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    if percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .is_ok()
+    {
+        return next.run(request).await;
+    }
+    let error = ApiError::InvalidEncoding {
+        param: "path".to_string(),
+    };
+    if path.starts_with("/api/") || path == "/healthz" {
+        return error.into_response();
+    }
+    let pairs = decode_pairs(request.uri().query().unwrap_or("")).unwrap_or_default();
+    let language = html::UiLanguage::from_pairs(&pairs);
+    html_message(StatusCode::BAD_REQUEST, &error.to_string(), language)
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
