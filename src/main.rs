@@ -382,6 +382,22 @@ struct LoadArguments {
     /// Milliseconds a search may take, waiting included; beyond it the answer is 503.
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     search_budget_ms: u64,
+    /// Seconds a connection has to send a request's whole header, counted from when it is
+    /// ready for one (opened, or its last answer sent): also the idle keep-alive limit.
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_name = "S",
+        value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Seconds a request body may pause between two pieces (then 408, connection closed).
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_BODY_READ_TIMEOUT.as_secs(), value_name = "S",
+        value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout: u64,
+    /// Seconds a request body may take in all (then 408, connection closed).
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_BODY_DEADLINE.as_secs(), value_name = "S",
+        value_parser = clap::value_parser!(u64).range(1..))]
+    body_deadline: u64,
+    /// Most connections open at once; more wait in the listen backlog.
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    max_connections: usize,
 }
 
 impl LoadArguments {
@@ -390,6 +406,15 @@ impl LoadArguments {
             waiting: self.waiting_searches,
             budget: std::time::Duration::from_millis(self.search_budget_ms),
             ..woo_server::LoadLimits::default()
+        }
+    }
+
+    fn connection_limits(&self) -> woo_server::ConnectionLimits {
+        woo_server::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+            body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout),
+            body_deadline: std::time::Duration::from_secs(self.body_deadline),
+            max_connections: self.max_connections,
         }
     }
 
@@ -422,7 +447,10 @@ fn serve(
             rate_limit: load.rate_limit(),
             public_url,
         };
-        woo_server::serve(listener, state)
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        woo_server::serve_with_limits(listener, state, load.connection_limits(), ctrl_c)
             .await
             .context("server stopped with an error")
     })

@@ -292,7 +292,13 @@ async fn journalist_flow_in_headless_chromium() {
         .await
         .expect("bind the server");
     let address = listener.local_addr().expect("server address");
-    let server = tokio::spawn(async move { axum::serve(listener, woo_server::app(state)).await });
+    // The real server (hyper with its timeouts, the security headers), not a bare router.
+    let server = tokio::spawn(woo_server::serve_with_limits(
+        listener,
+        state,
+        woo_server::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
 
     let port = free_port();
     let processes = BrowserProcesses::start(&chromedriver, port).expect("start chromedriver");

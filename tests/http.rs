@@ -2,11 +2,15 @@
 //! from `--public-url`, protocol edges (timeouts on a real socket) and the OpenAPI
 //! description against the code.
 
+use std::time::{Duration, Instant};
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tower::ServiceExt;
-use woo_server::AppState;
+use woo_server::{AppState, ConnectionLimits};
 
 use crate::common::fixture_index;
 
@@ -255,5 +259,187 @@ async fn paths_that_are_not_utf8_answer_invalid_encoding_on_every_route() {
         fine,
         StatusCode::NOT_FOUND,
         "valid UTF-8 reaches the handler"
+    );
+}
+
+/// Small limits, so the socket tests wait about a second for each timeout.
+fn small_limits(max_connections: usize) -> ConnectionLimits {
+    ConnectionLimits {
+        header_read_timeout: Duration::from_millis(700),
+        body_read_timeout: Duration::from_millis(700),
+        body_deadline: Duration::from_secs(5),
+        max_connections,
+    }
+}
+
+/// The real server (`serve_with_limits`) on `127.0.0.1:0`; dropping the sender stops it.
+async fn start_server(
+    limits: ConnectionLimits,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stopped.await;
+    };
+    tokio::spawn(woo_server::serve_with_limits(
+        listener,
+        read_only_state(),
+        limits,
+        shutdown,
+    ));
+    (address, stop)
+}
+
+/// Reads until the server closes the connection (or resets it), at most `limit`; `None`
+/// when it was still open then. Returns what was read.
+async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<String> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(String::from_utf8_lossy(&received).into_owned()),
+            Ok(Ok(count)) => received.extend_from_slice(&buffer[..count]),
+        }
+    }
+}
+
+/// Generous: a timeout of 0.7 s must have closed the connection well before this.
+const CLOSED_WITHIN: Duration = Duration::from_secs(10);
+
+#[tokio::test]
+async fn a_connection_that_sends_part_of_its_header_is_closed_after_the_header_timeout() {
+    let (address, _stop) = start_server(small_limits(16)).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: woo\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut stream, CLOSED_WITHIN).await;
+    assert!(answer.is_some(), "still open after {CLOSED_WITHIN:?}");
+    assert!(
+        !answer.unwrap().contains("200 OK"),
+        "no answer to a half header"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "closed only by the timeout"
+    );
+
+    let mut silent = TcpStream::connect(address).await.unwrap();
+    assert!(
+        read_until_closed(&mut silent, CLOSED_WITHIN)
+            .await
+            .is_some(),
+        "a connection that sends nothing is closed too"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_its_answer() {
+    let (address, _stop) = start_server(small_limits(16)).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: woo\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut stream, CLOSED_WITHIN)
+        .await
+        .expect("the idle keep-alive connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("\"status\":\"ok\""), "{answer}");
+    assert!(answer.contains("content-security-policy:"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_its_content_length_times_out_with_408_and_the_connection_closes() {
+    let (address, _stop) = start_server(small_limits(16)).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /api/search HTTP/1.1\r\nHost: woo\r\nContent-Type: application/json\r\n\
+Content-Length: 100\r\n\r\n{\"q\": \"mondkap",
+        )
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut stream, CLOSED_WITHIN)
+        .await
+        .expect("closed after the body timeout");
+    assert!(
+        answer.starts_with("HTTP/1.1 408 Request Timeout"),
+        "{answer}"
+    );
+    assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+
+    // A GET that announces a body and never sends it is not kept waiting either.
+    let mut get = TcpStream::connect(address).await.unwrap();
+    get.write_all(b"GET /healthz HTTP/1.1\r\nHost: woo\r\nContent-Length: 50\r\n\r\nab")
+        .await
+        .unwrap();
+    assert!(read_until_closed(&mut get, CLOSED_WITHIN).await.is_some());
+}
+
+#[tokio::test]
+async fn open_connections_are_capped_and_a_waiting_client_is_served_when_one_closes() {
+    let (address, _stop) = start_server(small_limits(1)).await;
+    let mut holder = TcpStream::connect(address).await.unwrap();
+    // The holder's request is answered: it has the one place.
+    holder
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: woo\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 12];
+    holder.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let mut waiting = TcpStream::connect(address).await.unwrap();
+    waiting
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: woo\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut early = [0u8; 1];
+    let answered_early =
+        tokio::time::timeout(Duration::from_millis(200), waiting.read(&mut early)).await;
+    assert!(
+        answered_early.is_err(),
+        "a second connection is not served while the first holds the only place"
+    );
+    drop(holder);
+    let answer = read_until_closed(&mut waiting, CLOSED_WITHIN)
+        .await
+        .expect("served and closed once the first connection went");
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+}
+
+#[tokio::test]
+async fn the_server_stops_when_its_shutdown_future_ends() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(woo_server::serve_with_limits(
+        listener,
+        read_only_state(),
+        small_limits(16),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut idle = TcpStream::connect(address).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: woo\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).await.unwrap();
+    stop.send(()).unwrap();
+    let finished = tokio::time::timeout(CLOSED_WITHIN, server).await;
+    assert!(
+        matches!(finished, Ok(Ok(Ok(())))),
+        "serve_with_limits returns after shutdown: {finished:?}"
+    );
+    assert!(
+        TcpStream::connect(address).await.is_err(),
+        "no longer listening"
     );
 }
