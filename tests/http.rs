@@ -443,3 +443,213 @@ async fn the_server_stops_when_its_shutdown_future_ends() {
         "no longer listening"
     );
 }
+
+/// The OpenAPI description the server serves.
+fn description() -> serde_json::Value {
+    serde_json::from_str(woo_server::app::OPENAPI_JSON).expect("openapi.json is JSON")
+}
+
+/// The paths given as string literals to `.route(` in a source file.
+fn route_literals(source: &str) -> Vec<String> {
+    let mut routes = Vec::new();
+    let mut rest = source;
+    while let Some(position) = rest.find(".route(") {
+        rest = rest[position + ".route(".len()..].trim_start();
+        if let Some(literal) = rest.strip_prefix('"') {
+            if let Some(end) = literal.find('"') {
+                routes.push(literal[..end].to_string());
+            }
+        }
+    }
+    routes
+}
+
+/// The HTML pages and their style sheet: routes of `app` that are not the JSON API.
+const NOT_IN_THE_DESCRIPTION: &[&str] = &["/", "/documents/{id}"];
+
+#[tokio::test]
+async fn every_route_of_app_is_described_and_every_described_operation_is_routed() {
+    let description = description();
+    let paths = description["paths"].as_object().unwrap();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("server/src");
+    let mut routes = Vec::new();
+    for file in ["app.rs", "admin/mod.rs"] {
+        let source = std::fs::read_to_string(root.join(file)).unwrap();
+        routes.extend(route_literals(&source));
+    }
+    assert!(routes.len() >= 15, "found the routes: {routes:?}");
+    for route in &routes {
+        if NOT_IN_THE_DESCRIPTION.contains(&route.as_str()) {
+            continue;
+        }
+        assert!(
+            paths.contains_key(route),
+            "route {route} is not in openapi.json"
+        );
+    }
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let uri = path.replace("{id}", "no-such-id").replace("{page}", "1");
+            let request = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&uri)
+                .body(Body::empty())
+                .unwrap();
+            let (status, _, body) = send_to(read_only_state(), request).await;
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is described but not routed"
+            );
+            assert!(
+                !body.contains("no such route"),
+                "{method} {path} is described but not routed: {body}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_described_answer_of_200_has_a_schema_and_documents_say_410() {
+    let description = description();
+    for (path, operations) in description["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let success = responses
+                .iter()
+                .find(|(status, _)| status.starts_with('2'))
+                .unwrap_or_else(|| panic!("{method} {path}: no 2xx answer"));
+            let content = success.1["content"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{method} {path}: 2xx without content"));
+            for (media_type, body) in content {
+                assert!(
+                    body.get("schema").is_some(),
+                    "{method} {path}: {media_type} answer without schema"
+                );
+            }
+            if path.starts_with("/api/documents/") {
+                assert!(responses.contains_key("410"), "{method} {path}: no 410");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_description_carries_the_limits_and_names_of_the_code() {
+    use woo_server::search::{
+        COMPLAINT_GROUP_KEYS, FACET_NAMES, MAX_FACET_SIZE, MAX_FACET_VALUES, MAX_FACET_VALUE_BYTES,
+        MAX_PAGE_SIZE, MAX_RESULT_WINDOW,
+    };
+    let description = description();
+    let parameters = &description["components"]["parameters"];
+    let schemas = &description["components"]["schemas"];
+    let facet_enum: Vec<&str> = schemas["SearchResponse"]["properties"]["facets"]["propertyNames"]
+        ["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap())
+        .collect();
+    assert_eq!(facet_enum, FACET_NAMES, "the facets of FACETS, in order");
+    let post_body = &description["paths"]["/api/search"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    assert_eq!(post_body["additionalProperties"], false);
+    for facet in FACET_NAMES {
+        let parameter = &parameters[*facet];
+        assert_eq!(parameter["in"], "query", "facet {facet} is a parameter");
+        assert_eq!(parameter["schema"]["maxItems"], MAX_FACET_VALUES);
+        assert_eq!(
+            parameter["schema"]["items"]["maxLength"],
+            MAX_FACET_VALUE_BYTES
+        );
+        assert!(
+            post_body["properties"].get(*facet).is_some(),
+            "POST takes {facet}"
+        );
+    }
+    assert_eq!(parameters["size"]["schema"]["maximum"], MAX_PAGE_SIZE);
+    assert_eq!(parameters["page"]["schema"]["maximum"], MAX_RESULT_WINDOW);
+    assert_eq!(
+        parameters["facet_size"]["schema"]["maximum"],
+        MAX_FACET_SIZE
+    );
+    assert_eq!(
+        parameters["q"]["schema"]["maxLength"],
+        woo_server::query::MAX_QUERY_BYTES
+    );
+    let group_pattern = description["paths"]["/api/complaints/stats"]["get"]["parameters"][0]
+        ["schema"]["pattern"]
+        .as_str()
+        .unwrap();
+    for key in COMPLAINT_GROUP_KEYS {
+        assert!(
+            group_pattern.contains(key),
+            "group key {key} in {group_pattern}"
+        );
+    }
+    let search_parameters: Vec<String> = description["paths"]["/api/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|reference| {
+            let name = reference["$ref"].as_str().unwrap();
+            name.rsplit('/').next().unwrap().to_string()
+        })
+        .collect();
+    let post_names: Vec<&String> = post_body["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(post_names.len(), search_parameters.len());
+    for name in &search_parameters {
+        assert!(post_names.contains(&name), "POST takes {name}");
+    }
+}
+
+#[tokio::test]
+async fn every_described_search_parameter_is_accepted_and_no_other() {
+    let description = description();
+    let parameters = description["components"]["parameters"].as_object().unwrap();
+    for (name, parameter) in parameters {
+        if name == "lang" {
+            continue;
+        }
+        // A number for the integer parameters; an empty value (no bound, no selection)
+        // for the others.
+        let value = if parameter["schema"]["type"] == "integer" {
+            "1"
+        } else {
+            ""
+        };
+        let (status, _, body) = get_with_headers(&format!("/api/search?{name}={value}")).await;
+        assert_eq!(status, StatusCode::OK, "{name}={value} is refused: {body}");
+        let json = format!("{{\"{name}\": \"{value}\"}}");
+        let request = Request::builder()
+            .method("POST")
+            .uri("/api/search")
+            .header("content-type", "application/json")
+            .body(Body::from(json))
+            .unwrap();
+        let (post_status, _, post_body) = send_to(read_only_state(), request).await;
+        let accepted =
+            post_status == StatusCode::OK || post_body.contains("must be a positive whole number");
+        assert!(accepted, "POST {name}: {post_body}");
+    }
+    let (status, _, body) = get_with_headers("/api/search?colour=red").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/search")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"q": 5}"#))
+        .unwrap();
+    let (number_status, _, number_body) = send_to(read_only_state(), request).await;
+    assert_eq!(
+        number_status,
+        StatusCode::BAD_REQUEST,
+        "a number for q: {number_body}"
+    );
+    assert!(number_body.contains("q must be a string"), "{number_body}");
+}

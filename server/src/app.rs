@@ -257,13 +257,17 @@ async fn api_complaint_stats(
                 format!("unknown parameter {name:?}; only group is accepted"),
             ));
         }
-        keys.extend(
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|key| !key.is_empty())
-                .map(str::to_string),
-        );
+        for key in value.split(',') {
+            // Spaces around a key are allowed; an empty key (`publisher,,year`) is not.
+            let key = key.trim_matches(' ');
+            if key.is_empty() {
+                return Err(ApiError::invalid(
+                    "group",
+                    "group takes keys separated by single commas, e.g. publisher,outcome",
+                ));
+            }
+            keys.push(key.to_string());
+        }
     }
     let groups = crate::search::complaint_stats(&state.search.table(), &keys)?;
     let total: usize = groups.iter().map(|group| group.count).sum();
