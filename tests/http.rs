@@ -464,7 +464,8 @@ fn route_literals(source: &str) -> Vec<String> {
     routes
 }
 
-/// The HTML pages and their style sheet: routes of `app` that are not the JSON API.
+/// The HTML pages: routes of `app` that are not the JSON API (the style sheet is routed by a
+/// constant, `html::STYLE_SHEET_PATH`, not a literal, and is not part of the API either).
 const NOT_IN_THE_DESCRIPTION: &[&str] = &["/", "/documents/{id}"];
 
 #[tokio::test]
