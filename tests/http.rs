@@ -654,3 +654,33 @@ async fn every_described_search_parameter_is_accepted_and_no_other() {
     );
     assert!(number_body.contains("q must be a string"), "{number_body}");
 }
+
+#[test]
+fn woo_serve_refuses_a_public_url_that_is_not_an_http_address() {
+    let index = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--public-url",
+            "woo.example.nl",
+        ])
+        .arg("--index")
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("bad --public-url") && stderr.contains("http:// or https://"),
+        "{stderr}"
+    );
+    let zero = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
+        .args(["serve", "--header-read-timeout", "0"])
+        .arg("--index")
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert!(!zero.status.success(), "a timeout of 0 s is refused");
+}
