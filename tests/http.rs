@@ -684,3 +684,33 @@ fn woo_serve_refuses_a_public_url_that_is_not_an_http_address() {
         .unwrap();
     assert!(!zero.status.success(), "a timeout of 0 s is refused");
 }
+
+#[tokio::test]
+async fn complaint_group_keys_are_single_comma_separated_with_spaces_allowed() {
+    for (uri, expected) in [
+        (
+            "/api/complaints/stats?group=publisher,outcome",
+            StatusCode::OK,
+        ),
+        (
+            "/api/complaints/stats?group=%20publisher%20,%20outcome",
+            StatusCode::OK,
+        ),
+        (
+            "/api/complaints/stats?group=publisher,",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/complaints/stats?group=publisher,,outcome",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/complaints/stats?group=", StatusCode::BAD_REQUEST),
+        (
+            "/api/complaints/stats?group=%09publisher",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (status, _, body) = get_with_headers(uri).await;
+        assert_eq!(status, expected, "{uri}: {body}");
+    }
+}
