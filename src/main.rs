@@ -77,6 +77,10 @@ enum Command {
         /// OCR cache directory for uploads (default: $WOO_OCR_CACHE or ~/.cache/woo-search/ocr).
         #[arg(long, value_name = "DIR")]
         ocr_cache: Option<PathBuf>,
+        /// The server's public address (e.g. https://woo.example.nl): the start of the
+        /// absolute URLs in exports and the Atom feed. Without it those URLs are relative.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         load: LoadArguments,
     },
@@ -200,8 +204,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
             no_ocr,
             ocr_cache,
+            public_url,
             load,
         } => {
+            let public_url = match public_url {
+                Some(url) => Some(
+                    woo_server::export::public_base_url(&url)
+                        .map_err(anyhow::Error::msg)
+                        .context("bad --public-url")?,
+                ),
+                None => None,
+            };
             let search = SearchService::open(&index)
                 .with_context(|| format!("cannot open index {}", index.display()))?
                 .with_load_limits(load.limits());
@@ -210,7 +223,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 cache: ocr_cache,
             };
             let admin = open_admin(&index, tokens.as_deref(), files, upload_ocr)?;
-            serve(search, admin, &addr, &load)?;
+            serve(search, admin, &addr, public_url, &load)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
@@ -395,6 +408,22 @@ struct LoadArguments {
     /// Milliseconds a search may take, waiting included; beyond it the answer is 503.
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     search_budget_ms: u64,
+    /// Seconds a connection has to send a request's whole header, counted from when it is
+    /// ready for one (opened, or its last answer sent): also the idle keep-alive limit.
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_name = "S",
+        value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Seconds a request body may pause between two pieces (then 408, connection closed).
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_BODY_READ_TIMEOUT.as_secs(), value_name = "S",
+        value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout: u64,
+    /// Seconds a request body may take in all (then 408, connection closed).
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_BODY_DEADLINE.as_secs(), value_name = "S",
+        value_parser = clap::value_parser!(u64).range(1..))]
+    body_deadline: u64,
+    /// Most connections open at once; more wait in the listen backlog.
+    #[arg(long, default_value_t = woo_server::server::DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    max_connections: usize,
 }
 
 impl LoadArguments {
@@ -403,6 +432,15 @@ impl LoadArguments {
             waiting: self.waiting_searches,
             budget: std::time::Duration::from_millis(self.search_budget_ms),
             ..woo_server::LoadLimits::default()
+        }
+    }
+
+    fn connection_limits(&self) -> woo_server::ConnectionLimits {
+        woo_server::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+            body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout),
+            body_deadline: std::time::Duration::from_secs(self.body_deadline),
+            max_connections: self.max_connections,
         }
     }
 
@@ -419,6 +457,7 @@ fn serve(
     search: SearchService,
     admin: Option<Arc<AdminState>>,
     addr: &str,
+    public_url: Option<String>,
     load: &LoadArguments,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -432,8 +471,12 @@ fn serve(
             search: Arc::new(search),
             admin,
             rate_limit: load.rate_limit(),
+            public_url,
         };
-        woo_server::serve(listener, state)
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        woo_server::serve_with_limits(listener, state, load.connection_limits(), ctrl_c)
             .await
             .context("server stopped with an error")
     })
@@ -494,6 +537,6 @@ fn demo(addr: &str, load: &LoadArguments) -> anyhow::Result<ExitCode> {
     let search = SearchService::open(index_dir.path())
         .context("cannot open the demo index")?
         .with_load_limits(load.limits());
-    serve(search, None, addr, load)?;
+    serve(search, None, addr, None, load)?;
     Ok(ExitCode::SUCCESS)
 }

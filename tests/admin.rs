@@ -75,6 +75,7 @@ fn admin_state_with(index: &Path, files: &Path, ocr_cache: Option<PathBuf>) -> A
         search: Arc::new(SearchService::open(index).unwrap()),
         admin: Some(Arc::new(admin)),
         rate_limit: None,
+        public_url: None,
     }
 }
 
@@ -242,6 +243,7 @@ async fn admin_routes_need_a_token_with_the_right_scope_and_search_stays_public(
         search: state.search.clone(),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let answer = call(&read_only, "DELETE", uri, Some(ADMIN_TOKEN), PRIVACY.into()).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
@@ -351,6 +353,7 @@ async fn a_retracted_document_is_gone_at_once_and_stays_gone_after_reopening_and
         search: Arc::new(SearchService::open(&index).unwrap()),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let again = search(&reopened, "q=mondkapjesdeal").await;
     assert!(!result_ids(&again).contains(&id.to_string()));

@@ -166,6 +166,18 @@ async fn journalist_flow(client: &Client, base: &str) -> anyhow::Result<()> {
         .attr("lang")
         .await?;
     ensure!(lang.as_deref() == Some("nl"), "lang attribute {lang:?}");
+    // The style sheet is a file of ours (the Content-Security-Policy allows no inline
+    // style): the header is blue only when the browser loaded and applied it.
+    let header_colour = client
+        .execute(
+            "return getComputedStyle(document.querySelector('header')).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        header_colour == "rgb(21, 66, 115)",
+        "the style sheet is not applied: header background {header_colour}"
+    );
 
     let search_box = client.find(Locator::Id("q")).await?;
     search_box.send_keys("mondkapjes").await?;
@@ -274,12 +286,19 @@ async fn journalist_flow_in_headless_chromium() {
         search: fixture_index().search.clone(),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind the server");
     let address = listener.local_addr().expect("server address");
-    let server = tokio::spawn(async move { axum::serve(listener, woo_server::app(state)).await });
+    // The real server (hyper with its timeouts, the security headers), not a bare router.
+    let server = tokio::spawn(woo_server::serve_with_limits(
+        listener,
+        state,
+        woo_server::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
 
     let port = free_port();
     let processes = BrowserProcesses::start(&chromedriver, port).expect("start chromedriver");

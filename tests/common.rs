@@ -130,6 +130,7 @@ pub async fn request(method: &str, uri: &str) -> Answer {
         search: fixture_index().search.clone(),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let request = Request::builder()
         .method(method)

@@ -15,6 +15,7 @@ fn read_only(search: Arc<SearchService>) -> AppState {
         search,
         admin: None,
         rate_limit: None,
+        public_url: None,
     }
 }
 
@@ -208,6 +209,7 @@ async fn a_client_over_its_rate_is_429_with_retry_after_and_others_are_served() 
         admin: None,
         // 2 a second, bursts of 4.
         rate_limit: RateLimit::new(2, None).map(Arc::new),
+        public_url: None,
     };
     let client = "192.0.2.10:5000";
     for attempt in 1..=4 {

@@ -80,6 +80,7 @@ async fn json_export_is_an_array_and_says_its_bounds_in_headers() {
         search: crate::common::fixture_index().search.clone(),
         admin: None,
         rate_limit: None,
+        public_url: Some("https://woo.example.nl".to_string()),
     };
     let response = tower::ServiceExt::oneshot(
         woo_server::app(state),
@@ -106,8 +107,8 @@ async fn json_export_is_an_array_and_says_its_bounds_in_headers() {
     assert_eq!(documents[0]["id"], "UTR-JV-2023");
     assert_eq!(documents[0]["category"], "2g");
     assert_eq!(
-        documents[0]["url"],
-        "http://woo.example:3000/documents/UTR-JV-2023"
+        documents[0]["url"], "https://woo.example.nl/documents/UTR-JV-2023",
+        "the configured public URL, not the Host header"
     );
 
     let browse = get("/api/export?format=json").await;

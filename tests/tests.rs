@@ -20,6 +20,10 @@ mod load;
 /// zip upload (idempotent, bounded), re-upload of a retracted publication, NDJSON bulk load.
 mod admin;
 
+/// HTTP surface: security and cache headers, sandboxed PDFs, `--public-url`, timeouts and
+/// connection limits on a real socket, the OpenAPI description checked against the code.
+mod http;
+
 /// The hostile corpus of RELIABILITY.md §5.1 (49 files) in its expected classes, twice and
 /// in a load beside 100 valid PDFs; extraction isolated in `woo extract-worker` children.
 mod hostile;

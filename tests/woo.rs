@@ -355,6 +355,7 @@ async fn complaint_records_index_and_count_by_group() {
         search: std::sync::Arc::new(search),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let call = |uri: &str| {
         let app = woo_server::app(state.clone());
@@ -411,6 +412,7 @@ async fn diwoo_sitemaps_index_and_search_with_publisher_and_category_facets() {
         search: std::sync::Arc::new(search),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let call = |uri: &str| {
         let app = woo_server::app(state.clone());
@@ -556,6 +558,7 @@ async fn a_bundle_is_split_into_its_documents() {
         search: std::sync::Arc::new(search),
         admin: None,
         rate_limit: None,
+        public_url: None,
     };
     let answer = crate::common::send(
         state,

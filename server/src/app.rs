@@ -33,6 +33,11 @@ pub struct AppState {
     pub admin: Option<Arc<AdminState>>,
     /// The request rate limit per client address; `None`: no limit.
     pub rate_limit: Option<Arc<RateLimit>>,
+    /// The server's public address (`https://woo.example.nl`, no trailing `/`; see
+    /// [`export::public_base_url`]): the start of the absolute URLs of exports and the feed.
+    /// `None`: those URLs are relative (`/documents/{id}`). Never taken from the request's
+    /// `Host` header, which the client chooses.
+    pub public_url: Option<String>,
 }
 
 /// Largest `POST /api/search` body.
@@ -53,6 +58,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_SEARCH_BODY_BYTES)),
         )
         .route("/api/openapi.json", get(openapi))
+        .route(html::STYLE_SHEET_PATH, get(style_sheet))
         .route("/api/complaints/stats", get(api_complaint_stats))
         .route("/api/documents/{id}", get(api_document))
         .route("/api/documents/{id}/pages/{page}", get(api_page))
@@ -62,17 +68,18 @@ pub fn app(state: AppState) -> Router {
         .route("/feed", get(feed));
     #[cfg(feature = "admin")]
     let router = router.merge(admin_routes(&state));
-    router
+    let router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(refuse_undecodable_paths))
         .layer(axum::middleware::from_fn_with_state(
             state.rate_limit.clone(),
             crate::rate_limit::limit_requests,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
-        ))
-        .with_state(state)
+        ));
+    crate::headers::with_response_headers(router).with_state(state)
 }
 
 /// The admin routes, handed the search service and the admin state of `state`.
@@ -83,6 +90,31 @@ fn admin_routes(state: &AppState) -> Router<AppState> {
         admin: state.admin.clone(),
     };
     crate::admin::routes().with_state(admin_state)
+}
+
+/// Answers 400 `invalid_encoding` to a path whose percent-decoding is not UTF-8
+/// (`/api/documents/%FF%FE`), on every route (axum's own `Path` rejection would answer plain
+/// text): JSON under `/api/` and for `/healthz`, an HTML message page elsewhere.
+async fn refuse_undecodable_paths(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    if percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .is_ok()
+    {
+        return next.run(request).await;
+    }
+    let error = ApiError::InvalidEncoding {
+        param: "path".to_string(),
+    };
+    if path.starts_with("/api/") || path == "/healthz" {
+        return error.into_response();
+    }
+    let pairs = decode_pairs(request.uri().query().unwrap_or("")).unwrap_or_default();
+    let language = html::UiLanguage::from_pairs(&pairs);
+    html_message(StatusCode::BAD_REQUEST, &error.to_string(), language)
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -104,11 +136,36 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn openapi() -> Response {
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(crate::headers::PUBLIC_CACHE_CONTROL),
+            ),
+        ],
         OPENAPI_JSON,
+    )
+        .into_response()
+}
+
+/// The pages' one style sheet (a file, not inline: the Content-Security-Policy allows no
+/// inline style).
+async fn style_sheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(crate::headers::PUBLIC_CACHE_CONTROL),
+            ),
+        ],
+        html::STYLE,
     )
         .into_response()
 }
@@ -200,13 +257,17 @@ async fn api_complaint_stats(
                 format!("unknown parameter {name:?}; only group is accepted"),
             ));
         }
-        keys.extend(
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|key| !key.is_empty())
-                .map(str::to_string),
-        );
+        for key in value.split(',') {
+            // Spaces around a key are allowed; an empty key (`publisher,,year`) is not.
+            let key = key.trim_matches(' ');
+            if key.is_empty() {
+                return Err(ApiError::invalid(
+                    "group",
+                    "group takes keys separated by single commas, e.g. publisher,outcome",
+                ));
+            }
+            keys.push(key.to_string());
+        }
     }
     let groups = crate::search::complaint_stats(&state.search.table(), &keys)?;
     let total: usize = groups.iter().map(|group| group.count).sum();
@@ -250,26 +311,41 @@ async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Resu
                 "the file of document {id:?} is no longer available"
             ))
         })?;
-    let file_name = document
+    // The file on disk: for an attachment or archive member, the file it came in.
+    let file_part = document
         .fields
         .source
+        .split_once('#')
+        .map_or(document.fields.source.as_str(), |(file, _)| file);
+    let file_name = file_part
         .rsplit('/')
         .next()
         .unwrap_or("document.pdf")
         .replace(['"', '\\', '\r', '\n'], "_");
+    // PDFs are shown inline; every other format is a download (an HTML file shown inline
+    // would run in our origin but for the sandbox below).
+    let is_pdf = file_name.to_ascii_lowercase().ends_with(".pdf");
+    let (content_type, disposition_kind) = if is_pdf {
+        ("application/pdf", "inline")
+    } else {
+        ("application/octet-stream", "attachment")
+    };
     let disposition = format!(
-        "inline; filename=\"{}\"",
+        "{disposition_kind}; filename=\"{}\"",
         file_name.replace(|c: char| !c.is_ascii(), "_")
     );
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
+    // Inline (the document page shows it in its iframe), but sandboxed: whatever script
+    // the PDF holds runs, if at all, in an opaque origin, never in ours.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::headers::PDF_CONTENT_SECURITY_POLICY),
+    );
     Ok(response)
 }
 
@@ -288,25 +364,6 @@ async fn search_page(State(state): State<AppState>, RawQuery(raw_query): RawQuer
     }
 }
 
-/// `http://host` from the request's `Host` header (for absolute links in exports and feeds),
-/// or "" when there is none or it looks wrong.
-fn base_url(headers: &HeaderMap) -> String {
-    let Some(host) = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-    else {
-        return String::new();
-    };
-    let plausible = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !plausible {
-        return String::new();
-    }
-    format!("http://{host}")
-}
-
 /// Rows rendered per streamed chunk of an export.
 const EXPORT_ROWS_PER_CHUNK: usize = 200;
 
@@ -314,7 +371,6 @@ const EXPORT_ROWS_PER_CHUNK: usize = 200;
 /// [`export::EXPORT_LIMIT`]) in result order, streamed in chunks.
 async fn api_export(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw_query): RawQuery,
 ) -> Result<Response> {
     let pairs = decode_pairs(raw_query.as_deref().unwrap_or(""))?;
@@ -341,7 +397,7 @@ async fn api_export(
     let (total, results) =
         blocking(move || search.all_matching(&request, export::EXPORT_LIMIT)).await?;
     let truncated = total > results.len();
-    let base = base_url(&headers);
+    let base = state.public_url.clone().unwrap_or_default();
     let results = Arc::new(results);
     let chunk_count = results.len().div_ceil(EXPORT_ROWS_PER_CHUNK);
     // Piece 0 opens the file, pieces 1..=chunk_count are the rows, the last piece closes it.
@@ -410,11 +466,7 @@ fn export_piece(
 }
 
 /// `GET /feed?q=...&<filters>`: the newest [`export::FEED_ENTRIES`] matching documents as Atom.
-async fn feed(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw_query): RawQuery,
-) -> Result<Response> {
+async fn feed(State(state): State<AppState>, RawQuery(raw_query): RawQuery) -> Result<Response> {
     let raw = raw_query.unwrap_or_default();
     let pairs = decode_pairs(&raw)?;
     let mut request = search_request_from_pairs(&pairs, &["lang"])?;
@@ -423,7 +475,7 @@ async fn feed(
     let search = state.search.clone();
     let (_, results) =
         blocking(move || search.all_matching(&request, export::FEED_ENTRIES)).await?;
-    let base = base_url(&headers);
+    let base = state.public_url.clone().unwrap_or_default();
     let description = export::FeedDescription {
         base: &base,
         query: &query,

@@ -13,6 +13,17 @@ pub fn parse_date_param(param: &str, value: &str, end: bool) -> Result<i64> {
         )
     };
     let parts: Vec<&str> = value.split('-').collect();
+    // YYYY, MM and DD as digits of exactly that length (no signs, no `2021-3`).
+    let digits_of_length = |part: &&str, length: usize| {
+        part.len() == length && part.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let well_formed = parts
+        .iter()
+        .enumerate()
+        .all(|(position, part)| digits_of_length(part, if position == 0 { 4 } else { 2 }));
+    if !well_formed {
+        return Err(invalid());
+    }
     let year: i32 = parts
         .first()
         .filter(|part| part.len() == 4)
@@ -34,4 +45,34 @@ pub fn parse_date_param(param: &str, value: &str, end: bool) -> Result<i64> {
     }
     let date = time::Date::from_calendar_date(year, month, day).map_err(|_| invalid())?;
     Ok(i64::from(date.to_julian_day()) - 2_440_588)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_digits_of_their_exact_length() {
+        assert!(parse_date_param("from", "2021", false).is_ok());
+        assert!(parse_date_param("from", "2021-03", false).is_ok());
+        assert!(parse_date_param("from", "2021-03-01", false).is_ok());
+        assert_eq!(
+            parse_date_param("to", "2021-02", true).unwrap(),
+            parse_date_param("to", "2021-02-28", false).unwrap()
+        );
+        for bad in [
+            "2021-3",
+            "2021-03-1",
+            "+202",
+            "-2021",
+            "21",
+            "2021-03-01-01",
+            "2021-13",
+            "2021-02-30",
+            "2021--03",
+            "",
+        ] {
+            assert!(parse_date_param("from", bad, false).is_err(), "{bad}");
+        }
+    }
 }

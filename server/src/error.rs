@@ -96,6 +96,10 @@ pub enum ApiError {
     /// The request body exceeds the route's size limit.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The request body did not arrive in time (it paused too long or took too long in all,
+    /// e.g. shorter than its `Content-Length`).
+    #[error("{0}")]
+    RequestTimeout(String),
     /// A request body that is not valid JSON for the route.
     #[error("{0}")]
     InvalidJson(String),
@@ -173,6 +177,7 @@ impl ApiError {
             ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
             ApiError::ArchiveRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::InvalidJson(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Overloaded { .. } | ApiError::SearchTimeout { .. } => {
@@ -204,6 +209,7 @@ impl ApiError {
             ApiError::InvalidBody(_) => "invalid_body",
             ApiError::ArchiveRejected(_) => "archive_rejected",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::RequestTimeout(_) => "request_timeout",
             ApiError::InvalidJson(_) => "invalid_json",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Overloaded { .. } => "overloaded",
@@ -303,8 +309,9 @@ impl IntoResponse for ApiError {
 /// Result with [`ApiError`].
 pub type Result<T> = std::result::Result<T, ApiError>;
 
-/// The request body, or a 413 with `too_large` when it exceeded the route's limit and a 400
-/// when it could not be read.
+/// The request body, or a 413 with `too_large` when it exceeded the route's limit, a 408
+/// when it did not arrive within the server's body read timeouts (see [`crate::server`]),
+/// and a 400 when it could not be read.
 pub(crate) fn body_bytes(
     body: std::result::Result<Bytes, BytesRejection>,
     too_large: String,
@@ -312,10 +319,27 @@ pub(crate) fn body_bytes(
     body.map_err(|error| {
         if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge(too_large)
+        } else if is_body_timeout(&error) {
+            ApiError::RequestTimeout(
+                "the request body did not arrive in time (is it shorter than its Content-Length?)"
+                    .to_string(),
+            )
         } else {
             ApiError::InvalidBody(error.body_text())
         }
     })
+}
+
+/// Whether a body rejection was caused by one of the server's body read timeouts.
+fn is_body_timeout(rejection: &BytesRejection) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 #[cfg(test)]

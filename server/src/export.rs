@@ -3,7 +3,8 @@
 //! [`crate::search::SearchService::all_matching`] and stream the rows.
 //!
 //! - CSV: RFC 4180 (quoted where needed, CRLF line ends), a header row, grounds joined by `; `;
-//!   cells starting with `=`, `+`, `@` or a tab get a leading `'` so spreadsheets do not run them.
+//!   cells starting with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'` so
+//!   spreadsheets do not run them as formulas.
 //! - JSON: one array of objects, written row by row.
 //! - Atom 1.0: the newest [`FEED_ENTRIES`] matching documents, ids as `tag:` URIs.
 
@@ -73,14 +74,45 @@ pub const CSV_COLUMNS: &[&str] = &[
     "url",
 ];
 
-/// The URL of a document's page on this server (`base` is `http://host` or empty).
+/// The URL of a document's page on this server (`base` is the configured public URL, or
+/// empty for a relative URL).
 pub fn document_url(base: &str, id: &str) -> String {
     format!("{base}/documents/{}", url_encode(id))
 }
 
+/// The server's public URL as the start of absolute URLs: `http://` or `https://`, a host,
+/// maybe a port and a path, no query or fragment; its trailing `/` removed
+/// (`https://woo.example.nl/zoeken/` -> `https://woo.example.nl/zoeken`).
+pub fn public_base_url(value: &str) -> std::result::Result<String, String> {
+    let trimmed = value.trim();
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        return Err(format!(
+            "public URL {value:?} must start with http:// or https://"
+        ));
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(format!(
+            "public URL {value:?} must start with http:// or https://"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(format!("public URL {value:?} has no host"));
+    }
+    let allowed =
+        |character: char| character.is_ascii_alphanumeric() || "-._~/:[]%".contains(character);
+    if !rest.chars().all(allowed) {
+        return Err(format!(
+            "public URL {value:?} may hold only a host, a port and a path (no query, fragment, \
+             user or spaces)"
+        ));
+    }
+    Ok(trimmed.trim_end_matches('/').to_string())
+}
+
 /// Quotes one CSV cell when it needs it and defuses spreadsheet formulas.
 fn csv_cell(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '@', '\t']) {
+    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -154,7 +186,7 @@ fn atom_date(date: Option<&str>) -> String {
 
 /// What a feed is about, for its title and links.
 pub struct FeedDescription<'a> {
-    /// `http://host` of this server, or empty.
+    /// The configured public URL of this server, or empty (relative links).
     pub base: &'a str,
     /// The query text (may be empty).
     pub query: &'a str,
@@ -271,7 +303,31 @@ mod tests {
         assert_eq!(csv_cell("a, b"), "\"a, b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(
+            csv_cell("-2+3+cmd|' /C calc'!A0"),
+            "'-2+3+cmd|' /C calc'!A0"
+        );
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("\rx"), "\"'\rx\"");
         assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn public_urls_must_be_http_addresses_without_query() {
+        assert_eq!(
+            public_base_url("https://woo.example.nl/").unwrap(),
+            "https://woo.example.nl"
+        );
+        assert_eq!(
+            public_base_url("http://127.0.0.1:3000/zoeken/").unwrap(),
+            "http://127.0.0.1:3000/zoeken"
+        );
+        assert!(public_base_url("woo.example.nl").is_err());
+        assert!(public_base_url("ftp://woo.example.nl").is_err());
+        assert!(public_base_url("https://").is_err());
+        assert!(public_base_url("https://woo.example.nl/?a=b").is_err());
+        assert!(public_base_url("https://evil\"><x").is_err());
     }
 
     #[test]

@@ -88,6 +88,9 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
         "subject": document.fields.subject,
         "received_date": document.fields.received_date,
         "first_page": document.fields.first_page,
+        "file_format": document.fields.format,
+        "court": document.fields.court,
+        "references": document.fields.references,
         "file": format!("/api/documents/{}/file", url_encode(&document.fields.id)),
     })
 }
@@ -251,7 +254,12 @@ fn hidden_inputs(pairs: &[(String, String)], except: &[&str]) -> String {
     html
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.45}\
+/// Where the pages' style sheet [`STYLE`] is served.
+pub const STYLE_SHEET_PATH: &str = "/static/style.css";
+
+/// The pages' style sheet, served at [`STYLE_SHEET_PATH`] (no inline style: the
+/// Content-Security-Policy of [`crate::headers`] allows only our own style sheet).
+pub const STYLE: &str = ".grow{flex:1}body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.45}\
 .skip{position:absolute;left:-9999px;top:0;background:#ffb612;color:#000;padding:.5rem 1rem;z-index:9}.skip:focus{left:0}\
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
 header{background:#154273;color:#fff;padding:1rem 1.5rem}header a{color:#fff}header h1{font-size:1.25rem;margin:0}\
@@ -286,7 +294,7 @@ fn page_head(title: &str, language: UiLanguage, extra_head: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-<title>{} – woo-search</title><style>{STYLE}</style>{extra_head}</head><body>\
+<title>{} – woo-search</title><link rel=\"stylesheet\" href=\"{STYLE_SHEET_PATH}\">{extra_head}</head><body>\
 <a class=\"skip\" href=\"#content\">{}</a>",
         language.text("nl", "en"),
         html_escape(title),
@@ -792,7 +800,7 @@ pub fn render_document_page(
         language,
         false,
     ));
-    page.push_str("<main class=\"document\" id=\"content\" tabindex=\"-1\"><div style=\"flex:1\">");
+    page.push_str("<main class=\"document\" id=\"content\" tabindex=\"-1\"><div class=\"grow\">");
     let mut back_pairs = Vec::new();
     if !view.query.is_empty() {
         back_pairs.push(("q".to_string(), view.query.to_string()));

@@ -28,7 +28,11 @@
 //! - [`markup`]  HTML escaping and `<mark>` rendering (depends on nothing else in the crate)
 //! - [`html`]    the server-rendered search page and document page
 //! - [`export`]  CSV/JSON exports and the Atom feed
+//! - [`headers`] the Content-Security-Policy, `nosniff`, referrer policy and `Cache-Control`
+//!   every response carries (tower-http header layers)
 //! - [`rate_limit`] requests per second per client address (429 beyond it)
+//! - [`server`]  serving `app` on a listener: hyper HTTP/1.1 with header and body read
+//!   timeouts, a cap on open connections, graceful shutdown
 //! - [`error`]   `ApiError` and its JSON response
 //! - [`bulk`]    the bulk load's limits and answer at their old path (the code is in [`admin`])
 
@@ -38,6 +42,7 @@ pub mod app;
 pub mod dates;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod highlight;
 pub mod html;
 pub mod markup;
@@ -46,6 +51,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod read_directory;
 pub mod search;
+pub mod server;
 
 #[cfg(feature = "admin")]
 /// `POST /api/admin/bulk`'s limits and answer, at the path they had before the admin API
@@ -60,36 +66,4 @@ pub mod bulk {
 pub use app::{app, AppState};
 pub use error::ApiError;
 pub use search::{LoadLimits, SearchRequest, SearchResponse, SearchService};
-
-/// Serves `app` on an already-bound listener until ctrl-c; first resumes the uploads an
-/// earlier run accepted and did not finish; every 2 s it reloads the index when it changed
-/// and forgets idle clients of the rate limit.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    #[cfg(feature = "admin")]
-    if let Some(admin) = &state.admin {
-        admin::resume_unfinished_uploads(admin.clone(), state.search.clone());
-    }
-    let reloader = state.search.clone();
-    let rate_limit = state.rate_limit.clone();
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(std::time::Duration::from_secs(2));
-        loop {
-            interval.tick().await;
-            if let Some(rate_limit) = &rate_limit {
-                rate_limit.forget_idle_clients();
-            }
-            let search = reloader.clone();
-            let outcome = tokio::task::spawn_blocking(move || search.reload_if_changed()).await;
-            if let Ok(Err(error)) = outcome {
-                tracing::warn!("index reload failed: {error}");
-            }
-        }
-    });
-    // The peer address of each connection: the rate limit's client key.
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-}
+pub use server::{serve, serve_with_limits, ConnectionLimits};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ApiError, Result};
-use crate::search::{SearchRequest, SortOrder, FACET_NAMES};
+use crate::search::{SearchRequest, SortOrder, FACET_NAMES, MAX_FACET_VALUES};
 
 // Date parsing lives in `crate::dates` (the query language's `date:` reads dates the same way);
 // kept here under its old path.
@@ -51,10 +51,15 @@ fn decode_component(component: &str, param: &str) -> Result<String> {
     })
 }
 
+/// Parameters that take a number; in a JSON body they may be a JSON number.
+const NUMBER_PARAMETERS: &[&str] = &["page", "size", "facet_size"];
+
 /// A `POST /api/search` JSON body -> (name, value) pairs, the same the query string would
 /// give: `{"q": "mondkapjes", "size": 20, "publisher": ["A", "B"]}` is
-/// `q=mondkapjes&size=20&publisher=A&publisher=B`. Values are strings, numbers or lists of
-/// them; the pairs then go through the same strict [`search_request_from_pairs`].
+/// `q=mondkapjes&size=20&publisher=A&publisher=B`. Values are strings; `page`, `size` and
+/// `facet_size` may be numbers; a facet may be a list of strings. Anything else (a number
+/// for `q`, a list for `sort`) is a 400 naming the parameter. The pairs then go through the
+/// same strict [`search_request_from_pairs`].
 pub fn pairs_from_json(body: &[u8]) -> Result<Vec<(String, String)>> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|error| ApiError::InvalidJson(format!("the body is not valid JSON: {error}")))?;
@@ -66,29 +71,49 @@ pub fn pairs_from_json(body: &[u8]) -> Result<Vec<(String, String)>> {
     };
     let mut pairs = Vec::new();
     for (name, value) in object {
+        let is_facet = FACET_NAMES.contains(&name.as_str());
         let values = match value {
-            serde_json::Value::Array(items) => items,
+            serde_json::Value::Array(items) if is_facet => items,
+            serde_json::Value::Array(_) => {
+                return Err(ApiError::invalid(
+                    &name,
+                    format!("{name} takes one value, not a list"),
+                ))
+            }
             single => vec![single],
         };
         for item in values {
-            let text = match item {
-                serde_json::Value::String(text) => text,
-                serde_json::Value::Number(number) => number.to_string(),
-                _ => {
-                    return Err(ApiError::invalid(
-                        &name,
-                        format!("{name} must be a string, a number or a list of them"),
-                    ))
-                }
-            };
-            pairs.push((name.clone(), text));
+            pairs.push((name.clone(), json_parameter_text(&name, item)?));
         }
     }
     Ok(pairs)
 }
 
+/// The text of one JSON value of parameter `name`: a string, or for [`NUMBER_PARAMETERS`] a
+/// number.
+fn json_parameter_text(name: &str, item: serde_json::Value) -> Result<String> {
+    match item {
+        serde_json::Value::String(text) => Ok(text),
+        serde_json::Value::Number(number) if NUMBER_PARAMETERS.contains(&name) => {
+            Ok(number.to_string())
+        }
+        _ if NUMBER_PARAMETERS.contains(&name) => Err(ApiError::invalid(
+            name,
+            format!("{name} must be a number or a string of digits"),
+        )),
+        _ => Err(ApiError::invalid(name, format!("{name} must be a string"))),
+    }
+}
+
+/// A number written as ASCII digits only (no sign, no spaces).
 fn parse_positive(param: &str, value: &str) -> Result<usize> {
-    value.trim().parse::<usize>().map_err(|_| {
+    let digits_only = !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit());
+    let parsed = if digits_only {
+        value.parse::<usize>().ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
         ApiError::invalid(
             param,
             format!("{param} must be a positive whole number, not {value:?}"),
@@ -109,6 +134,7 @@ pub fn search_request_from_pairs(
     };
     let mut seen: Vec<&str> = Vec::new();
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut facet_values_given: BTreeMap<&str, usize> = BTreeMap::new();
     for (name, value) in pairs {
         let name = name.as_str();
         if SINGLE_PARAMETERS.contains(&name) {
@@ -124,6 +150,16 @@ pub fn search_request_from_pairs(
             continue;
         }
         if FACET_NAMES.contains(&name) {
+            // Empty values (an HTML form's empty field) select nothing, but count towards
+            // the limit of values a facet takes.
+            let given = facet_values_given.entry(name).or_insert(0);
+            *given += 1;
+            if *given > MAX_FACET_VALUES {
+                return Err(ApiError::InvalidFacet {
+                    param: name.to_string(),
+                    message: format!("more than {MAX_FACET_VALUES} values for facet {name:?}"),
+                });
+            }
             if !value.is_empty() {
                 filters
                     .entry(name.to_string())
@@ -256,6 +292,8 @@ mod tests {
         assert_eq!(code("size=101"), "invalid_parameter");
         assert_eq!(code("size=-1"), "invalid_parameter");
         assert_eq!(code("size=abc"), "invalid_parameter");
+        assert_eq!(code("size=+5"), "invalid_parameter");
+        assert_eq!(code("size=%205"), "invalid_parameter");
         assert_eq!(code("page=0"), "invalid_parameter");
         assert_eq!(code("page=1001&size=10"), "result_window_too_large");
         assert_eq!(
@@ -271,6 +309,8 @@ mod tests {
         );
         let many: Vec<String> = (0..21).map(|n| format!("ground=g{n}")).collect();
         assert_eq!(code(&many.join("&")), "invalid_facet");
+        assert_eq!(code(&"text_source=&".repeat(21)), "invalid_facet");
+        assert_eq!(code(&"text_source=&".repeat(20)), "ok");
         assert_eq!(code("from=2024-13-45"), "invalid_parameter");
         assert_eq!(code("from=2024-05-01&to=2024-01-01"), "invalid_parameter");
         assert_eq!(code("sort=random"), "invalid_parameter");
@@ -280,6 +320,33 @@ mod tests {
             "invalid_parameter"
         );
         assert_eq!(code("decision=deels+openbaar&decided_to=2024"), "ok");
+    }
+
+    fn json_code(body: &str) -> &'static str {
+        match pairs_from_json(body.as_bytes())
+            .and_then(|pairs| search_request_from_pairs(&pairs, &[]))
+        {
+            Ok(_) => "ok",
+            Err(error) => error.code(),
+        }
+    }
+
+    #[test]
+    fn json_bodies_take_numbers_only_where_numbers_are_meant() {
+        assert_eq!(json_code(r#"{"q": "a", "size": 20, "page": "2"}"#), "ok");
+        assert_eq!(
+            json_code(r#"{"publisher": ["A", "B"], "year": "2021"}"#),
+            "ok"
+        );
+        assert_eq!(json_code(r#"{"q": 5}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"year": 2021}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"publisher": [1]}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"q": ["a"]}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"size": [20]}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"size": true}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"size": 1.5}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"{"q": null}"#), "invalid_parameter");
+        assert_eq!(json_code(r#"[1]"#), "invalid_json");
     }
 
     #[test]

@@ -154,6 +154,16 @@ impl TokenSet {
     }
 }
 
+/// The token of an `Authorization` header value `Bearer TOKEN`, the scheme matched
+/// case-insensitively (RFC 9110 §11.1: `bearer`, `BEARER` alike), or `None` for another scheme.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    Some(token.trim())
+}
+
 /// Checks the bearer token and scope; returns the admin state and the token's name.
 pub(super) fn authorize(
     state: &AdminRouteState,
@@ -166,8 +176,7 @@ pub(super) fn authorize(
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(bearer_token)
         .unwrap_or("");
     let Some(token) = admin.config.tokens.authenticate(presented) else {
         return Err(ApiError::Unauthenticated);
@@ -203,6 +212,16 @@ mod tests {
         assert_eq!(retracter.scopes, vec![Scope::Retract, Scope::Load]);
         assert!(set.authenticate("0123456789abcdef012").is_none());
         assert!(set.authenticate("").is_none());
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_matched_case_insensitively() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
+        assert_eq!(bearer_token("Bearer"), None);
     }
 
     #[test]
