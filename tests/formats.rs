@@ -35,18 +35,68 @@ fn facet_values(answer: &SearchResponse, facet: &str) -> Vec<(String, usize)> {
         .collect()
 }
 
-#[test]
-fn every_format_is_indexed_found_by_its_own_words_and_hostile_files_get_their_class() {
-    let root = tempfile::tempdir().unwrap();
-    let inputs = root.path().join("inputs");
+/// The format fixtures (with the hostile ones) indexed through `woo extract-worker` into a
+/// new index under `root`.
+fn index_format_fixtures(root: &std::path::Path) -> (PathBuf, woo_indexer::ingest::IndexSummary) {
+    let inputs = root.join("inputs");
     woo_fixtures::formats::write_format_fixtures(&inputs, true).unwrap();
-    let index = root.path().join("index");
+    let index = root.join("index");
     let options = IndexOptions {
         jobs: 2,
         extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
         ..IndexOptions::new(vec![inputs.clone()], index.clone())
     };
     let summary = run_index(&options, &|_| {}).unwrap();
+    (index, summary)
+}
+
+#[tokio::test]
+async fn a_document_of_another_format_shows_its_page_text_and_offers_its_file_for_download() {
+    let root = tempfile::tempdir().unwrap();
+    let (index, _) = index_format_fixtures(root.path());
+    let search = std::sync::Arc::new(SearchService::open(&index).unwrap());
+    let docx = search.search(&SearchRequest {
+        query: "zeekabelaansluiting".to_string(),
+        page: 1,
+        size: 1,
+        ..SearchRequest::default()
+    });
+    let id = docx.unwrap().results[0].id.clone();
+    let state = woo_server::AppState {
+        search,
+        admin: None,
+        rate_limit: None,
+        public_url: None,
+    };
+    let page = crate::common::send(
+        state.clone(),
+        axum::http::Request::builder()
+            .uri(format!("/documents/{id}?page=2"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let html = page.text();
+    assert!(html.contains("zeekabelaansluiting"), "{html}");
+    assert!(!html.contains("<iframe"), "no PDF viewer for a docx");
+    assert!(html.contains("id=\"open-file\""), "{html}");
+    let file = crate::common::send(
+        state,
+        axum::http::Request::builder()
+            .uri(format!("/api/documents/{id}/file"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(file.status, axum::http::StatusCode::OK);
+    assert_eq!(file.content_type, "application/octet-stream");
+    assert!(file.body.starts_with(b"PK"), "the docx itself");
+}
+
+#[test]
+fn every_format_is_indexed_found_by_its_own_words_and_hostile_files_get_their_class() {
+    let root = tempfile::tempdir().unwrap();
+    let (index, summary) = index_format_fixtures(root.path());
     let line = summary.line();
     // Counted with the hostile files (diep.xml, leeg.eml, afgebroken.docx, bom.docx...).
     for counted in ["3 docx", "3 xml", "2 e-mail", "1 zip", "1 html", "1 csv"] {

@@ -224,6 +224,18 @@ pub fn document_page_url(id: &str, query: &str, page: u32, language: UiLanguage)
 /// The PDF at a page. `page` counts from the document's first page; a part of a bundle
 /// (`source` ending in `#pages=F-L`) is a page range of the original file, which is what the
 /// file endpoint serves, so the link adds `F - 1`.
+/// Whether the document's file is a PDF (shown in the viewer, opened at a page); other
+/// formats (docx, e-mail, an archive member…) are a download of the file they came in.
+fn is_pdf_source(source: &str) -> bool {
+    let file = source.split('#').next().unwrap_or(source);
+    file.to_ascii_lowercase().ends_with(".pdf")
+}
+
+/// The download link of a document's original file that is not a PDF.
+fn file_url(id: &str) -> String {
+    format!("/api/documents/{}/file", url_encode(id))
+}
+
 fn pdf_url(id: &str, page: u32, source: &str) -> String {
     let page_in_file = page + first_page_in_file(source).saturating_sub(1);
     format!("/api/documents/{}/file#page={page_in_file}", url_encode(id))
@@ -548,20 +560,31 @@ fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> St
     ));
     meta.push(format!(
         "<a href=\"{}\">{}</a>",
-        html_escape(&format!("/api/documents/{}/file", url_encode(&result.id))),
-        language.text("pdf", "PDF")
+        html_escape(&file_url(&result.id)),
+        if is_pdf_source(&result.source) {
+            language.text("pdf", "PDF")
+        } else {
+            language.text("bestand", "file")
+        }
     ));
     html.push_str(&format!("<div class=\"meta\">{}</div>", meta.join(" · ")));
     for hit in &result.hits {
+        let pdf_link = if is_pdf_source(&result.source) {
+            format!(
+                "<a class=\"pdf\" href=\"{}\" aria-label=\"{} {}\">pdf</a>",
+                html_escape(&pdf_url(&result.id, hit.page, &result.source)),
+                language.text("pdf op pagina", "PDF at page"),
+                hit.page,
+            )
+        } else {
+            String::new()
+        };
         html.push_str(&format!(
-            "<p class=\"hit\"><a class=\"page\" href=\"{}\">{} {}</a>{}<a class=\"pdf\" href=\"{}\" aria-label=\"{} {}\">pdf</a></p>",
+            "<p class=\"hit\"><a class=\"page\" href=\"{}\">{} {}</a>{}{pdf_link}</p>",
             html_escape(&document_page_url(&result.id, query, hit.page, language)),
             language.text("p.", "p."),
             hit.page,
             hit.snippet,
-            html_escape(&pdf_url(&result.id, hit.page, &result.source)),
-            language.text("pdf op pagina", "PDF at page"),
-            hit.page,
         ));
     }
     html.push_str("</article>");
@@ -1017,20 +1040,41 @@ fn page_navigation(
         view.page,
         language.text("Ga", "Go"),
     ));
-    html.push_str(&format!(
-        "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
-        html_escape(&pdf_url(id, view.page, &document.fields.source)),
-        language.text("Open de pdf op deze pagina", "Open the PDF at this page")
-    ));
+    if is_pdf_source(&document.fields.source) {
+        html.push_str(&format!(
+            "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
+            html_escape(&pdf_url(id, view.page, &document.fields.source)),
+            language.text("Open de pdf op deze pagina", "Open the PDF at this page")
+        ));
+    } else {
+        html.push_str(&format!(
+            "<a href=\"{}\" id=\"open-file\" download>{} ({})</a></nav>",
+            html_escape(&file_url(id)),
+            language.text(
+                "Download het originele bestand",
+                "Download the original file"
+            ),
+            html_escape(document.fields.format.as_deref().unwrap_or("")),
+        ));
+    }
     html
 }
 
-/// The page's highlighted text, with how it was obtained, beside the PDF at that page.
+/// The page's highlighted text, with how it was obtained, beside the PDF at that page (for
+/// another format: the text alone; its file is a download).
 fn page_text_beside_pdf(
     document: &StoredDocument,
     view: &DocumentView,
     language: UiLanguage,
 ) -> String {
+    if !is_pdf_source(&document.fields.source) {
+        return format!(
+            "<div class=\"viewer\"><section class=\"text\" aria-labelledby=\"page-text-heading\"><h3 id=\"page-text-heading\" class=\"vh\">{}</h3><p class=\"meta\">{}</p><pre id=\"page-text\">{}</pre></section></div>",
+            language.text("Tekst van de pagina", "Text of the page"),
+            html_escape(&text_source_note(view, language)),
+            view.page_html,
+        );
+    }
     format!(
         "<div class=\"viewer\"><section class=\"text\" aria-labelledby=\"page-text-heading\"><h3 id=\"page-text-heading\" class=\"vh\">{}</h3><p class=\"meta\">{}</p><pre id=\"page-text\">{}</pre></section>\
 <iframe src=\"{}\" title=\"{} {} {}\"></iframe></div>",
