@@ -28,34 +28,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Index PDFs (and their metadata) from files or folders into an index directory.
-    Index {
-        /// Index directory (created when absent).
-        #[arg(long, env = "WOO_INDEX")]
-        index: PathBuf,
-        /// Files or folders (walked recursively).
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Extraction threads (default: all cores).
-        #[arg(long, default_value_t = 0)]
-        jobs: usize,
-        /// Do not OCR pages without a text layer (they are counted in the summary).
-        #[arg(long)]
-        no_ocr: bool,
-        /// OCR cache directory (default: $WOO_OCR_CACHE or ~/.cache/woo-search/ocr).
-        #[arg(long)]
-        ocr_cache: Option<PathBuf>,
-        /// Re-extract every file even when unchanged.
-        #[arg(long)]
-        force: bool,
-        /// Write the per-file report to this file: CSV when its name ends in .csv, else JSON.
-        #[arg(long)]
-        report: Option<PathBuf>,
-        /// Remove the retraction of this document or publication id and index it again
-        /// (repeatable). Without it, retracted ids are skipped.
-        #[arg(long, value_name = "ID")]
-        republish: Vec<String>,
-    },
+    /// Index documents (PDFs, office files, e-mails, archives, XML... and their metadata) from
+    /// files or folders into an index directory.
+    Index(IndexArguments),
     /// Serve the JSON API and the HTML search page.
     Serve {
         /// Index directory.
@@ -84,7 +59,8 @@ enum Command {
         #[command(flatten)]
         load: LoadArguments,
     },
-    /// Print the text of each page of a PDF, pages separated by a form feed (like pdftotext).
+    /// Print the text of each page of a file of any format the indexer reads, pages separated
+    /// by a form feed (for a PDF: like pdftotext).
     Extract {
         /// The PDF.
         file: PathBuf,
@@ -156,47 +132,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Index {
-            index,
-            inputs,
-            jobs,
-            no_ocr,
-            ocr_cache,
-            force,
-            report,
-            republish,
-        } => {
-            let ocr = if no_ocr { None } else { detect_ocr(ocr_cache) };
-            let options = IndexOptions {
-                ocr,
-                jobs,
-                force,
-                extract_worker: std::env::current_exe().ok(),
-                ..IndexOptions::new(inputs, index)
-            };
-            let control = RunControl {
-                republish,
-                ..RunControl::default()
-            };
-            let summary = index_with_progress(&options, &control)?;
-            if let Some(report_path) = report {
-                let is_csv = report_path
-                    .extension()
-                    .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
-                let text = if is_csv {
-                    summary.reports_csv()
-                } else {
-                    serde_json::to_string_pretty(&summary)?
-                };
-                std::fs::write(&report_path, text)
-                    .with_context(|| format!("cannot write report {}", report_path.display()))?;
-            }
-            if summary.failures.is_empty() {
-                Ok(ExitCode::SUCCESS)
-            } else {
-                Ok(ExitCode::from(1))
-            }
-        }
+        Command::Index(arguments) => index_command(arguments),
         Command::Serve {
             index,
             addr,
@@ -254,6 +190,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("wrote {} files into {}", written.len(), dir.display());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `woo index`: the run with a progress bar, the report file, the exit status.
+fn index_command(arguments: IndexArguments) -> anyhow::Result<ExitCode> {
+    let IndexArguments {
+        index,
+        inputs,
+        jobs,
+        no_ocr,
+        ocr_cache,
+        force,
+        report,
+        republish,
+    } = arguments;
+    let ocr = if no_ocr { None } else { detect_ocr(ocr_cache) };
+    let options = IndexOptions {
+        ocr,
+        jobs,
+        force,
+        extract_worker: std::env::current_exe().ok(),
+        ..IndexOptions::new(inputs, index)
+    };
+    let control = RunControl {
+        republish,
+        ..RunControl::default()
+    };
+    let summary = index_with_progress(&options, &control)?;
+    if let Some(report_path) = report {
+        let is_csv = report_path
+            .extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+        let text = if is_csv {
+            summary.reports_csv()
+        } else {
+            serde_json::to_string_pretty(&summary)?
+        };
+        std::fs::write(&report_path, text)
+            .with_context(|| format!("cannot write report {}", report_path.display()))?;
+    }
+    if summary.failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(1))
     }
 }
 
@@ -388,6 +368,36 @@ fn index_with_progress(
     }
     println!("{}", summary.line());
     Ok(summary)
+}
+
+/// What `woo index` is asked to do.
+#[derive(clap::Args, Debug)]
+struct IndexArguments {
+    /// Index directory (created when absent).
+    #[arg(long, env = "WOO_INDEX")]
+    index: PathBuf,
+    /// Files or folders (walked recursively).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Extraction threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// Do not OCR pages without a text layer (they are counted in the summary).
+    #[arg(long)]
+    no_ocr: bool,
+    /// OCR cache directory (default: $WOO_OCR_CACHE or ~/.cache/woo-search/ocr).
+    #[arg(long)]
+    ocr_cache: Option<PathBuf>,
+    /// Re-extract every file even when unchanged.
+    #[arg(long)]
+    force: bool,
+    /// Write the per-file report to this file: CSV when its name ends in .csv, else JSON.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Remove the retraction of this document or publication id and index it again
+    /// (repeatable). Without it, retracted ids are skipped.
+    #[arg(long, value_name = "ID")]
+    republish: Vec<String>,
 }
 
 /// How much load `woo serve` takes (RELIABILITY.md §4.3).

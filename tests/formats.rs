@@ -233,3 +233,50 @@ fn every_format_is_indexed_found_by_its_own_words_and_hostile_files_get_their_cl
         "Mondkapjesleverancier stand van zaken"
     );
 }
+
+#[test]
+fn a_scan_delivered_as_an_image_is_read_by_ocr() {
+    let cache = tempfile::tempdir().unwrap();
+    let Some(engine) = woo_indexer::ocr::OcrEngine::detect(Some(cache.path().to_path_buf())) else {
+        eprintln!("skipped: tesseract or pdftoppm not installed (apt-get install tesseract-ocr tesseract-ocr-nld poppler-utils)");
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let inputs = root.path().join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let png = woo_fixtures::scanned_png(
+        "Gemeente Zwolle\nBesluit over de bouwvergunning\nvan de Sassenpoort.",
+    )
+    .unwrap();
+    std::fs::write(inputs.join("scan.png"), png).unwrap();
+    std::fs::write(inputs.join("geen-plaatje.jpg"), b"%PDF-1.4 niet echt").unwrap();
+    let index = root.path().join("index");
+    let options = IndexOptions {
+        ocr: Some(engine),
+        extract_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_woo"))),
+        ..IndexOptions::new(vec![inputs], index.clone())
+    };
+    let summary = run_index(&options, &|_| {}).unwrap();
+    assert_eq!(summary.ocr_pages, 1, "{}", summary.line());
+    let refused = summary
+        .reports
+        .iter()
+        .find(|report| report.source == "geen-plaatje.jpg")
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(refused.class).unwrap(),
+        "unsupported_type"
+    );
+    let service = SearchService::open(&index).unwrap();
+    let answer = search(&service, "Sassenpoort", &[]);
+    assert_eq!(answer.results.len(), 1, "the scan found by OCR");
+    assert_eq!(answer.results[0].source, "scan.png");
+    assert_eq!(
+        facet_values(&answer, "file_format"),
+        vec![("image".to_string(), 1)]
+    );
+    assert_eq!(
+        facet_values(&answer, "text_source"),
+        vec![("ocr".to_string(), 1)]
+    );
+}

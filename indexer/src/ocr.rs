@@ -1,5 +1,6 @@
-//! Scanned pages -> text: render one PDF page with `pdftoppm`, OCR it with `tesseract`, and
-//! cache the result by page-image hash so that no page is ever OCR'd twice, across runs too.
+//! Scanned pages -> text: render one PDF page with `pdftoppm` (or take an image file as it
+//! is, [`OcrEngine::ocr_image`]), OCR it with `tesseract`, and cache the result by page-image
+//! hash so that no page is ever OCR'd twice, across runs too.
 //!
 //! Steps of [`OcrEngine::ocr_page`]:
 //! 1. `pdfinfo -l N` -> page count and page size; the render resolution is 300 dpi, lowered
@@ -252,9 +253,35 @@ impl OcrEngine {
         })?;
         add_elapsed(&self.render_nanoseconds, render_started);
 
+        self.recognize(pdf_path, page, &image_path, &image_bytes, dpi)
+    }
+
+    /// OCRs an image file (a scan delivered as `.png`, `.jpg`, `.tif`) as one page, read as
+    /// [`RENDER_DPI`] (scans in Woo releases are 200–300 dpi). Cached like a page.
+    pub fn ocr_image(&self, image_path: &Path) -> Result<OcrText> {
+        let image_bytes = std::fs::read(image_path).map_err(|error| {
+            ocr_error(image_path, 1, &format!("cannot read the image: {error}"))
+        })?;
+        let result = self.recognize(image_path, 1, image_path, &image_bytes, RENDER_DPI);
+        if result.is_err() {
+            self.pages_failed.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// The text of one page image: from the cache when the same image was OCR'd before with
+    /// the same settings, else by Tesseract (and then cached). `file` and `page` name it in
+    /// errors.
+    fn recognize(
+        &self,
+        file: &Path,
+        page: u32,
+        image_path: &Path,
+        image_bytes: &[u8],
+        dpi: u32,
+    ) -> Result<OcrText> {
         let settings = self.settings_description(dpi);
-        let cache_key = cache_key_for(&image_bytes, &settings);
-        drop(image_bytes);
+        let cache_key = cache_key_for(image_bytes, &settings);
         if let Some(cached) = self.read_cache(&cache_key) {
             self.pages_from_cache.fetch_add(1, Ordering::Relaxed);
             return Ok(OcrText {
@@ -265,7 +292,7 @@ impl OcrEngine {
         }
 
         let tesseract_started = Instant::now();
-        let tsv = self.run_tesseract(pdf_path, page, &image_path, dpi)?;
+        let tsv = self.run_tesseract(file, page, image_path, dpi)?;
         add_elapsed(&self.tesseract_nanoseconds, tesseract_started);
         self.pages_ocred.fetch_add(1, Ordering::Relaxed);
         let recognized = parse_tesseract_tsv(&tsv);
@@ -576,7 +603,12 @@ pub fn apply_ocr(extracted: &mut ExtractedPdf, path: &Path, ocr: Option<&OcrEngi
             counts.skipped_pages += 1;
             continue;
         };
-        match engine.ocr_page(path, page.page) {
+        let recognized = if extracted.format.as_deref() == Some("image") {
+            engine.ocr_image(path)
+        } else {
+            engine.ocr_page(path, page.page)
+        };
+        match recognized {
             Ok(result) => {
                 let alphanumeric = result.text.chars().filter(|c| c.is_alphanumeric()).count();
                 if alphanumeric > 0 {

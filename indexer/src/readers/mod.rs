@@ -19,7 +19,8 @@
 //! - `e-mail` (`.eml`): the message (headers, then text) is one page; attachments are files
 //!   of their own ([`email`]);
 //! - `zip`: a page listing the members; each member a reader takes is a file of its own
-//!   ([`archive`]), down to [`MAX_NESTING`] files deep.
+//!   ([`archive`]), down to [`MAX_NESTING`] files deep;
+//! - `image` (`.png`, `.jpg`, `.tif`): one page, read by OCR of the image itself ([`image`]).
 //!
 //! Files inside files ([`read_attachments`]) become documents of their own, linked to the
 //! file they came in (`crate::document`).
@@ -36,6 +37,7 @@ pub mod archive;
 pub mod container;
 pub mod email;
 pub mod html;
+pub mod image;
 pub mod office;
 pub mod sheet;
 pub mod text;
@@ -74,6 +76,8 @@ pub enum Format {
     Email,
     /// Zip archives.
     Zip,
+    /// Scans as images (PNG, JPEG, TIFF), read by OCR.
+    Image,
 }
 
 impl Format {
@@ -94,6 +98,7 @@ impl Format {
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "eml" => Some(Format::Email),
             "zip" => Some(Format::Zip),
+            "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             _ => None,
         }
     }
@@ -111,6 +116,7 @@ impl Format {
             Format::Html => "html",
             Format::Email => "e-mail",
             Format::Zip => "zip",
+            Format::Image => "image",
         }
     }
 }
@@ -155,6 +161,7 @@ fn read_file_at(
         Format::Html => html::read_html(name, bytes)?,
         Format::Email => email::read_email(name, bytes, limits, depth)?,
         Format::Zip => archive::read_archive(name, bytes, limits, depth)?,
+        Format::Image => image::read_image(name, bytes)?,
     };
     extracted.format = Some(format.as_str().to_string());
     cut_to_page_limit(&mut extracted, limits);
