@@ -16,8 +16,8 @@
 //!   rechtspraak.nl rulings (the summary, then the ruling) ([`xml`]).
 //!
 //! - `html`: the visible text, blocks as lines ([`html`]);
-//! - `e-mail` (`.eml`): the message (headers, then text) is one page; attachments are files
-//!   of their own ([`email`]);
+//! - `e-mail` (`.eml`, Outlook `.msg`): the message (headers, then text) is one page;
+//!   attachments are files of their own ([`email`], [`outlook`]);
 //! - `zip`: a page listing the members; each member a reader takes is a file of its own
 //!   ([`archive`]), down to [`MAX_NESTING`] files deep;
 //! - `image` (`.png`, `.jpg`, `.tif`): one page, read by OCR of the image itself ([`image`]).
@@ -39,6 +39,7 @@ pub mod email;
 pub mod html;
 pub mod image;
 pub mod office;
+pub mod outlook;
 pub mod sheet;
 pub mod text;
 pub mod xml;
@@ -74,6 +75,8 @@ pub enum Format {
     Html,
     /// E-mail messages (MIME).
     Email,
+    /// Outlook messages.
+    Msg,
     /// Zip archives.
     Zip,
     /// Scans as images (PNG, JPEG, TIFF), read by OCR.
@@ -97,6 +100,7 @@ impl Format {
             "xml" => Some(Format::Xml),
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "eml" => Some(Format::Email),
+            "msg" => Some(Format::Msg),
             "zip" => Some(Format::Zip),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
             _ => None,
@@ -114,7 +118,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Xml => "xml",
             Format::Html => "html",
-            Format::Email => "e-mail",
+            Format::Email | Format::Msg => "e-mail",
             Format::Zip => "zip",
             Format::Image => "image",
         }
@@ -160,6 +164,7 @@ fn read_file_at(
         Format::Xml => xml::read_xml(name, bytes)?,
         Format::Html => html::read_html(name, bytes)?,
         Format::Email => email::read_email(name, bytes, limits, depth)?,
+        Format::Msg => outlook::read_msg(name, bytes, limits, depth)?,
         Format::Zip => archive::read_archive(name, bytes, limits, depth)?,
         Format::Image => image::read_image(name, bytes)?,
     };
