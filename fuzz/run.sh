@@ -3,6 +3,7 @@
 #
 #   fuzz/run.sh TARGET [SECONDS]     targets: extract_pdf validate_and_parse_query
 #                                    parse_search_params extract_xlsx parse_complaint_record
+#                                    read_document
 #
 # Seeds are generated at run time into fuzz/seeds/TARGET (the hostile PDFs and the fixtures
 # from `woo fixtures`, sample queries, parameters, complaint records, a small xlsx); new
@@ -90,6 +91,24 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
     z.writestr('xl/worksheets/sheet1.xml', sheet)
 PY
+    ;;
+  read_document)
+    max_len=262144
+    woo=target/debug/woo
+    [ -x "$woo" ] || cargo build --quiet --bin woo
+    "$woo" fixtures --formats "$seeds/formats" >/dev/null
+    # The first byte picks the reader (NAMES in fuzz_targets/read_document.rs).
+    names=(docx odt xlsx ods csv txt html eml msg zip xml png)
+    for file in "$seeds"/formats/*; do
+      extension="${file##*.}"
+      [ "$extension" = md ] && extension=txt
+      for index in "${!names[@]}"; do
+        if [ "${names[$index]}" = "$extension" ] && [ "$(stat -c %s "$file")" -lt 262144 ]; then
+          { printf "\\$(printf '%03o' "$index")"; cat "$file"; } > "$seeds/seed-$(basename "$file")"
+        fi
+      done
+    done
+    rm -rf "$seeds/formats"
     ;;
   *)
     echo "unknown target $target" >&2

@@ -86,6 +86,10 @@ enum Command {
         /// Write the hostile PDFs (for robustness tests) instead.
         #[arg(long)]
         hostile: bool,
+        /// Write a file of every other format the indexer reads (docx, odt, e-mail, zip,
+        /// XML...) and a hostile one of each instead.
+        #[arg(long, conflicts_with = "hostile")]
+        formats: bool,
     },
     /// Write a synthetic collection of N pages for benchmarks: real page texts of CORPUS
     /// recombined into publications with realistic metadata, as `*.pages.jsonl` files in OUT.
@@ -175,16 +179,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("extract-worker cannot answer")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fixtures { dir, hostile: true } => {
+        Command::Fixtures {
+            dir, formats: true, ..
+        } => {
+            let written = woo_fixtures::formats::write_format_fixtures(&dir, true)
+                .with_context(|| format!("cannot write format fixtures into {}", dir.display()))?;
+            println!("wrote {} files into {}", written.len(), dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fixtures {
+            dir, hostile: true, ..
+        } => {
             let written = woo_fixtures::hostile::write_hostile_pdfs(&dir)
                 .with_context(|| format!("cannot write hostile PDFs into {}", dir.display()))?;
             println!("wrote {} files into {}", written.len(), dir.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fixtures {
-            dir,
-            hostile: false,
-        } => {
+        Command::Fixtures { dir, .. } => {
             let written = woo_fixtures::write_fixtures(&dir)
                 .with_context(|| format!("cannot write fixtures into {}", dir.display()))?;
             println!("wrote {} files into {}", written.len(), dir.display());
