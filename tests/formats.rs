@@ -99,7 +99,9 @@ fn every_format_is_indexed_found_by_its_own_words_and_hostile_files_get_their_cl
     let (index, summary) = index_format_fixtures(root.path());
     let line = summary.line();
     // Counted with the hostile files (diep.xml, leeg.eml, afgebroken.docx, bom.docx...).
-    for counted in ["3 docx", "3 xml", "3 e-mail", "1 zip", "1 html", "1 csv"] {
+    for counted in [
+        "3 docx", "3 xml", "4 e-mail", "2 zip", "1 html", "1 csv", "1 image",
+    ] {
         assert!(line.contains(counted), "{counted} in {line}");
     }
     // The hostile files: each in its class, the run goes on.

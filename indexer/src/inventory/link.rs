@@ -280,9 +280,10 @@ pub fn link_inventory_files(discovery: &mut Discovery, links: &mut InventoryLink
             // Not an inventory list: a spreadsheet document of its own (`crate::readers`).
             Ok(None) => not_inventories.push(file.clone()),
             Err(error) => {
-                discovery
-                    .problems
-                    .push(failure(&file.path, &file.source, error.to_string()))
+                // A spreadsheet that cannot be opened at all is damaged, inventory or not.
+                let mut report = failure(&file.path, &file.source, error.to_string());
+                report.class = Some(crate::worker::OutcomeClass::Malformed);
+                discovery.problems.push(report);
             }
         }
     }
