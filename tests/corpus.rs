@@ -44,10 +44,11 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         .as_deref()
         .unwrap_or("")
         .contains("encrypted"));
-    // 175 PDFs and 18 files of other formats (issue 14): 10 official-publication, regulation
-    // and ruling XML files, 3 text files, 2 csv files that are not inventories, 2 odt, 1 docx.
-    assert_eq!(summary.files, 193, "{}", summary.line());
-    for counted in ["175 pdf", "10 xml", "3 text", "2 csv", "2 odt", "1 docx"] {
+    // 175 PDFs and 19 files of other formats (issue 14): 10 official-publication, regulation
+    // and ruling XML files, 3 text files, 2 csv files that are not inventories, 2 odt, 1 docx,
+    // and the woo-organizer dossier JSON (60 e-mails and 8 chats, each a document).
+    assert_eq!(summary.files, 194, "{}", summary.line());
+    for counted in ["175 pdf", "10 xml", "3 text", "2 csv", "2 odt", "1 docx", "1 json"] {
         assert!(
             summary.line().contains(counted),
             "{counted}: {}",
@@ -56,10 +57,11 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
     }
     // 172 PDFs, of which 22 bundles split into 141 parts, plus entries for inventory rows
     // without a PDF: 16 from the minvws-woo-web xlsx lists, 1,189 from tables in 34 PDFs
-    // (benches/README.md, "Bundles and inventory tables in PDFs"); plus the 18 other files.
-    assert_eq!(summary.documents, 172 - 22 + 141 + 16 + 1189 + 18);
-    // 1,984 PDF pages and 104 pages of the other formats.
-    assert_eq!(summary.pages, 1984 + 104);
+    // (benches/README.md, "Bundles and inventory tables in PDFs"); plus the 19 other files and
+    // the dossier's 68 e-mails and chats.
+    assert_eq!(summary.documents, 172 - 22 + 141 + 16 + 1189 + 19 + 68);
+    // 1,984 PDF pages and 174 pages of the other formats.
+    assert_eq!(summary.pages, 1984 + 174);
 
     let search = SearchService::open(index.path()).unwrap();
     let run = |query: &str| {
@@ -105,7 +107,7 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         "{grounds:?}"
     );
     // As indexed: every document id is unique.
-    assert_eq!(browse.total, 172 - 22 + 141 + 16 + 1189 + 18);
+    assert_eq!(browse.total, 172 - 22 + 141 + 16 + 1189 + 19 + 68);
     // Words that only the corpus's docx, ODT and XML files hold (issue 14).
     for (query, source) in [
         ("\"crypto raamwerk\"", "coronamelder/Crypto Raamwerk.docx"),
@@ -114,6 +116,10 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
             "wetsuite-core/testfiles/rechtspraak1.xml",
         ),
         ("BWBR0003984", "wetsuite-core/testfiles/bwb_toestand_3.xml"),
+        (
+            "\"proactieve dienstverlening\"",
+            "woo-organizer/demo_dossier.json#e-mail 0047.1",
+        ),
     ] {
         let answer = run(query);
         assert!(

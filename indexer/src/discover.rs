@@ -87,7 +87,11 @@ pub fn discover(inputs: &[PathBuf], source_root: Option<&Path>) -> Discovery {
 fn add_input_file(discovery: &mut Discovery, input: &Path, root: &Path) {
     let folder = input.parent().unwrap_or(Path::new(""));
     let is_xml = crate::diwoo::is_sitemap_candidate(input);
-    if is_pdf_name(input) || (crate::readers::is_document_name(input) && !is_xml) {
+    let is_json = is_json_name(input);
+    if is_pdf_name(input)
+        || (crate::readers::is_document_name(input) && !is_xml && !is_json)
+        || (is_json && is_dossier_json_file(input))
+    {
         discovery.pdfs.push(InputFile {
             path: metadata::normalise_path(input),
             source: relative_source(root, input),
@@ -143,6 +147,14 @@ fn add_folder(discovery: &mut Discovery, input: &Path, root: &Path) {
                 path: metadata::normalise_path(path),
                 source: relative_source(root, path),
             });
+        } else if is_json_name(path) {
+            // Sidecars and publication.json are metadata; a dossier of e-mails is a document.
+            if is_dossier_json_file(path) {
+                discovery.pdfs.push(InputFile {
+                    path: metadata::normalise_path(path),
+                    source: relative_source(root, path),
+                });
+            }
         } else if is_other_document(path) {
             discovery.pdfs.push(InputFile {
                 path: metadata::normalise_path(path),
@@ -150,6 +162,26 @@ fn add_folder(discovery: &mut Discovery, input: &Path, root: &Path) {
             });
         }
     }
+}
+
+/// Whether the name ends in `.json`.
+fn is_json_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
+}
+
+/// Whether the JSON file at `path` is a dossier of e-mails (`crate::readers::dossier`), read
+/// whole only when it is not a sidecar (`NAME.pdf.json`, `NAME.docx.json`…).
+fn is_dossier_json_file(path: &Path) -> bool {
+    let stem = path.file_stem().map(Path::new);
+    if stem.is_some_and(crate::readers::is_document_name) {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    crate::readers::dossier::is_dossier_json(&bytes)
 }
 
 /// Whether the XML file at `path` starts like an official publication, regulation or ruling

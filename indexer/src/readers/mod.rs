@@ -20,7 +20,9 @@
 //!   attachments are files of their own ([`email`], [`outlook`]);
 //! - `zip`: a page listing the members; each member a reader takes is a file of its own
 //!   ([`archive`]), down to [`MAX_NESTING`] files deep;
-//! - `image` (`.png`, `.jpg`, `.tif`): one page, read by OCR of the image itself ([`image`]).
+//! - `image` (`.png`, `.jpg`, `.tif`): one page, read by OCR of the image itself ([`image`]);
+//! - `json` dossiers (e-mails and chats taken apart): each e-mail and chat a file of its own
+//!   ([`dossier`]); other JSON is metadata.
 //!
 //! Files inside files ([`read_attachments`]) become documents of their own, linked to the
 //! file they came in (`crate::document`).
@@ -35,6 +37,7 @@
 
 pub mod archive;
 pub mod container;
+pub mod dossier;
 pub mod email;
 pub mod html;
 pub mod image;
@@ -81,6 +84,8 @@ pub enum Format {
     Zip,
     /// Scans as images (PNG, JPEG, TIFF), read by OCR.
     Image,
+    /// A dossier as structured JSON (e-mails and chats; only JSON of that shape).
+    DossierJson,
 }
 
 impl Format {
@@ -103,6 +108,7 @@ impl Format {
             "msg" => Some(Format::Msg),
             "zip" => Some(Format::Zip),
             "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(Format::Image),
+            "json" => Some(Format::DossierJson),
             _ => None,
         }
     }
@@ -121,6 +127,7 @@ impl Format {
             Format::Email | Format::Msg => "e-mail",
             Format::Zip => "zip",
             Format::Image => "image",
+            Format::DossierJson => "json",
         }
     }
 }
@@ -167,6 +174,7 @@ fn read_file_at(
         Format::Msg => outlook::read_msg(name, bytes, limits, depth)?,
         Format::Zip => archive::read_archive(name, bytes, limits, depth)?,
         Format::Image => image::read_image(name, bytes)?,
+        Format::DossierJson => dossier::read_dossier(name, bytes)?,
     };
     extracted.format = Some(format.as_str().to_string());
     cut_to_page_limit(&mut extracted, limits);
