@@ -71,6 +71,14 @@ enum Command {
         #[arg(long)]
         ocr: bool,
     },
+    /// Check PDFs for failed redactions: words drawn and then covered by a black box (still
+    /// in the file, though a viewer hides them). Prints per file and page how many words lie
+    /// under a box (never the words); exits 1 when any file has such a page.
+    CheckRedactions {
+        /// The PDFs.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Index the bundled fixtures into a temporary index and serve them.
     Demo {
         /// Address to listen on.
@@ -168,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Extract { file, json, ocr } => extract(&file, json, ocr),
         Command::Demo { addr, load } => demo(&addr, &load),
+        Command::CheckRedactions { files } => check_redactions(&files),
         Command::ScaleCorpus {
             pages,
             seed,
@@ -529,6 +538,35 @@ fn extract(file: &PathBuf, json: bool, ocr: bool) -> anyhow::Result<ExitCode> {
     for page in &extracted.pages {
         out.write_all(page.text.as_bytes())?;
         out.write_all(b"\n\x0c")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `woo check-redactions`: the covered words of every page of every file.
+fn check_redactions(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut leaking_files = 0;
+    for file in files {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.display().to_string();
+        let extracted = woo_indexer::readers::read_file(&name, &bytes, &PdfLimits::default())
+            .with_context(|| format!("cannot extract {}", file.display()))?;
+        let leaks = woo_indexer::ingest::redaction_leaks(&extracted);
+        if leaks.is_empty() {
+            println!("{name}: no text under redaction boxes");
+            continue;
+        }
+        leaking_files += 1;
+        for leak in leaks {
+            println!(
+                "{name}: page {}: {} words under a redaction box",
+                leak.page, leak.words
+            );
+        }
+    }
+    if leaking_files > 0 {
+        eprintln!("woo: {leaking_files} file(s) with text under redaction boxes: withdraw and redact them properly");
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -134,3 +134,77 @@ fn extract_of_a_missing_file_fails_with_its_name() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/no/such/file.pdf"));
 }
+
+#[test]
+fn a_failed_redaction_is_not_indexed_and_is_reported() {
+    let (leak, clean) = woo_fixtures::hostile::redaction_pair();
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("lek.pdf"), &leak).unwrap();
+    std::fs::write(folder.path().join("goed.pdf"), &clean).unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let report = index.path().join("report.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
+        .args(["index", "--no-ocr", "--index"])
+        .arg(index.path().join("index"))
+        .arg("--report")
+        .arg(&report)
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let reports = report["reports"].as_array().unwrap();
+    let of = |name: &str| {
+        reports
+            .iter()
+            .find(|entry| entry["source"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        of("lek.pdf")["redaction_leaks"],
+        serde_json::json!([{"page": 1, "words": 5}])
+    );
+    assert!(of("goed.pdf").get("redaction_leaks").is_none());
+    // The covered words are nowhere to be found; the visible line and the stamp are.
+    let search = woo_server::SearchService::open(&index.path().join("index")).unwrap();
+    let run = |query: &str| {
+        search
+            .search(&woo_server::SearchRequest {
+                query: query.to_string(),
+                page: 1,
+                size: 10,
+                ..woo_server::SearchRequest::default()
+            })
+            .unwrap()
+            .total
+    };
+    assert_eq!(run("Pietersen"), 0);
+    assert_eq!(run("0687654321"), 0);
+    assert_eq!(run("windturbines"), 2);
+    // `woo check-redactions` names the leaking file and fails; the clean one passes.
+    let check = |file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
+            .arg("check-redactions")
+            .arg(folder.path().join(file))
+            .output()
+            .unwrap()
+    };
+    let leaking = check("lek.pdf");
+    assert_eq!(leaking.status.code(), Some(1));
+    let printed = String::from_utf8_lossy(&leaking.stdout);
+    assert!(
+        printed.contains("page 1: 5 words under a redaction box"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("Pietersen"),
+        "the words themselves are not printed"
+    );
+    assert_eq!(check("goed.pdf").status.code(), Some(0));
+}

@@ -48,7 +48,9 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
     // and ruling XML files, 3 text files, 2 csv files that are not inventories, 2 odt, 1 docx,
     // and the woo-organizer dossier JSON (60 e-mails and 8 chats, each a document).
     assert_eq!(summary.files, 194, "{}", summary.line());
-    for counted in ["175 pdf", "10 xml", "3 text", "2 csv", "2 odt", "1 docx", "1 json"] {
+    for counted in [
+        "175 pdf", "10 xml", "3 text", "2 csv", "2 odt", "1 docx", "1 json",
+    ] {
         assert!(
             summary.line().contains(counted),
             "{counted}: {}",

@@ -43,10 +43,18 @@ pub struct ExtractedPage {
     /// Why the page text is missing or partial (a limit hit, a broken content stream).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Words drawn and then covered by an opaque box (a failed redaction): left out of `text`
+    /// and counted here, so the publisher can be told.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub covered_words: u32,
     /// On pages that may hold a table (an inventory list): each text line as positioned words,
     /// top to bottom (read into table rows by `woo_indexer::inventory`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub table_lines: Vec<TableLine>,
+}
+
+fn is_zero(number: &u32) -> bool {
+    *number == 0
 }
 
 /// One text line of a page as positioned words, left to right.

@@ -27,7 +27,9 @@ use std::time::Instant;
 
 pub use crate::document::{build_document, detect_language, find_references};
 pub use crate::options::{IndexOptions, RunControl};
-pub use crate::report::{FileReport, FileStatus, IndexSummary, Progress};
+pub use crate::report::{
+    redaction_leaks, FileReport, FileStatus, IndexSummary, Progress, RedactionLeak,
+};
 pub use woo_core::dates::normalise_date;
 pub use woo_core::ids::{default_document_id, hex};
 

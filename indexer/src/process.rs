@@ -94,6 +94,7 @@ pub fn process_file(input: &InputFile, context: &ProcessContext) -> Processed {
         return Processed::Failed(failed);
     };
     let counts = apply_ocr(&mut extracted, &input.path, options.ocr.as_ref());
+    report.redaction_leaks = crate::report::redaction_leaks(&extracted);
     let truncated = extracted.truncated;
     let links = context.inventory_links;
     let pdf_context = PdfContext {

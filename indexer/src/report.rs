@@ -50,6 +50,32 @@ pub struct FileReport {
     /// Reason of failure, or a warning (metadata problem) for an indexed file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Pages with words under an opaque box drawn after them: failed redactions. The words
+    /// are not indexed; the publisher should withdraw and fix the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redaction_leaks: Vec<RedactionLeak>,
+}
+
+/// Words left under a redaction box on one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionLeak {
+    /// The page (in the file).
+    pub page: u32,
+    /// Words covered.
+    pub words: u32,
+}
+
+/// The pages of an extraction with covered words.
+pub fn redaction_leaks(extracted: &woo_core::model::ExtractedPdf) -> Vec<RedactionLeak> {
+    extracted
+        .pages
+        .iter()
+        .filter(|page| page.covered_words > 0)
+        .map(|page| RedactionLeak {
+            page: page.page,
+            words: page.covered_words,
+        })
+        .collect()
 }
 
 /// Progress events for a progress bar.
@@ -205,6 +231,7 @@ pub fn failure(path: &Path, source: &str, error: String) -> FileReport {
         ocr_skipped_pages: 0,
         class: None,
         error: Some(error),
+        redaction_leaks: Vec::new(),
     }
 }
 

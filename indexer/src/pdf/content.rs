@@ -37,6 +37,26 @@ fn transform_point(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
+/// Whether fill colour operands (gray, RGB or CMYK components) make a dark colour: a
+/// luminance below 0.35. A pattern (a name among the operands) is not.
+fn is_dark_colour(components: &[f32], operand_count: usize) -> bool {
+    if components.len() != operand_count {
+        return false;
+    }
+    let luminance = match components {
+        [gray] => *gray,
+        [red, green, blue] => 0.299 * red + 0.587 * green + 0.114 * blue,
+        [cyan, magenta, yellow, black] => {
+            let white = 1.0 - black;
+            0.299 * (1.0 - cyan) * white
+                + 0.587 * (1.0 - magenta) * white
+                + 0.114 * (1.0 - yellow) * white
+        }
+        _ => return false,
+    };
+    luminance < 0.35
+}
+
 /// Applies the linear part of `m` to the vector `(x, y)`.
 fn transform_vector(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y, m[1] * x + m[3] * y)
@@ -60,6 +80,19 @@ pub struct TextChar {
     pub direction: u8,
 }
 
+/// A dark, opaque filled rectangle of the page (a redaction box, or what looks like one): its bounding box in default user space and how many
+/// characters had been shown when it was drawn (those are the ones it can cover).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FilledShape {
+    /// `[x0, y0, x1, y1]`.
+    pub bounds: [f32; 4],
+    /// Characters shown before the fill.
+    pub chars_before: usize,
+}
+
+/// Most fills kept per page (a map of a million tiny paths is not a redaction).
+pub const MAX_FILLS_PER_PAGE: usize = 10_000;
+
 /// What a page's content streams showed.
 #[derive(Debug, Default)]
 pub struct PageContent {
@@ -77,6 +110,9 @@ pub struct PageContent {
     pub content_bytes: usize,
     /// The page's content is larger than the decompression limit (a Flate bomb?).
     pub over_stream_limit: bool,
+    /// Opaque filled shapes, in content-stream order (they may cover text shown before them;
+    /// see [`super::redaction`]).
+    pub fills: Vec<FilledShape>,
 }
 
 /// Limits for one page walk.
@@ -133,6 +169,10 @@ struct GraphicsState {
     horizontal_scale: f32,
     leading: f32,
     rise: f32,
+    /// Fills are opaque (no `/ca` below 1, no blend mode but Normal in the `gs` state).
+    opaque_fill: bool,
+    /// The fill colour is dark (black, or near it): a box of it hides text.
+    dark_fill: bool,
 }
 
 impl Default for GraphicsState {
@@ -146,6 +186,8 @@ impl Default for GraphicsState {
             horizontal_scale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            opaque_fill: true,
+            dark_fill: true,
         }
     }
 }
@@ -166,6 +208,10 @@ struct Walker<'a> {
     output: PageContent,
     scratch: String,
     stopped: bool,
+    /// Bounding box of the path being built, in default user space.
+    path_bounds: Option<[f32; 4]>,
+    /// The path being built is one rectangle (`re`) and nothing else.
+    path_is_one_rectangle: bool,
 }
 
 /// Walks the content of page `page_id` and collects its characters. `page_box` is
@@ -191,6 +237,8 @@ pub fn walk_page(
         output: PageContent::default(),
         scratch: String::new(),
         stopped: false,
+        path_bounds: None,
+        path_is_one_rectangle: false,
     };
     let resources = page_resources(doc, page_id);
     let content = match doc.get_page_content_with_limit(page_id, limits.max_stream_bytes) {
@@ -383,8 +431,101 @@ impl<'a> Walker<'a> {
                 // An inline image: the unit square under the CTM.
                 self.add_image_area();
             }
+            other => self.apply_path(other, operands, resources),
+        }
+    }
+
+    /// Path construction, fill colour, transparency (`gs`) and painting: the bounding box of
+    /// the path, and a filled shape when one rectangle is filled dark and opaque.
+    fn apply_path(&mut self, operator: &str, operands: &[Object], resources: &[&'a Dictionary]) {
+        let numbers: Vec<f32> = operands
+            .iter()
+            .filter_map(|object| resolve_number(self.doc, object))
+            .collect();
+        match operator {
+            "re" if numbers.len() == 4 => {
+                self.path_is_one_rectangle = self.path_bounds.is_none();
+                let [x, y, width, height] = [numbers[0], numbers[1], numbers[2], numbers[3]];
+                for (px, py) in [
+                    (x, y),
+                    (x + width, y),
+                    (x, y + height),
+                    (x + width, y + height),
+                ] {
+                    self.extend_path(px, py);
+                }
+            }
+            "m" | "l" | "c" | "v" | "y" => {
+                self.path_is_one_rectangle = false;
+                for pair in numbers.chunks_exact(2) {
+                    self.extend_path(pair[0], pair[1]);
+                }
+            }
+            "g" | "rg" | "k" | "sc" | "scn" => {
+                self.state.dark_fill = is_dark_colour(&numbers, operands.len());
+            }
+            "cs" => self.state.dark_fill = true, // a new colour space starts black
+            "gs" => {
+                if let Some(Object::Name(name)) = operands.first() {
+                    self.state.opaque_fill = self.graphics_state_is_opaque(resources, name);
+                }
+            }
+            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                // A redaction box is one filled rectangle; other filled paths (table borders
+                // drawn as polygons, glyph outlines, charts) are not taken for one.
+                let hides =
+                    self.state.opaque_fill && self.state.dark_fill && self.path_is_one_rectangle;
+                self.path_is_one_rectangle = false;
+                if let (Some(bounds), true) = (self.path_bounds.take(), hides) {
+                    if self.output.fills.len() < MAX_FILLS_PER_PAGE {
+                        self.output.fills.push(FilledShape {
+                            bounds,
+                            chars_before: self.output.chars.len(),
+                        });
+                    }
+                }
+            }
+            "n" | "S" | "s" => {
+                self.path_bounds = None;
+                self.path_is_one_rectangle = false;
+            }
             _ => {}
         }
+    }
+
+    /// Adds the point `(x, y)` (user space under the CTM) to the path's bounding box.
+    fn extend_path(&mut self, x: f32, y: f32) {
+        let (px, py) = transform_point(&self.state.ctm, x, y);
+        if !px.is_finite() || !py.is_finite() {
+            return;
+        }
+        let bounds = self.path_bounds.get_or_insert([px, py, px, py]);
+        bounds[0] = bounds[0].min(px);
+        bounds[1] = bounds[1].min(py);
+        bounds[2] = bounds[2].max(px);
+        bounds[3] = bounds[3].max(py);
+    }
+
+    /// Whether the `ExtGState` resource `name` leaves fills opaque: no `/ca` below 1 and no
+    /// blend mode but `Normal`/`Compatible`.
+    fn graphics_state_is_opaque(&self, resources: &[&'a Dictionary], name: &[u8]) -> bool {
+        let Some(entry) = lookup_resource(self.doc, resources, b"ExtGState", name) else {
+            return self.state.opaque_fill;
+        };
+        let Some(dictionary) = resolve_dict(self.doc, entry) else {
+            return self.state.opaque_fill;
+        };
+        let alpha = dictionary
+            .get(b"ca")
+            .ok()
+            .and_then(|object| resolve_number(self.doc, object))
+            .unwrap_or(1.0);
+        let blend = dictionary
+            .get(b"BM")
+            .ok()
+            .and_then(|object| resolve(self.doc, object).as_name().ok())
+            .unwrap_or(b"Normal");
+        alpha >= 0.99 && matches!(blend, b"Normal" | b"Compatible")
     }
 
     /// `Td`: moves to the start of the next line, offset from the start of the current one.

@@ -19,6 +19,7 @@ mod font;
 mod layout;
 mod objects;
 mod outline;
+mod redaction;
 mod tables;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -352,7 +353,17 @@ fn extract_page(
     let page_area = (bounds[2] - bounds[0]) * (bounds[3] - bounds[1]);
     let is_scan = page_area > 0.0 && walked.image_area >= SCAN_IMAGE_COVERAGE * page_area;
 
-    let mut text = layout::layout_text(&walked.chars);
+    // Text under an opaque box drawn after it is a failed redaction: left out, counted.
+    let covered = redaction::covered_chars(&walked.chars, &walked.fills);
+    let covered_words = redaction::covered_word_count(&walked.chars, &covered);
+    let visible: Vec<content::TextChar> = walked
+        .chars
+        .iter()
+        .zip(&covered)
+        .filter(|(_, &is_covered)| !is_covered)
+        .map(|(character, _)| *character)
+        .collect();
+    let mut text = layout::layout_text(&visible);
     if text.chars().count() > limits.max_chars_per_page {
         text = text.chars().take(limits.max_chars_per_page).collect();
     }
@@ -360,6 +371,7 @@ fn extract_page(
     let mut page = ExtractedPage {
         page: page_number,
         problem: walked.problem,
+        covered_words,
         ..ExtractedPage::default()
     };
     if is_garbage(walked.reliable_chars, walked.unreliable_chars) {
@@ -382,7 +394,7 @@ fn extract_page(
         return page;
     }
     if layout::may_hold_a_table(&text) {
-        page.table_lines = layout::table_lines(&walked.chars);
+        page.table_lines = layout::table_lines(&visible);
     }
     page.text = text;
     page.source = TextSource::Text;

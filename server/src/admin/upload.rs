@@ -484,6 +484,7 @@ fn files_missing_from_archive(checked: &CheckedArchive, staging: &Path) -> Vec<F
             error: Some(format!(
                 "publication.json names {file:?}, which is not in the archive"
             )),
+            redaction_leaks: Vec::new(),
         });
     }
     missing
