@@ -207,6 +207,80 @@ fn a_failed_redaction_is_not_indexed_and_is_reported() {
         "the words themselves are not printed"
     );
     assert_eq!(check("goed.pdf").status.code(), Some(0));
+    // The file that still holds the words is not served; the admin API lists it.
+    drop(search);
+    let leaking_id = of("lek.pdf")["document_id"].as_str().unwrap().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(withheld_and_listed(
+        &index.path().join("index"),
+        &leaking_id,
+    ));
+}
+
+async fn withheld_and_listed(index: &std::path::Path, leaking_id: &str) {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    let mut tokens = woo_server::admin::TokenSet::default();
+    tokens
+        .add(
+            "privacy",
+            &[woo_server::admin::Scope::Retract],
+            "redaction-test-token-0123456789",
+        )
+        .unwrap();
+    let files = index.with_file_name("files");
+    let admin = woo_server::admin::AdminState::open(woo_server::admin::AdminConfig {
+        index_dir: index.to_path_buf(),
+        files_dir: files,
+        tokens,
+        extract_worker: None,
+        ocr: false,
+        ocr_cache: None,
+    })
+    .unwrap();
+    let state = woo_server::AppState {
+        search: std::sync::Arc::new(woo_server::SearchService::open(index).unwrap()),
+        admin: Some(std::sync::Arc::new(admin)),
+        rate_limit: None,
+        public_url: None,
+    };
+    let file = crate::common::send(
+        state.clone(),
+        Request::builder()
+            .uri(format!("/api/documents/{leaking_id}/file"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(file.status, StatusCode::FORBIDDEN, "{}", file.text());
+    assert_eq!(file.json()["error"]["code"], "withheld");
+    let page = crate::common::send(
+        state.clone(),
+        Request::builder()
+            .uri(format!("/documents/{leaking_id}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        !page.text().contains("<iframe"),
+        "no viewer for a withheld file"
+    );
+    assert!(!page.text().contains("Pietersen"));
+    let listed = crate::common::send(
+        state,
+        Request::builder()
+            .uri("/api/admin/redaction-leaks")
+            .header("authorization", "Bearer redaction-test-token-0123456789")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+    let documents = listed.json()["documents"].as_array().unwrap().clone();
+    assert_eq!(documents.len(), 1, "{documents:?}");
+    assert_eq!(documents[0]["id"], leaking_id);
+    assert_eq!(documents[0]["covered_words"], 5);
 }
 
 #[test]

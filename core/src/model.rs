@@ -248,6 +248,10 @@ pub struct DocumentFields {
     /// The court of a court ruling (rechtspraak.nl XML).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub court: Option<String>,
+    /// Words of its pages left under a black box drawn after them (failed redactions; not
+    /// indexed). Non-zero: the publisher should withdraw and fix the file.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub covered_words: u32,
 }
 
 /// A document ready to be written to the index.

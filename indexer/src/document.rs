@@ -29,6 +29,7 @@ pub fn build_document(
 ) -> Document {
     let entry = &resolved.document;
     let publication = resolved.publication.as_ref();
+    let covered_words = extracted.pages.iter().map(|page| page.covered_words).sum();
     let pages = analysed_pages(extracted.pages);
     let mut references = find_references(&pages);
     if let Some(identifier) = &extracted.info.identifier {
@@ -95,6 +96,7 @@ pub fn build_document(
             articles: decision.map(|facts| facts.articles).unwrap_or_default(),
             format: Some(format),
             court: extracted.info.court.clone(),
+            covered_words,
             ..Default::default()
         },
         grounds: normalised_grounds(entry),

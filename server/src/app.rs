@@ -300,6 +300,13 @@ async fn api_file(State(state): State<AppState>, Path(id): Path<String>) -> Resu
     let Some(document) = state.search.document(&id) else {
         return Err(missing_document(&state.search, &id));
     };
+    if document.fields.covered_words > 0 {
+        // The file still holds what its black boxes seem to hide: not served from here.
+        return Err(ApiError::Withheld(format!(
+            "the file of document {id:?} holds {} words under redaction boxes; it is withheld until the publisher replaces it",
+            document.fields.covered_words
+        )));
+    }
     let bytes = tokio::fs::read(&document.fields.file_path)
         .await
         .map_err(|error| {

@@ -81,6 +81,9 @@ pub enum ApiError {
     /// An upload or bulk record names document ids that belong to another publication (409).
     #[error("{0}")]
     IdConflict(String),
+    /// A document's file is withheld: it holds text under redaction boxes (403).
+    #[error("{0}")]
+    Withheld(String),
     /// Admin route without a valid bearer token (missing and wrong look the same).
     #[error("a valid bearer token is needed")]
     Unauthenticated,
@@ -172,6 +175,7 @@ impl ApiError {
                 conflict: false, ..
             } => StatusCode::GONE,
             ApiError::IdConflict(_) => StatusCode::CONFLICT,
+            ApiError::Withheld(_) => StatusCode::FORBIDDEN,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
@@ -204,6 +208,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Retracted { .. } => "retracted",
             ApiError::IdConflict(_) => "id_conflict",
+            ApiError::Withheld(_) => "withheld",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::InvalidBody(_) => "invalid_body",

@@ -1040,7 +1040,15 @@ fn page_navigation(
         view.page,
         language.text("Ga", "Go"),
     ));
-    if is_pdf_source(&document.fields.source) {
+    if document.fields.covered_words > 0 {
+        html.push_str(&format!(
+            "<span id=\"withheld\">{}</span></nav>",
+            language.text(
+                "Het bestand wordt niet getoond: er staat tekst onder zwarte lakstreken.",
+                "The file is withheld: it has text under black redaction boxes."
+            )
+        ));
+    } else if is_pdf_source(&document.fields.source) {
         html.push_str(&format!(
             "<a href=\"{}\" id=\"open-pdf\">{}</a></nav>",
             html_escape(&pdf_url(id, view.page, &document.fields.source)),
@@ -1067,7 +1075,7 @@ fn page_text_beside_pdf(
     view: &DocumentView,
     language: UiLanguage,
 ) -> String {
-    if !is_pdf_source(&document.fields.source) {
+    if !is_pdf_source(&document.fields.source) || document.fields.covered_words > 0 {
         return format!(
             "<div class=\"viewer\"><section class=\"text\" aria-labelledby=\"page-text-heading\"><h3 id=\"page-text-heading\" class=\"vh\">{}</h3><p class=\"meta\">{}</p><pre id=\"page-text\">{}</pre></section></div>",
             language.text("Tekst van de pagina", "Text of the page"),

@@ -19,6 +19,7 @@
 //! - [`auth`]     bearer tokens and their scopes, compared in constant time
 //! - [`jobs`]     the upload jobs, their status and the upload journal (an accepted upload
 //!   survives a crash and is resumed at start)
+//! - [`leaks`]    the documents with failed redactions (`GET /api/admin/redaction-leaks`)
 //! - [`ownership`] which publication a document id belongs to (409 `id_conflict`)
 //! - [`retract`]  the retraction routes (the public 410 for a retracted document is
 //!   `crate::search::missing_document`)
@@ -28,6 +29,7 @@
 mod auth;
 mod bulk;
 mod jobs;
+mod leaks;
 mod ownership;
 mod retract;
 mod upload;
@@ -168,6 +170,7 @@ pub fn routes() -> Router<AdminRouteState> {
             post(bulk::bulk_load).layer(DefaultBodyLimit::max(MAX_BULK_BODY_BYTES)),
         )
         .route("/api/admin/jobs/{id}", get(jobs::job_status))
+        .route("/api/admin/redaction-leaks", get(leaks::redaction_leaks))
 }
 
 /// The indexer's failures inside an admin call are internal errors (the admin side is the only
