@@ -29,12 +29,15 @@ pub fn create_or_open_index(dir: &Path) -> Result<Index> {
         path: dir.to_path_buf(),
         reason: error.to_string(),
     })?;
-    let index = Index::create_in_dir(dir, build_schema())?;
-    register_analyzers(&index);
+    // The version file first: a run killed right after tantivy wrote `meta.json` must not
+    // leave an index without it (which no reader would open).
     std::fs::write(
         dir.join(schema::SCHEMA_VERSION_FILE),
         schema::SCHEMA_VERSION.to_string(),
     )?;
+    woo_core::retraction::fsync_directory(dir)?;
+    let index = Index::create_in_dir(dir, build_schema())?;
+    register_analyzers(&index);
     Ok(index)
 }
 
