@@ -37,6 +37,34 @@ fn transform_point(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
+/// Whether the points of a closed straight-line path are the corners of an axis-aligned
+/// rectangle (4 corners, or 5 with the first repeated): a box drawn with `m l l l h`.
+fn is_axis_aligned_rectangle(points: &[(f32, f32)]) -> bool {
+    if !(4..=5).contains(&points.len()) {
+        return false;
+    }
+    let min_x = points.iter().map(|p| p.0).fold(f32::INFINITY, f32::min);
+    let max_x = points.iter().map(|p| p.0).fold(f32::NEG_INFINITY, f32::max);
+    let min_y = points.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
+    let max_y = points.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max);
+    let near = |a: f32, b: f32| (a - b).abs() < 0.5;
+    let on_corner = |(x, y): &(f32, f32)| {
+        (near(*x, min_x) || near(*x, max_x)) && (near(*y, min_y) || near(*y, max_y))
+    };
+    let corners = [
+        (min_x, min_y),
+        (max_x, min_y),
+        (min_x, max_y),
+        (max_x, max_y),
+    ];
+    points.iter().all(on_corner)
+        && corners.iter().all(|corner| {
+            points
+                .iter()
+                .any(|p| near(p.0, corner.0) && near(p.1, corner.1))
+        })
+}
+
 /// Whether fill colour operands (gray, RGB or CMYK components) make a dark colour: a
 /// luminance below 0.35. A pattern (a name among the operands) is not.
 fn is_dark_colour(components: &[f32], operand_count: usize) -> bool {
@@ -212,6 +240,9 @@ struct Walker<'a> {
     path_bounds: Option<[f32; 4]>,
     /// The path being built is one rectangle (`re`) and nothing else.
     path_is_one_rectangle: bool,
+    /// The points of the path being built when it is one subpath of straight lines (`m`,
+    /// `l`), in default user space; `None` once it is anything else.
+    path_polygon: Option<Vec<(f32, f32)>>,
 }
 
 /// Walks the content of page `page_id` and collects its characters. `page_box` is
@@ -239,6 +270,7 @@ pub fn walk_page(
         stopped: false,
         path_bounds: None,
         path_is_one_rectangle: false,
+        path_polygon: None,
     };
     let resources = page_resources(doc, page_id);
     let content = match doc.get_page_content_with_limit(page_id, limits.max_stream_bytes) {
@@ -445,6 +477,7 @@ impl<'a> Walker<'a> {
         match operator {
             "re" if numbers.len() == 4 => {
                 self.path_is_one_rectangle = self.path_bounds.is_none();
+                self.path_polygon = None;
                 let [x, y, width, height] = [numbers[0], numbers[1], numbers[2], numbers[3]];
                 for (px, py) in [
                     (x, y),
@@ -456,10 +489,20 @@ impl<'a> Walker<'a> {
                 }
             }
             "m" | "l" | "c" | "v" | "y" => {
+                let starts_path = self.path_bounds.is_none();
                 self.path_is_one_rectangle = false;
+                let mut points = Vec::new();
                 for pair in numbers.chunks_exact(2) {
-                    self.extend_path(pair[0], pair[1]);
+                    points.extend(self.extend_path(pair[0], pair[1]));
                 }
+                self.path_polygon = match (operator, starts_path, self.path_polygon.take()) {
+                    ("m", true, _) => Some(points),
+                    ("l", false, Some(mut polygon)) if polygon.len() < 8 => {
+                        polygon.extend(points);
+                        Some(polygon)
+                    }
+                    _ => None,
+                };
             }
             "g" | "rg" | "k" | "sc" | "scn" => {
                 self.state.dark_fill = is_dark_colour(&numbers, operands.len());
@@ -473,8 +516,12 @@ impl<'a> Walker<'a> {
             "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
                 // A redaction box is one filled rectangle; other filled paths (table borders
                 // drawn as polygons, glyph outlines, charts) are not taken for one.
-                let hides =
-                    self.state.opaque_fill && self.state.dark_fill && self.path_is_one_rectangle;
+                let is_box = self.path_is_one_rectangle
+                    || self
+                        .path_polygon
+                        .take()
+                        .is_some_and(|polygon| is_axis_aligned_rectangle(&polygon));
+                let hides = self.state.opaque_fill && self.state.dark_fill && is_box;
                 self.path_is_one_rectangle = false;
                 if let (Some(bounds), true) = (self.path_bounds.take(), hides) {
                     if self.output.fills.len() < MAX_FILLS_PER_PAGE {
@@ -488,22 +535,25 @@ impl<'a> Walker<'a> {
             "n" | "S" | "s" => {
                 self.path_bounds = None;
                 self.path_is_one_rectangle = false;
+                self.path_polygon = None;
             }
             _ => {}
         }
     }
 
-    /// Adds the point `(x, y)` (user space under the CTM) to the path's bounding box.
-    fn extend_path(&mut self, x: f32, y: f32) {
+    /// Adds the point `(x, y)` (user space under the CTM) to the path's bounding box; returns
+    /// it in default user space.
+    fn extend_path(&mut self, x: f32, y: f32) -> Option<(f32, f32)> {
         let (px, py) = transform_point(&self.state.ctm, x, y);
         if !px.is_finite() || !py.is_finite() {
-            return;
+            return None;
         }
         let bounds = self.path_bounds.get_or_insert([px, py, px, py]);
         bounds[0] = bounds[0].min(px);
         bounds[1] = bounds[1].min(py);
         bounds[2] = bounds[2].max(px);
         bounds[3] = bounds[3].max(py);
+        Some((px, py))
     }
 
     /// Whether the `ExtGState` resource `name` leaves fills opaque: no `/ca` below 1 and no

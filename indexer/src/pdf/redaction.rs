@@ -1,6 +1,6 @@
 //! Failed redactions: text that is drawn and then covered by an opaque dark filled rectangle
-//! (a black box: one `re` filled, luminance below 0.35, at least half a glyph high) later in
-//! the content stream. A viewer shows the
+//! (a black box: one `re`, or one closed four-corner path, filled; luminance below 0.35; at
+//! least half a glyph high) later in the content stream. A viewer shows the
 //! box; the text is still in the file. Such text is left out of the page's text: our search
 //! must never be where a failed redaction is read. The count of covered words is reported
 //! (`ExtractedPage::covered_words`, the file report's `redaction_leaks`, `woo
