@@ -43,6 +43,7 @@ impl Scope {
 }
 
 /// One configured token: its name (the actor in tombstones), scopes, and SHA-256 digest.
+#[derive(Clone)]
 struct AdminToken {
     name: String,
     scopes: Vec<Scope>,
@@ -50,7 +51,7 @@ struct AdminToken {
 }
 
 /// The configured admin tokens.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct TokenSet {
     tokens: Vec<AdminToken>,
 }

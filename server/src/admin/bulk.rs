@@ -44,7 +44,8 @@ use super::auth::{authorize, Scope};
 use super::jobs::JobState;
 use super::ownership::{check_named_ids, foreign_ids, planned_ids, refuse_foreign_ids};
 use super::upload::{
-    index_upload, is_safe_entry_name, is_safe_publication_id, UploadRun, MAX_ARCHIVE_ENTRIES,
+    index_upload, is_document_file_name, is_safe_entry_name, is_safe_publication_id, UploadRun,
+    MAX_ARCHIVE_ENTRIES,
 };
 use super::{AdminRouteState, AdminState};
 use crate::error::{body_bytes, ApiError, Result};
@@ -342,12 +343,11 @@ fn resolve_file(
     let hidden = reference
         .split('/')
         .any(|component| component.starts_with('.'));
-    let is_pdf = reference.to_lowercase().ends_with(".pdf");
-    if !is_safe_entry_name(reference) || hidden || !is_pdf {
+    if !is_safe_entry_name(reference) || hidden || !is_document_file_name(reference) {
         return Err(invalid(
             line_number,
             format!(
-                "file {reference:?} is not a relative path to a .pdf inside the files directory"
+                "file {reference:?} is not a relative path to a document (PDF, docx, e-mail…) inside the files directory"
             ),
         ));
     }

@@ -4,8 +4,9 @@
 //!
 //! The zip is checked before anything is written: at most [`MAX_ARCHIVE_ENTRIES`] entries
 //! and [`MAX_ARCHIVE_UNCOMPRESSED_BYTES`] unpacked, no entry compressing more than
-//! [`MAX_ENTRY_RATIO`]:1, only safe relative names ([`is_safe_entry_name`]) of PDFs,
-//! `NAME.pdf.json` sidecars and `publication.json`. Unpacking reads no entry past its declared
+//! [`MAX_ENTRY_RATIO`]:1, only safe relative names ([`is_safe_entry_name`]) of documents the
+//! indexer reads (PDF, docx, odt, spreadsheets, e-mail, XML…; [`is_document_file_name`]),
+//! their `NAME.EXT.json` sidecars and `publication.json`. Unpacking reads no entry past its declared
 //! size and refuses PDFs without a `%PDF` header.
 
 use std::collections::BTreeMap;
@@ -59,6 +60,19 @@ pub fn is_safe_publication_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// A file of a format the indexer reads as a document (`woo_indexer::readers`; `.json` only as
+/// a sidecar or `publication.json`).
+pub fn is_document_file_name(name: &str) -> bool {
+    !name.to_lowercase().ends_with(".json")
+        && woo_indexer::readers::is_document_name(Path::new(name))
+}
+
+/// The document a sidecar `NAME.EXT.json` describes (`NAME.EXT`), if it is one.
+fn sidecar_document(name: &str) -> Option<&str> {
+    let document = name.strip_suffix(".json")?;
+    is_document_file_name(document).then_some(document)
+}
+
 /// A zip entry name that stays inside the target folder: relative, `/`-separated, no `..`,
 /// no `.` or empty components, no backslash, colon or NUL.
 pub fn is_safe_entry_name(name: &str) -> bool {
@@ -79,8 +93,8 @@ struct CheckedArchive {
     /// `publication.json`, parsed.
     publication: PublicationMetadata,
     /// The PDF entries, by name.
-    pdf_names: Vec<String>,
-    /// The sidecars (`NAME.pdf.json`), parsed, by the name of their PDF.
+    document_names: Vec<String>,
+    /// The sidecars (`NAME.pdf.json`, `NAME.docx.json`…), parsed, by the name of their file.
     sidecars: BTreeMap<String, DocumentMetadata>,
 }
 
@@ -99,7 +113,7 @@ fn check_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<Checked
     }
     let mut total: u64 = 0;
     let mut has_publication = false;
-    let mut pdf_names = Vec::new();
+    let mut document_names = Vec::new();
     let mut sidecar_names = Vec::new();
     for index in 0..archive.len() {
         let entry = archive
@@ -118,13 +132,13 @@ fn check_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<Checked
         let lower = name.to_lowercase();
         if name == "publication.json" {
             has_publication = true;
-        } else if lower.ends_with(".pdf") {
-            pdf_names.push(name.clone());
-        } else if lower.ends_with(".pdf.json") {
+        } else if is_document_file_name(&name) {
+            document_names.push(name.clone());
+        } else if sidecar_document(&name).is_some() {
             sidecar_names.push(name.clone());
         } else {
             return Err(rejected(format!(
-                "entry {name:?} is not a PDF, a NAME.pdf.json sidecar or publication.json"
+                "entry {name:?} is not a document the indexer reads (PDF, docx, odt, spreadsheet, e-mail, XML…), a NAME.EXT.json sidecar or publication.json"
             )));
         }
         total = total.saturating_add(entry.size());
@@ -150,15 +164,15 @@ fn check_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<Checked
         let bytes = read_entry(archive, &sidecar_name)?;
         let sidecar: DocumentMetadata = serde_json::from_slice(&bytes)
             .map_err(|error| rejected(format!("{sidecar_name}: {error}")))?;
-        let pdf_name = sidecar_name[..sidecar_name.len() - ".json".len()].to_string();
-        sidecars.insert(pdf_name, sidecar);
+        let document_name = sidecar_name[..sidecar_name.len() - ".json".len()].to_string();
+        sidecars.insert(document_name, sidecar);
     }
     let mut named: Vec<&DocumentMetadata> = publication.documents.iter().collect();
     named.extend(sidecars.values());
     check_named_ids(&publication.id, &named).map_err(rejected)?;
     Ok(CheckedArchive {
         publication,
-        pdf_names,
+        document_names,
         sidecars,
     })
 }
@@ -372,7 +386,11 @@ fn accept_upload(
             conflict: true,
         });
     }
-    let planned = planned_ids(&checked.publication, &checked.pdf_names, &checked.sidecars);
+    let planned = planned_ids(
+        &checked.publication,
+        &checked.document_names,
+        &checked.sidecars,
+    );
     // A retracted document's PDF is not written to disk at all (the indexer would skip it).
     let retracted: Vec<String> = planned
         .iter()
@@ -436,7 +454,7 @@ fn accept_upload(
 fn list_every_pdf(checked: &CheckedArchive, staging: &Path) -> Result<()> {
     let mut publication = checked.publication.clone();
     let mut added = false;
-    for name in &checked.pdf_names {
+    for name in &checked.document_names {
         let listed = publication
             .documents
             .iter()
@@ -467,7 +485,7 @@ fn files_missing_from_archive(checked: &CheckedArchive, staging: &Path) -> Vec<F
         let Some(file) = document.file.as_deref() else {
             continue;
         };
-        let in_archive = checked.pdf_names.iter().any(|name| name == file);
+        let in_archive = checked.document_names.iter().any(|name| name == file);
         if in_archive {
             continue;
         }
