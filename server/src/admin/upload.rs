@@ -129,7 +129,6 @@ fn check_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<Checked
         if entry.is_dir() {
             continue;
         }
-        let lower = name.to_lowercase();
         if name == "publication.json" {
             has_publication = true;
         } else if is_document_file_name(&name) {
