@@ -352,6 +352,16 @@ fn index_with_progress(
                 bar.set_length(files as u64);
             }
         }
+        Progress::Problem(report) => {
+            let message = format!(
+                "failed: {}",
+                report.error.as_deref().unwrap_or("cannot be read")
+            );
+            match &bar {
+                Some(bar) => bar.println(message),
+                None => eprintln!("{message}"),
+            }
+        }
         Progress::FileDone(report) => {
             let total = pages.fetch_add(
                 u64::from(report.pages),

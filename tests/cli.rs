@@ -321,3 +321,47 @@ fn redaction_cases_are_scored_for_precision_and_recall() {
     // Boxes drawn as paths are not caught yet (see README, "Failed redactions").
     assert!(recall >= 0.75, "{missed:?}");
 }
+
+#[test]
+fn complaint_records_with_personal_data_are_refused_one_by_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let records = [
+        r#"{"id": "K-1", "publisher": "Gemeente Testdorp", "date_judged": "2024-03-01", "outcome": "gegrond", "subject": "bejegening", "summary": "Klager werd onheus bejegend aan de balie."}"#,
+        r#"{"id": "K-2", "publisher": "Gemeente Testdorp", "date_judged": "2024-03-02", "outcome": "ongegrond", "subject": "parkeren", "summary": "Klager (BSN 111222333) vond de parkeerboete onterecht."}"#,
+        r#"{"id": "K-3", "publisher": "Gemeente Testdorp", "date_judged": "2024-03-03", "outcome": "deels gegrond", "subject": "afval", "text": "Reactie gestuurd aan klager via p.devries@example.nl over de containers."}"#,
+    ];
+    std::fs::write(
+        folder.path().join("testdorp.klachten.jsonl"),
+        records.join("\n"),
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
+        .args(["index", "--no-ocr", "--index"])
+        .arg(index.path())
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("\"K-2\" holds personal data (BSN)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\"K-3\" holds personal data (e-mailadres)"),
+        "{stderr}"
+    );
+    let search = woo_server::SearchService::open(index.path()).unwrap();
+    let ids: Vec<String> = search
+        .table()
+        .entries
+        .iter()
+        .map(|entry| entry.stored.fields.id.clone())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["K-1".to_string()],
+        "only the record without personal data"
+    );
+}

@@ -4,6 +4,9 @@
 //! Files named `*.klachten.csv` or `*.klachten.jsonl` are read. Columns (csv header or JSON
 //! keys): `id`, `publisher`, `date_received`, `date_judged`, `subject`, `outcome` (`gegrond`,
 //! `deels gegrond`, `ongegrond`, `niet-ontvankelijk`), `summary` or `text`, optional `pdf`.
+//! A record whose subject, summary or text holds personal data (a BSN, an e-mail address, a
+//! phone number, an IBAN, an address, a date of birth: `crate::privacy`) is refused with its
+//! own report ([`personal_data_refusal`]); the other records of the file are indexed.
 
 use std::path::Path;
 
@@ -81,6 +84,32 @@ fn complaint_error(path: &Path, reason: String) -> IndexerError {
         path: path.to_path_buf(),
         reason,
     }
+}
+
+/// Why a record may not be published, when it holds personal data in its subject, summary
+/// or text (`None`: it may).
+pub fn personal_data_refusal(record: &ComplaintRecord) -> Option<String> {
+    let mut kinds = Vec::new();
+    for text in [&record.subject, &record.summary, &record.text]
+        .into_iter()
+        .flatten()
+    {
+        for kind in crate::privacy::find_personal_data(text) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    if kinds.is_empty() {
+        return None;
+    }
+    kinds.sort();
+    let labels: Vec<&str> = kinds.iter().map(|kind| kind.label()).collect();
+    Some(format!(
+        "complaint judgement {:?} holds personal data ({}): not published; remove it from the record and load it again",
+        record.id,
+        labels.join(", ")
+    ))
 }
 
 /// Reads the records of a `*.klachten.csv` or `*.klachten.jsonl` file.

@@ -186,6 +186,7 @@ fn start_summary(discovery: &Discovery, progress: &(dyn Fn(Progress) + Sync)) ->
         files: summary.files,
     });
     for problem in &discovery.problems {
+        progress(Progress::Problem(problem.clone()));
         summary.failures.push(problem.clone());
         summary.reports.push(problem.clone());
     }

@@ -18,6 +18,7 @@
 //! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
 //! - [`pdf`]       lopdf -> text per page, with limits
 //! - [`readers`]   every other format (text, ...) -> the same pages; the format by file name
+//! - [`privacy`]   personal data that must not be published (BSN, e-mail, phone, IBAN, address, date of birth)
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
@@ -52,6 +53,7 @@ pub mod ocr;
 mod options;
 pub mod pages;
 pub mod pdf;
+pub mod privacy;
 mod process;
 pub mod readers;
 mod report;

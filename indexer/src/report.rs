@@ -88,6 +88,9 @@ pub enum Progress {
     },
     /// One file is done.
     FileDone(FileReport),
+    /// A file (or a record of one) could not be taken in at all while walking the inputs: an
+    /// unreadable metadata file, a refused complaint record.
+    Problem(FileReport),
 }
 
 /// Totals of one `woo index` run.

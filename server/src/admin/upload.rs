@@ -642,6 +642,10 @@ pub(super) fn index_upload(
             }
             job.reports.push(report);
         }),
+        Progress::Problem(report) => admin.jobs.update(job_id, |job| {
+            job.failures += 1;
+            job.reports.push(report);
+        }),
     };
     let summary = match run_index_in(sink, &options, &control, &progress) {
         Ok(summary) => summary,
