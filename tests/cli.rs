@@ -365,3 +365,42 @@ fn complaint_records_with_personal_data_are_refused_one_by_one() {
         "only the record without personal data"
     );
 }
+
+#[test]
+fn personal_data_in_a_complaint_judgement_letter_is_reported() {
+    let folder = tempfile::tempdir().unwrap();
+    let letter = woo_fixtures::simple_pdf(
+        "Klachtoordeel",
+        &[
+            "Beslissing op uw klacht\nUw klacht over de bejegening is gegrond.",
+            "Reacties kunt u sturen aan m.jansen@example.nl of bellen met 06-12345678.",
+        ],
+    );
+    std::fs::write(folder.path().join("oordeel.pdf"), letter).unwrap();
+    std::fs::write(
+        folder.path().join("oordeel.pdf.json"),
+        r#"{"id": "KO-1", "category": "2l", "title": "Klachtoordeel bejegening"}"#,
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let report = index.path().join("report.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
+        .args(["index", "--no-ocr", "--index"])
+        .arg(index.path().join("index"))
+        .arg("--report")
+        .arg(&report)
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(
+        report["reports"][0]["personal_data"],
+        serde_json::json!([{"page": 2, "kinds": ["e-mailadres", "telefoonnummer"]}])
+    );
+}

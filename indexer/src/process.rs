@@ -111,6 +111,7 @@ pub fn process_file(input: &InputFile, context: &ProcessContext) -> Processed {
         &pdf_context,
     );
     indexed_report(&mut report, &documents, counts, truncated);
+    report.personal_data = crate::report::personal_data_pages(&documents);
     Processed::Documents(documents, report)
 }
 

@@ -54,6 +54,40 @@ pub struct FileReport {
     /// are not indexed; the publisher should withdraw and fix the file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redaction_leaks: Vec<RedactionLeak>,
+    /// Complaint-judgement letters (category 2l): the pages holding personal data that should
+    /// not be published (`crate::privacy`), for the publisher to check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personal_data: Vec<PersonalDataPage>,
+}
+
+/// The kinds of personal data found on one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalDataPage {
+    /// The page.
+    pub page: u32,
+    /// The kinds (`BSN`, `e-mailadres`, `telefoonnummer`, `IBAN`, `adres`, `geboortedatum`).
+    pub kinds: Vec<String>,
+}
+
+/// The pages of the complaint judgements among `documents` that hold personal data.
+pub fn personal_data_pages(documents: &[woo_core::Document]) -> Vec<PersonalDataPage> {
+    let mut pages = Vec::new();
+    for document in documents {
+        if document.fields.category.as_deref() != Some(woo_core::woo::COMPLAINT_CATEGORY) {
+            continue;
+        }
+        for page in &document.pages {
+            let kinds = crate::privacy::find_personal_data(&page.text);
+            if kinds.is_empty() {
+                continue;
+            }
+            pages.push(PersonalDataPage {
+                page: page.page,
+                kinds: kinds.iter().map(|kind| kind.label().to_string()).collect(),
+            });
+        }
+    }
+    pages
 }
 
 /// Words left under a redaction box on one page.
@@ -235,6 +269,7 @@ pub fn failure(path: &Path, source: &str, error: String) -> FileReport {
         class: None,
         error: Some(error),
         redaction_leaks: Vec::new(),
+        personal_data: Vec::new(),
     }
 }
 

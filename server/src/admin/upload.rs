@@ -502,6 +502,7 @@ fn files_missing_from_archive(checked: &CheckedArchive, staging: &Path) -> Vec<F
                 "publication.json names {file:?}, which is not in the archive"
             )),
             redaction_leaks: Vec::new(),
+            personal_data: Vec::new(),
         });
     }
     missing
