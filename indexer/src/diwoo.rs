@@ -24,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quick_xml::events::{BytesStart, Event};
+use crate::readers::xml_walk::{attribute, walk_xml_to_depth, XmlVisitor};
 use sha2::{Digest, Sha256};
 
 use crate::error::{IndexerError, Result};
@@ -178,83 +178,49 @@ struct EntryInProgress {
     opened_by: String,
 }
 
-fn local_name(start: &BytesStart) -> String {
-    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
-}
-
-fn resource_attribute(start: &BytesStart) -> Option<String> {
-    for attribute in start.attributes().flatten() {
-        if attribute.key.local_name().as_ref() == b"resource" {
-            let raw = String::from_utf8_lossy(&attribute.value);
-            let value = quick_xml::escape::unescape(&raw)
-                .map(|value| value.into_owned())
-                .unwrap_or_else(|_| raw.to_string());
-            let value = value.trim().to_string();
-            return (!value.is_empty()).then_some(value);
-        }
-    }
-    None
+/// The `resource` attribute of a tag (trimmed), if any.
+fn resource_attribute(attributes: &[(String, String)]) -> Option<String> {
+    let value = attribute(attributes, "resource")?.trim().to_string();
+    (!value.is_empty()).then_some(value)
 }
 
 /// Parses sitemap text into the entries that carry DiWoo metadata. A file that is just one
 /// `diwoo:Document` (no sitemap around it) gives one entry without `loc`.
 pub fn parse_sitemap(text: &str) -> std::result::Result<Vec<DiwooEntry>, String> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<OpenElement> = Vec::new();
-    let mut current: Option<EntryInProgress> = None;
-    let mut entries = Vec::new();
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|error| format!("xml error at byte {}: {error}", reader.buffer_position()))?;
-        match event {
-            Event::Start(start) => {
-                let name = local_name(&start);
-                open_element(&mut current, &stack, &name);
-                stack.push(OpenElement {
-                    name,
-                    resource: resource_attribute(&start),
-                    text: String::new(),
-                });
-                if stack.len() > MAX_DEPTH {
-                    return Err(format!("elements nested deeper than {MAX_DEPTH}"));
-                }
-            }
-            Event::Empty(start) => {
-                let name = local_name(&start);
-                open_element(&mut current, &stack, &name);
-                let element = OpenElement {
-                    name,
-                    resource: resource_attribute(&start),
-                    text: String::new(),
-                };
-                close_element(&mut current, &stack, element, &mut entries);
-            }
-            Event::Text(text) => {
-                if let Some(top) = stack.last_mut() {
-                    let value = text
-                        .unescape()
-                        .map(|value| value.into_owned())
-                        .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
-                    top.text.push_str(&value);
-                }
-            }
-            Event::CData(data) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&String::from_utf8_lossy(&data));
-                }
-            }
-            Event::End(_) => {
-                let Some(element) = stack.pop() else {
-                    return Err("closing tag without an opening tag".to_string());
-                };
-                close_element(&mut current, &stack, element, &mut entries);
-            }
-            Event::Eof => break,
-            _ => {}
+    let mut reader = SitemapReader::default();
+    walk_xml_to_depth(text, MAX_DEPTH, &mut reader)?;
+    Ok(reader.entries)
+}
+
+/// The walk over a sitemap: the open elements, the entry being read, the entries done.
+#[derive(Default)]
+struct SitemapReader {
+    stack: Vec<OpenElement>,
+    current: Option<EntryInProgress>,
+    entries: Vec<DiwooEntry>,
+}
+
+impl XmlVisitor for SitemapReader {
+    fn start(&mut self, name: &str, attributes: &[(String, String)]) {
+        open_element(&mut self.current, &self.stack, name);
+        self.stack.push(OpenElement {
+            name: name.to_string(),
+            resource: resource_attribute(attributes),
+            text: String::new(),
+        });
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(top) = self.stack.last_mut() {
+            top.text.push_str(text);
         }
     }
-    Ok(entries)
+
+    fn end(&mut self, _name: &str) {
+        if let Some(element) = self.stack.pop() {
+            close_element(&mut self.current, &self.stack, element, &mut self.entries);
+        }
+    }
 }
 
 /// Starts an entry at `url`, or at `Document` when no `url` is open; starts an action.

@@ -21,6 +21,15 @@ pub trait XmlVisitor {
 
 /// Walks `text`, calling `visitor`; an error says what is wrong and where.
 pub fn walk_xml(text: &str, visitor: &mut dyn XmlVisitor) -> std::result::Result<(), String> {
+    walk_xml_to_depth(text, MAX_DEPTH, visitor)
+}
+
+/// [`walk_xml`] refusing elements nested deeper than `max_depth`.
+pub fn walk_xml_to_depth(
+    text: &str,
+    max_depth: usize,
+    visitor: &mut dyn XmlVisitor,
+) -> std::result::Result<(), String> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut depth = 0usize;
     loop {
@@ -30,8 +39,8 @@ pub fn walk_xml(text: &str, visitor: &mut dyn XmlVisitor) -> std::result::Result
         match event {
             Event::Start(start) => {
                 depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(format!("elements nested deeper than {MAX_DEPTH}"));
+                if depth > max_depth {
+                    return Err(format!("elements nested deeper than {max_depth}"));
                 }
                 visitor.start(&local_name(&start), &attributes(&start, reader.decoder()));
             }
