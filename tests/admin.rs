@@ -217,6 +217,21 @@ async fn wait_for_writer_release(index: &Path) {
     panic!("the index writer was not released");
 }
 
+/// Drops the fixture's server state and waits until its index writer is let go; the folder
+/// (kept alive), the index and the files directory, for a server started anew.
+async fn stop_server(fixture: AdminFixture) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let AdminFixture {
+        _root,
+        index,
+        files,
+        state,
+        ..
+    } = fixture;
+    drop(state);
+    wait_for_writer_release(&index).await;
+    (_root, index, files)
+}
+
 #[tokio::test]
 async fn admin_routes_need_a_token_with_the_right_scope_and_search_stays_public() {
     let fixture = admin_fixture();
@@ -1072,15 +1087,7 @@ async fn upload_jobs_answer_at_their_url_after_a_restart() {
     assert_eq!(job["state"], "done", "{job}");
     let job_id = job["id"].as_u64().unwrap();
     // A new server on the same index: the writer of the old one is let go first.
-    let AdminFixture {
-        _root,
-        index,
-        files,
-        state,
-        ..
-    } = fixture;
-    drop(state);
-    wait_for_writer_release(&index).await;
+    let (_root, index, files) = stop_server(fixture).await;
     let restarted = admin_state(&index, &files);
     let answer = call(
         &restarted,
@@ -1105,15 +1112,7 @@ async fn uploads_are_ocred_like_woo_index() {
         eprintln!("skipped: tesseract or pdftoppm not installed (apt-get install tesseract-ocr tesseract-ocr-nld poppler-utils)");
         return;
     };
-    let AdminFixture {
-        _root,
-        index,
-        files,
-        state,
-        ..
-    } = fixture;
-    drop(state);
-    wait_for_writer_release(&index).await;
+    let (_root, index, files) = stop_server(fixture).await;
     let state = admin_state_with_ocr(&index, &files, _root.path().join("ocr-cache"));
     let zip = publication_zip(
         "TEST-OCR-UPLOAD",

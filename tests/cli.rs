@@ -7,6 +7,25 @@ fn woo() -> Command {
     Command::new(env!("CARGO_BIN_EXE_woo"))
 }
 
+/// `woo index --no-ocr --report` of `folder` into `index`, which must succeed; the report.
+fn index_with_report(folder: &Path, index: &Path) -> serde_json::Value {
+    let report = index.with_file_name("report.json");
+    let output = woo()
+        .args(["index", "--no-ocr", "--index"])
+        .arg(index)
+        .arg("--report")
+        .arg(&report)
+        .arg(folder)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap()
+}
+
 /// A folder with one good PDF, one non-PDF named .pdf and one truncated PDF.
 fn batch_with_broken_files(dir: &Path) {
     std::fs::copy(
@@ -142,22 +161,7 @@ fn a_failed_redaction_is_not_indexed_and_is_reported() {
     std::fs::write(folder.path().join("lek.pdf"), &leak).unwrap();
     std::fs::write(folder.path().join("goed.pdf"), &clean).unwrap();
     let index = tempfile::tempdir().unwrap();
-    let report = index.path().join("report.json");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
-        .args(["index", "--no-ocr", "--index"])
-        .arg(index.path().join("index"))
-        .arg("--report")
-        .arg(&report)
-        .arg(folder.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let report = index_with_report(folder.path(), &index.path().join("index"));
     let reports = report["reports"].as_array().unwrap();
     let of = |name: &str| {
         reports
@@ -383,22 +387,7 @@ fn personal_data_in_a_complaint_judgement_letter_is_reported() {
     )
     .unwrap();
     let index = tempfile::tempdir().unwrap();
-    let report = index.path().join("report.json");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_woo"))
-        .args(["index", "--no-ocr", "--index"])
-        .arg(index.path().join("index"))
-        .arg("--report")
-        .arg(&report)
-        .arg(folder.path())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let report = index_with_report(folder.path(), &index.path().join("index"));
     assert_eq!(
         report["reports"][0]["personal_data"],
         serde_json::json!([{"page": 2, "kinds": ["e-mailadres", "telefoonnummer"]}])

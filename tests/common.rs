@@ -170,3 +170,22 @@ pub fn facet_count(answer: &serde_json::Value, facet: &str, value: &str) -> u64 
         .find(|entry| entry["value"] == value)
         .map_or(0, |entry| entry["count"].as_u64().unwrap())
 }
+
+/// A search for `query` with facet filters `(facet, value)`: first page of 10, by relevance.
+pub fn search_request(query: &str, filters: &[(&str, &str)]) -> woo_server::SearchRequest {
+    let mut by_facet: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (facet, value) in filters {
+        by_facet
+            .entry(facet.to_string())
+            .or_default()
+            .push(value.to_string());
+    }
+    woo_server::SearchRequest {
+        query: query.to_string(),
+        page: 1,
+        size: 10,
+        sort: woo_server::search::SortOrder::Relevance,
+        filters: by_facet,
+        ..woo_server::SearchRequest::default()
+    }
+}

@@ -3,7 +3,6 @@
 //! snippet; attachments and archive members as documents of their own; the hostile file of
 //! each kind reported in its class while the rest is indexed.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use woo_indexer::ingest::{run_index, FileStatus, IndexOptions};
@@ -11,20 +10,10 @@ use woo_server::search::{SearchRequest, SearchResponse};
 use woo_server::SearchService;
 
 fn search(service: &SearchService, query: &str, filters: &[(&str, &str)]) -> SearchResponse {
-    let mut request = SearchRequest {
-        query: query.to_string(),
-        page: 1,
+    let request = SearchRequest {
         size: 20,
-        ..SearchRequest::default()
+        ..crate::common::search_request(query, filters)
     };
-    let mut by_facet: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (facet, value) in filters {
-        by_facet
-            .entry(facet.to_string())
-            .or_default()
-            .push(value.to_string());
-    }
-    request.filters = by_facet;
     service.search(&request).unwrap()
 }
 

@@ -1,7 +1,6 @@
-use std::collections::BTreeMap;
 use std::process::Command;
 
-use woo_server::search::{SearchRequest, SortOrder};
+use woo_server::search::SearchRequest;
 use woo_server::SearchService;
 
 fn woo() -> Command {
@@ -15,21 +14,7 @@ const RECORDS: &str = r#"{"id": "BZK-2023-7-0001", "title": "E-mail over de leve
 "#;
 
 fn request(query: &str, filters: &[(&str, &str)]) -> SearchRequest {
-    let mut by_facet: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (facet, value) in filters {
-        by_facet
-            .entry(facet.to_string())
-            .or_default()
-            .push(value.to_string());
-    }
-    SearchRequest {
-        query: query.to_string(),
-        page: 1,
-        size: 10,
-        sort: SortOrder::Relevance,
-        filters: by_facet,
-        ..SearchRequest::default()
-    }
+    crate::common::search_request(query, filters)
 }
 
 #[test]
