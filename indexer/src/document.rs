@@ -187,9 +187,10 @@ pub struct PdfContext<'a> {
     pub inventory_publication: Option<(String, String)>,
 }
 
-/// The documents of one PDF: one document, or the parts of a bundle ([`crate::bundle`]); plus
+/// The documents of one file: one document, or the parts of a bundle ([`crate::bundle`]); plus
 /// an entry without pages for every row of the PDF's own inventory table that no part carries
-/// (unless the table was already linked as an inventory before extraction).
+/// (unless the table was already linked as an inventory before extraction); plus a document
+/// for every file inside it (attachments, archive members; [`add_attachment_documents`]).
 pub fn build_documents(
     mut extracted: ExtractedPdf,
     resolved: &ResolvedMetadata,
