@@ -17,21 +17,21 @@
 //! - [`complaint`] complaint judgements (`*.klachten.csv`/`.jsonl`) -> documents of category 2l
 //! - [`decision`]  decision letters: decision and request dates, decision type, articles cited
 //! - [`pdf`]       lopdf -> text per page, with limits
-//! - [`readers`]   every other format (text, ...) -> the same pages; the format by file name
+//! - [`readers`]   every other format (office, spreadsheets, e-mail, HTML, zip, XML, images...) -> the same pages; the format by file name
 //! - [`privacy`]   personal data that must not be published (BSN, e-mail, phone, IBAN, address, date of birth)
 //! - [`ocr`]       Tesseract OCR for pages without a usable text layer, with a cache
 //! - [`metadata`]  sidecar `NAME.pdf.json` and `publication.json` -> document metadata
 //! - [`diwoo`]     DiWoo sitemaps (KOOP XML metadata, 0.9.8 and 0.9.4) -> document metadata
 //! - [`inventory`] inventory lists (xlsx, csv, tables in PDFs) -> rows with id, title, date, judgement, grounds;
-//!   [`inventory::link`] links the rows to the PDFs they describe
-//! - [`bundle`]    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
+//!   `inventory::link` links the rows to the PDFs they describe
+//! - `bundle`    a concatenated PDF (decision + inventory + documents) -> its documents' page ranges
 //! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
-//! - [`ids`]       document ids from source paths, content hashes
-//! - [`document`]  a file's extraction + metadata -> its Documents (title, language, references, bundle parts)
-//! - [`discover`]  walk the inputs into the files to process, their metadata and the documents without a file
-//! - [`process`]   one input file -> its documents (or unchanged, retracted, failed), on a worker thread
-//! - [`options`]   `IndexOptions` and `RunControl`: what a run is asked to do
-//! - [`report`]    per-file reports, progress events, the run summary
+//! - `ids`       document ids from source paths, content hashes
+//! - `document`  a file's extraction + metadata -> its Documents (title, language, references, bundle parts)
+//! - `discover`  walk the inputs into the files to process, their metadata and the documents without a file
+//! - `process`   one input file -> its documents (or unchanged, retracted, failed), on a worker thread
+//! - `options`   `IndexOptions` and `RunControl`: what a run is asked to do
+//! - `report`    per-file reports, progress events, the run summary
 //! - [`ingest`]    a run: discover -> link inventories -> process files -> write units -> commit
 //! - [`write`]     documents -> tantivy: upsert by id, commit, fsync
 //! - [`worker`]    extraction in a child process with resource limits; outcome classes
