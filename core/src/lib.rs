@@ -12,6 +12,8 @@
 //!   stored forms read back from the index
 //! - [`schema`]   field names and `build_schema()`: the contract between indexer and server
 //! - [`analysis`] the Dutch analyzer (tokenize keeping codes whole, fold, stem with exceptions)
+//! - [`complaints`] complaint judgements: outcome values, the 22 norms of proper conduct
+//!   (`data/behoorlijkheidsnormen.tsv`), the Awb handling term
 //! - [`compound`] Dutch compound splitting over a bounded part list (`data/compound-parts.txt`)
 //! - [`dates`]    dates as the index keeps them (`YYYY-MM-DD`, days since 1970) from every
 //!   form the readers meet (ISO, `DD-MM-YY(YY)`, Dutch month names, Excel serials, PDF dates)
@@ -28,6 +30,7 @@
 //! serde_json and sha2 only.
 
 pub mod analysis;
+pub mod complaints;
 pub mod compound;
 pub mod dates;
 mod error;

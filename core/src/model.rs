@@ -237,6 +237,14 @@ pub struct DocumentFields {
     /// Complaint judgements: date the complaint was received, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
+    /// Complaint judgements: the parts of the complaint, each judged on its own (a letter that
+    /// judges one complaint as a whole has one part; records without parts have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complaint_parts: Vec<ComplaintPart>,
+    /// Complaint judgements: the norms of proper conduct (behoorlijkheidsnormen,
+    /// `woo_core::complaints::NORMS`) the judgement cites, in the list's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub norms: Vec<String>,
     /// Parts of a bundle (`woo_indexer::bundle`): the page of the original file that is page 1 of
     /// this part (its pages are numbered from 1; `source` ends in `#pages=FIRST-LAST`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,6 +260,20 @@ pub struct DocumentFields {
     /// indexed). Non-zero: the publisher should withdraw and fix the file.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub covered_words: u32,
+}
+
+/// One part of a complaint (klachtonderdeel) and how it was judged.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ComplaintPart {
+    /// What this part is about, as the judgement words it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// One of `woo_core::complaints::OUTCOMES`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// The norms of proper conduct this part was judged against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub norms: Vec<String>,
 }
 
 /// A document ready to be written to the index.

@@ -274,13 +274,13 @@ fn add_page_file(discovery: &mut Discovery, path: &Path, root: &Path) {
 }
 
 /// Reads a complaint-judgement file: each record is a document without pages. A record that
-/// holds personal data ([`crate::privacy`]) is refused with its own report; the others are
-/// indexed.
+/// holds personal data ([`crate::privacy`]) or values outside the format's lists is refused
+/// with its own report; the others are indexed.
 fn add_complaints(discovery: &mut Discovery, path: &Path, source: &str) {
     match crate::complaint::read_complaints(path) {
         Ok(records) => {
             for record in &records {
-                if let Some(refusal) = crate::complaint::personal_data_refusal(record) {
+                if let Some(refusal) = crate::complaint::record_refusal(record) {
                     let record_source = format!("{source}#{}", record.id);
                     discovery
                         .problems
