@@ -39,6 +39,9 @@ mod cli;
 /// Complaint judgements read from their letters: the judged set, accuracy per field and half.
 mod complaint_letters;
 
+/// Near-duplicates: judged pairs clustered from their stored signatures, precision and recall.
+mod duplicates;
+
 /// Text-page input (`*.pages.jsonl`): documents with page texts, no PDF parsing.
 mod pages;
 

@@ -22,6 +22,8 @@
 //! - [`ids`]      default document ids from source paths, hashes of documents without a file
 //! - [`index`]    `open_index`: the schema-version check and the analyzers, for every reader
 //! - [`error`]    `CoreError`, the crate's one error type
+//! - [`similarity`] near-duplicates: MinHash signatures of a document's visible words and the
+//!   clusters of documents whose signatures nearly agree
 //! - [`woo`]      Woo value lists: information categories (TOOI), refusal grounds, judgements,
 //!   publishers (TOOI organisations), and refusal-ground detection in page text
 //!
@@ -39,6 +41,7 @@ pub mod index;
 pub mod model;
 pub mod retraction;
 pub mod schema;
+pub mod similarity;
 pub mod woo;
 
 pub use error::{CoreError, Result};

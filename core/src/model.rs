@@ -260,6 +260,10 @@ pub struct DocumentFields {
     /// indexed). Non-zero: the publisher should withdraw and fix the file.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub covered_words: u32,
+    /// MinHash signature of its pages' visible words (`woo_core::similarity`), for finding
+    /// its near-duplicates; empty for documents without (enough) text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_signature: Vec<u32>,
 }
 
 /// One part of a complaint (klachtonderdeel) and how it was judged.

@@ -108,7 +108,19 @@ pub fn build_document(
     if !is_decision_letter {
         add_complaint_judgement(&mut document);
     }
+    document.fields.text_signature = visible_text_signature(&document.pages);
     document
+}
+
+/// The near-duplicate signature of the pages' text (what the index holds of them: covered
+/// words were left out by extraction).
+fn visible_text_signature(pages: &[Page]) -> Vec<u32> {
+    let text: String = pages
+        .iter()
+        .map(|page| page.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    woo_core::similarity::text_signature(&text)
 }
 
 /// A document of category `2l`, or without a category and reading as a complaint judgement,
