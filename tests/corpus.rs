@@ -145,6 +145,59 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         odt.total, 2,
         "the two ODT renditions of the Kamer documents"
     );
+    print_duplicate_clusters(&search);
+    // No document of the corpus is a complaint judgement: none is read as one.
+    let mut complaints = std::collections::BTreeMap::new();
+    complaints.insert("category".to_string(), vec!["2l".to_string()]);
+    let judged = search
+        .search(&SearchRequest {
+            page: 1,
+            size: 10,
+            filters: complaints,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(
+        judged.total,
+        0,
+        "{:?}",
+        judged.results.iter().map(|r| &r.source).collect::<Vec<_>>()
+    );
+}
+
+/// The corpus's near-duplicate clusters, printed (benches/README.md, "Near-duplicates").
+fn print_duplicate_clusters(search: &SearchService) {
+    let table = search.table();
+    let signed: Vec<(&str, &[u32])> = table
+        .entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.stored.fields.source.as_str(),
+                entry.stored.fields.text_signature.as_slice(),
+            )
+        })
+        .collect();
+    let clusters = woo_core::similarity::duplicate_clusters(&signed);
+    let mut members: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for ((source, _), cluster) in signed.iter().zip(&clusters) {
+        if let Some(cluster) = cluster {
+            members.entry(cluster.as_str()).or_default().push(source);
+        }
+    }
+    let signed_count = signed
+        .iter()
+        .filter(|(_, signature)| !signature.is_empty())
+        .count();
+    eprintln!(
+        "corpus near-duplicates: {} documents with a signature, {} clusters holding {} documents",
+        signed_count,
+        members.len(),
+        members.values().map(Vec::len).sum::<usize>()
+    );
+    for sources in members.values() {
+        eprintln!("  cluster: {sources:?}");
+    }
 }
 
 /// Bag-of-words F1 of two texts (lowercase runs of letters and digits).
