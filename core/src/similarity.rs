@@ -51,7 +51,7 @@ fn splitmix64(mut value: u64) -> u64 {
 
 /// Whether a word is a redaction mark or a refusal-ground code (`5.1.2e`, `10.2.e`, `█████`,
 /// `xxx`), which differ between two redactions of one text and say nothing of its content.
-fn is_redaction_token(word: &str) -> bool {
+pub fn is_redaction_mark(word: &str) -> bool {
     let starts_with_digit = word.chars().next().is_some_and(|c| c.is_ascii_digit());
     if starts_with_digit && word.contains('.') {
         return true;
@@ -64,7 +64,7 @@ fn is_redaction_token(word: &str) -> bool {
 fn signature_words(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '"'))
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '█'))
-        .filter(|word| !word.is_empty() && !is_redaction_token(word))
+        .filter(|word| !word.is_empty() && !is_redaction_mark(word))
         .map(|word| fold(word))
         .filter(|word| word.chars().count() >= 2 || word.chars().all(|c| c.is_ascii_digit()))
         .collect()

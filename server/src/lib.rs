@@ -39,6 +39,7 @@
 #[cfg(feature = "admin")]
 pub mod admin;
 pub mod app;
+pub mod compare;
 pub mod dates;
 pub mod error;
 pub mod export;
