@@ -82,7 +82,7 @@ fn clusters_of_100k(criterion: &mut Criterion) {
         let page = random_page(&mut rng, 120);
         let number = documents.len();
         documents.push((format!("doc-{number:06}"), text_signature(&page)));
-        if number % 10 == 0 {
+        if number.is_multiple_of(10) {
             let words: Vec<&str> = page.split(' ').collect();
             let redacted: Vec<&str> = words
                 .iter()

@@ -65,7 +65,7 @@ fn signature_words(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '"'))
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '█'))
         .filter(|word| !word.is_empty() && !is_redaction_mark(word))
-        .map(|word| fold(word))
+        .map(fold)
         .filter(|word| word.chars().count() >= 2 || word.chars().all(|c| c.is_ascii_digit()))
         .collect()
 }
