@@ -39,6 +39,8 @@
 #[cfg(feature = "admin")]
 pub mod admin;
 pub mod app;
+pub mod complaints;
+pub mod complaints_page;
 pub mod dates;
 pub mod error;
 pub mod export;
@@ -52,6 +54,7 @@ pub mod rate_limit;
 pub mod read_directory;
 pub mod search;
 pub mod server;
+pub mod statistics;
 
 #[cfg(feature = "admin")]
 /// `POST /api/admin/bulk`'s limits and answer, at the path they had before the admin API

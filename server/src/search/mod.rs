@@ -22,9 +22,10 @@
 //!             documents' facet values as ordinals, facet counting      -> response
 //! request     SearchRequest, SortOrder, the request limits, validation  -> facets
 //! table       DocumentTable: one entry per document, record -> position per segment,
-//!             newest-first ranks                                        -> facets
+//!             newest-first ranks, the complaint table        -> facets, complaints
 //! collect     GroupingCollector: matching records grouped by document   -> table
-//! complaints  complaint_stats over the table                            -> table
+//! complaints  complaint judgements: their facts and themes (built with the table), counts
+//!             per group and the patterns of a search (a folder)         -> facets
 //! admission   LoadLimits and the gate: searches running, waiting, refused
 //! page_text   PageText: a page's stored text and facts
 //! retracted   missing_document: 410 for a retracted id, 404 for an unknown one -> service
@@ -48,7 +49,14 @@ pub use collect::{
     DocumentRun, GroupingCollector, GroupingSegmentCollector, MatchedRecords, RecordHit,
     SegmentMatches, PAGES_CONSIDERED_PER_RESULT,
 };
-pub use complaints::{complaint_stats, ComplaintGroup, COMPLAINT_GROUP_KEYS};
+pub use complaints::{
+    build_complaint_table, cited_norm_names, complaint_patterns, complaint_stats, find_themes,
+    handling_time_value, BodyNorms, BodyPattern, ComplaintGroup, ComplaintPatterns,
+    ComplaintTable, ExampleJudgement, HandlingPattern, HandlingSummary, JudgementFacts,
+    LinkBase, NormCount, NormPatterns, SearchLink, ShareFigure, SubjectChange, SubjectTrends,
+    TermShare, Theme, ThemePattern, Themes, WeekBin, YearCount, YearNorms, COMPLAINT_GROUP_KEYS,
+    HANDLING_TIME_VALUES, NOT_A_JUDGEMENT, TREND_FDR,
+};
 pub use facets::{
     FacetDescriptor, FacetOrdinals, FacetValue, DEFAULT_FACET_SIZE, FACETS, FACET_NAMES,
 };
@@ -62,7 +70,7 @@ pub use response::{
     DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
 };
 pub use retracted::missing_document;
-pub use service::{SearchService, HITS_PER_RESULT};
+pub use service::{MatchingDocuments, SearchService, HITS_PER_RESULT};
 pub use table::{build_document_table, DocumentEntry, DocumentTable};
 
 // HTML escaping and `<mark>` rendering live in `crate::markup`; kept here for the callers
