@@ -283,7 +283,9 @@ async fn api_complaint_stats(
 async fn complaints_page(State(state): State<AppState>, RawQuery(raw_query): RawQuery) -> Response {
     let pairs = match decode_pairs(raw_query.as_deref().unwrap_or("")) {
         Ok(pairs) => pairs,
-        Err(error) => return html_message(error.status(), &error.to_string(), html::UiLanguage::Dutch),
+        Err(error) => {
+            return html_message(error.status(), &error.to_string(), html::UiLanguage::Dutch)
+        }
     };
     let language = html::UiLanguage::from_pairs(&pairs);
     let query = match complaints::complaint_query_from_pairs(&pairs, html::HTML_EXTRA_PARAMETERS) {
@@ -291,13 +293,9 @@ async fn complaints_page(State(state): State<AppState>, RawQuery(raw_query): Raw
         Err(error) => return html_message(error.status(), &error.to_string(), language),
     };
     let search = state.search.clone();
-    let page_query = query.clone();
     match blocking(move || complaints::complaint_answer(&search, &query)).await {
         Ok(answer) => Html(crate::complaints_page::render_complaints_page(
-            &pairs,
-            &page_query,
-            &answer,
-            language,
+            &pairs, &answer, language,
         ))
         .into_response(),
         Err(error) => html_message(error.status(), &error.to_string(), language),

@@ -98,7 +98,10 @@ pub fn complaint_query_from_pairs(
     if format == StatsFormat::Csv && section.is_none() {
         return Err(ApiError::invalid(
             "section",
-            format!("format=csv needs a section: {}", COMPLAINT_SECTIONS.join(", ")),
+            format!(
+                "format=csv needs a section: {}",
+                COMPLAINT_SECTIONS.join(", ")
+            ),
         ));
     }
     if format == StatsFormat::Json && section.is_some() {
@@ -410,7 +413,11 @@ previous_share,z,p,q_value,link"
 fn themes_csv(answer: &ComplaintAnswer) -> String {
     let mut csv = csv_line(&["theme,judgements,terms,example_ids,link,api_link".to_string()]);
     for theme in &answer.patterns.themes {
-        let examples: Vec<&str> = theme.examples.iter().map(|example| example.id.as_str()).collect();
+        let examples: Vec<&str> = theme
+            .examples
+            .iter()
+            .map(|example| example.id.as_str())
+            .collect();
         csv.push_str(&csv_line(&[
             text(&theme.theme),
             theme.judgements.to_string(),

@@ -34,10 +34,18 @@ pub fn wilson_interval(successes: usize, trials: usize) -> Option<Interval> {
     let denominator = 1.0 + z2 / n;
     let centre = (share + z2 / (2.0 * n)) / denominator;
     let half_width = Z_95 * (share * (1.0 - share) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
-    Some(Interval {
-        low: (centre - half_width).max(0.0),
-        high: (centre + half_width).min(1.0),
-    })
+    // At 0 or all successes a bound is exactly 0 or 1 (rounding would leave 0.9999…).
+    let low = if successes == 0 {
+        0.0
+    } else {
+        (centre - half_width).max(0.0)
+    };
+    let high = if successes == trials {
+        1.0
+    } else {
+        (centre + half_width).min(1.0)
+    };
+    Some(Interval { low, high })
 }
 
 /// The complementary error function (Numerical Recipes' Chebyshev fit, relative error below

@@ -51,10 +51,10 @@ pub use collect::{
 };
 pub use complaints::{
     build_complaint_table, cited_norm_names, complaint_patterns, complaint_stats, find_themes,
-    handling_time_value, BodyNorms, BodyPattern, ComplaintGroup, ComplaintPatterns,
-    ComplaintTable, ExampleJudgement, HandlingPattern, HandlingSummary, JudgementFacts,
-    LinkBase, NormCount, NormPatterns, SearchLink, ShareFigure, SubjectChange, SubjectTrends,
-    TermShare, Theme, ThemePattern, Themes, WeekBin, YearCount, YearNorms, COMPLAINT_GROUP_KEYS,
+    handling_time_value, BodyNorms, BodyPattern, ComplaintGroup, ComplaintPatterns, ComplaintTable,
+    ExampleJudgement, HandlingPattern, HandlingSummary, JudgementFacts, LinkBase, NormCount,
+    NormPatterns, SearchLink, ShareFigure, SubjectChange, SubjectTrends, TermShare, Theme,
+    ThemePattern, Themes, WeekBin, YearCount, YearNorms, COMPLAINT_GROUP_KEYS,
     HANDLING_TIME_VALUES, NOT_A_JUDGEMENT, TREND_FDR,
 };
 pub use facets::{

@@ -35,8 +35,10 @@ impl LinkBase {
     /// The query, facet selections and date bounds of `pairs` (decoded query-string pairs),
     /// with `category=2l` instead of any category selection; empty values are left out.
     pub fn from_pairs(pairs: &[(String, String)]) -> LinkBase {
-        let mut kept: Vec<(String, String)> =
-            vec![("category".to_string(), woo_core::woo::COMPLAINT_CATEGORY.to_string())];
+        let mut kept: Vec<(String, String)> = vec![(
+            "category".to_string(),
+            woo_core::woo::COMPLAINT_CATEGORY.to_string(),
+        )];
         for (name, value) in pairs {
             let keep = KEPT_PARAMETERS.contains(&name.as_str())
                 || (FACET_NAMES.contains(&name.as_str()) && name != "category");

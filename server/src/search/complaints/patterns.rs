@@ -229,8 +229,10 @@ pub struct ExampleJudgement {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its document page.
+    /// Its document page (its JSON when it has no pages).
     pub link: String,
+    /// Its JSON (`/api/documents/{id}`).
+    pub api: String,
 }
 
 /// A recurring theme among the search's judgements.
@@ -397,8 +399,7 @@ fn share_figure(tally: &Tally, links: &LinkBase, selection: &[(&str, &str)]) -> 
     ShareFigure {
         judgements: tally.judgements,
         well_founded: tally.well_founded,
-        share: (tally.judgements > 0)
-            .then(|| tally.well_founded as f64 / tally.judgements as f64),
+        share: (tally.judgements > 0).then(|| tally.well_founded as f64 / tally.judgements as f64),
         interval: wilson_interval(tally.well_founded, tally.judgements),
         link: links.with(selection),
         well_founded_link: links.with(&well_founded_selection),
@@ -543,9 +544,7 @@ fn norm_counts(
         });
     }
     if only_present {
-        norms.sort_by(|a, b| {
-            (b.violated, b.cited, a.number).cmp(&(a.violated, a.cited, b.number))
-        });
+        norms.sort_by(|a, b| (b.violated, b.cited, a.number).cmp(&(a.violated, a.cited, b.number)));
     }
     norms
 }
@@ -660,6 +659,26 @@ fn subject_trends(complaints: &ComplaintTable, counts: &Counts, links: &LinkBase
     trends
 }
 
+/// A theme's example: its document page when it has pages, else its JSON (a record without a
+/// letter has no page to show).
+fn example_judgement(stored: &woo_core::StoredDocument) -> ExampleJudgement {
+    let id = percent_encoding::utf8_percent_encode(
+        &stored.fields.id,
+        percent_encoding::NON_ALPHANUMERIC,
+    );
+    let api = format!("/api/documents/{id}");
+    ExampleJudgement {
+        id: stored.fields.id.clone(),
+        title: stored.fields.title.clone(),
+        link: if stored.page_count > 0 {
+            format!("/documents/{id}")
+        } else {
+            api.clone()
+        },
+        api,
+    }
+}
+
 fn theme_patterns(table: &DocumentTable, counts: &Counts, links: &LinkBase) -> Vec<ThemePattern> {
     let complaints = &table.complaints;
     let mut themes = Vec::new();
@@ -674,20 +693,7 @@ fn theme_patterns(table: &DocumentTable, counts: &Counts, links: &LinkBase) -> V
             .map(|&member| complaints.judgements[member].position)
             .filter(|&position| counts.matching[position])
             .take(EXAMPLES_PER_THEME)
-            .map(|position| {
-                let fields = &table.entries[position].stored.fields;
-                ExampleJudgement {
-                    id: fields.id.clone(),
-                    title: fields.title.clone(),
-                    link: format!(
-                        "/documents/{}",
-                        percent_encoding::utf8_percent_encode(
-                            &fields.id,
-                            percent_encoding::NON_ALPHANUMERIC
-                        )
-                    ),
-                }
-            })
+            .map(|position| example_judgement(&table.entries[position].stored))
             .collect();
         themes.push(ThemePattern {
             theme: theme.label.clone(),
@@ -697,7 +703,11 @@ fn theme_patterns(table: &DocumentTable, counts: &Counts, links: &LinkBase) -> V
             link: links.with(&[("theme", &theme.label)]),
         });
     }
-    themes.sort_by(|a, b| b.judgements.cmp(&a.judgements).then_with(|| a.theme.cmp(&b.theme)));
+    themes.sort_by(|a, b| {
+        b.judgements
+            .cmp(&a.judgements)
+            .then_with(|| a.theme.cmp(&b.theme))
+    });
     themes
 }
 

@@ -30,10 +30,10 @@ const MAX_DOCUMENT_SHARE: f64 = 0.5;
 const STOP_WORDS: &[&str] = &[
     "aan", "als", "bij", "dan", "dat", "de", "deze", "die", "dit", "door", "een", "en", "er",
     "geen", "haar", "heb", "hebben", "heeft", "het", "hij", "hun", "ik", "in", "is", "kan",
-    "kunnen", "maar", "met", "meer", "na", "naar", "niet", "nog", "of", "om", "ook", "op",
-    "over", "te", "tot", "toe", "u", "uit", "uw", "van", "voor", "was", "wat", "wel", "werd",
-    "wij", "worden", "wordt", "ze", "zich", "zij", "zijn", "zou", "zo", "onder", "tegen",
-    "omdat", "waarin", "welke", "hem", "mij", "mijn", "ons", "onze", "hierover", "daarbij",
+    "kunnen", "maar", "met", "meer", "na", "naar", "niet", "nog", "of", "om", "ook", "op", "over",
+    "te", "tot", "toe", "u", "uit", "uw", "van", "voor", "was", "wat", "wel", "werd", "wij",
+    "worden", "wordt", "ze", "zich", "zij", "zijn", "zou", "zo", "onder", "tegen", "omdat",
+    "waarin", "welke", "hem", "mij", "mijn", "ons", "onze", "hierover", "daarbij",
 ];
 
 /// One theme: its top terms and its members, most typical first.
@@ -190,7 +190,12 @@ fn cluster_count(vectors: usize) -> usize {
 }
 
 /// k-means++ seeds (squared cosine distance), deterministic.
-fn seed_centroids(sample: &[&Vector], k: usize, terms: usize, random: &mut SplitMix) -> Vec<Vec<f32>> {
+fn seed_centroids(
+    sample: &[&Vector],
+    k: usize,
+    terms: usize,
+    random: &mut SplitMix,
+) -> Vec<Vec<f32>> {
     let mut centroids: Vec<Vec<f32>> = Vec::new();
     let dense = |vector: &Vector| {
         let mut centroid = vec![0f32; terms];
@@ -278,7 +283,10 @@ fn merge_similar(centroids: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
             Some(other) => {
                 let sum: Vec<f32> = other.iter().zip(&centroid).map(|(a, b)| a + b).collect();
                 let length: f32 = sum.iter().map(|weight| weight * weight).sum::<f32>().sqrt();
-                *other = sum.iter().map(|weight| weight / length.max(f32::MIN_POSITIVE)).collect();
+                *other = sum
+                    .iter()
+                    .map(|weight| weight / length.max(f32::MIN_POSITIVE))
+                    .collect();
             }
             None => kept.push(centroid),
         }
@@ -292,7 +300,9 @@ pub fn find_themes(texts: &[String]) -> Themes {
     let vocabulary = vocabulary(texts);
     let terms = vocabulary.shown_form.len();
     let vectors = tf_idf_vectors(&vocabulary.words_of_text, terms);
-    let usable: Vec<usize> = (0..vectors.len()).filter(|&i| !vectors[i].is_empty()).collect();
+    let usable: Vec<usize> = (0..vectors.len())
+        .filter(|&i| !vectors[i].is_empty())
+        .collect();
     let mut themes = Themes {
         themes: Vec::new(),
         theme_of_text: vec![None; texts.len()],
@@ -372,11 +382,36 @@ mod tests {
     /// complaint words) and some unrelated ones.
     fn planted_texts() -> (Vec<String>, Vec<Option<usize>>) {
         let themes: [&[&str]; 3] = [
-            &["parkeervergunning", "parkeerplaats", "bewonersvergunning", "wachtlijst", "kenteken"],
-            &["afvalcontainer", "huisvuil", "ophaaldienst", "grofvuil", "milieupas"],
-            &["uitkering", "bijstand", "terugvordering", "inkomen", "participatiewet"],
+            &[
+                "parkeervergunning",
+                "parkeerplaats",
+                "bewonersvergunning",
+                "wachtlijst",
+                "kenteken",
+            ],
+            &[
+                "afvalcontainer",
+                "huisvuil",
+                "ophaaldienst",
+                "grofvuil",
+                "milieupas",
+            ],
+            &[
+                "uitkering",
+                "bijstand",
+                "terugvordering",
+                "inkomen",
+                "participatiewet",
+            ],
         ];
-        let shared = ["klacht", "gemeente", "medewerker", "brief", "afhandeling", "telefonisch"];
+        let shared = [
+            "klacht",
+            "gemeente",
+            "medewerker",
+            "brief",
+            "afhandeling",
+            "telefonisch",
+        ];
         let mut random = SplitMix(7);
         let mut texts = Vec::new();
         let mut planted = Vec::new();
@@ -394,7 +429,12 @@ mod tests {
                 planted.push(Some(theme));
             }
         }
-        for noise in ["subsidie evenement", "bomen kap", "zwembad openingstijden", "paspoort"] {
+        for noise in [
+            "subsidie evenement",
+            "bomen kap",
+            "zwembad openingstijden",
+            "paspoort",
+        ] {
             texts.push(format!("{noise} klacht"));
             planted.push(None);
         }
@@ -407,25 +447,51 @@ mod tests {
         let found = find_themes(&texts);
         let planted_words = ["parkeer", "afval", "bijstand"];
         for (theme, word) in planted_words.iter().enumerate() {
-            let members: Vec<usize> = (0..texts.len()).filter(|&i| planted[i] == Some(theme)).collect();
+            let members: Vec<usize> = (0..texts.len())
+                .filter(|&i| planted[i] == Some(theme))
+                .collect();
             let mut counts: HashMap<Option<usize>, usize> = HashMap::new();
             for &member in &members {
                 *counts.entry(found.theme_of_text[member]).or_default() += 1;
             }
             let (&found_theme, &together) = counts.iter().max_by_key(|(_, count)| **count).unwrap();
             let found_theme = found_theme.expect("a planted theme is a theme");
-            assert!(together * 10 >= members.len() * 9, "theme {word}: {counts:?}");
-            let cluster = &found.themes[found_theme];
-            let pure = cluster.members.iter().filter(|&&m| planted[m] == Some(theme)).count();
-            assert!(pure * 10 >= cluster.members.len() * 9, "{:?}", cluster.terms);
             assert!(
-                cluster.terms.iter().take(5).any(|term| term.contains(word) || planted_in(term, theme)),
+                together * 10 >= members.len() * 9,
+                "theme {word}: {counts:?}"
+            );
+            let cluster = &found.themes[found_theme];
+            let pure = cluster
+                .members
+                .iter()
+                .filter(|&&m| planted[m] == Some(theme))
+                .count();
+            assert!(
+                pure * 10 >= cluster.members.len() * 9,
+                "{:?}",
+                cluster.terms
+            );
+            assert!(
+                cluster
+                    .terms
+                    .iter()
+                    .take(5)
+                    .any(|term| term.contains(word) || planted_in(term, theme)),
                 "theme {word} has terms {:?}",
                 cluster.terms
             );
-            assert!(!cluster.terms.iter().any(|term| term == "klacht"), "{:?}", cluster.terms);
+            assert!(
+                !cluster.terms.iter().any(|term| term == "klacht"),
+                "{:?}",
+                cluster.terms
+            );
         }
-        assert_eq!(found.themes.len(), 3, "{:?}", found.themes.iter().map(|t| &t.label).collect::<Vec<_>>());
+        assert_eq!(
+            found.themes.len(),
+            3,
+            "{:?}",
+            found.themes.iter().map(|t| &t.label).collect::<Vec<_>>()
+        );
         // The same texts give the same themes.
         let again = find_themes(&texts);
         assert_eq!(again.theme_of_text, found.theme_of_text);
@@ -433,9 +499,27 @@ mod tests {
 
     fn planted_in(term: &str, theme: usize) -> bool {
         let words: [&[&str]; 3] = [
-            &["parkeervergunning", "parkeerplaats", "bewonersvergunning", "wachtlijst", "kenteken"],
-            &["afvalcontainer", "huisvuil", "ophaaldienst", "grofvuil", "milieupas"],
-            &["uitkering", "bijstand", "terugvordering", "inkomen", "participatiewet"],
+            &[
+                "parkeervergunning",
+                "parkeerplaats",
+                "bewonersvergunning",
+                "wachtlijst",
+                "kenteken",
+            ],
+            &[
+                "afvalcontainer",
+                "huisvuil",
+                "ophaaldienst",
+                "grofvuil",
+                "milieupas",
+            ],
+            &[
+                "uitkering",
+                "bijstand",
+                "terugvordering",
+                "inkomen",
+                "participatiewet",
+            ],
         ];
         words[theme].contains(&term)
     }
