@@ -29,9 +29,9 @@ fn small_body(number: usize) -> String {
 /// The subject and summary of the `k`-th judgement of a year.
 fn subject_and_summary(year: u32, k: usize) -> (&'static str, String) {
     let parking = if year == 2023 {
-        k % 2 == 0
+        k.is_multiple_of(2)
     } else {
-        k % 27 == 0
+        k.is_multiple_of(27)
     };
     if parking {
         let extra = ["wachtlijst", "kenteken", "bewonersvergunning"][k % 3];

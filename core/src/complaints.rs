@@ -141,7 +141,7 @@ pub fn norm_by_any(value: &str) -> Option<&'static Norm> {
     let words = folded_words(value);
     NORMS
         .iter()
-        .find(|norm| norm.spellings.iter().any(|spelling| *spelling == words))
+        .find(|norm| norm.spellings.contains(&words))
 }
 
 /// Words (folded) that mark a sentence as speaking of a norm of proper conduct.

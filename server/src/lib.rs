@@ -20,7 +20,13 @@
 //!   edit distance of suggestions and fuzzy highlighting
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
 //!   (a folder: request, response, table, collect, facets, admission, page_text, complaints,
-//!   service)
+//!   complaint_patterns, service); the complaint judgements' facts and themes are built with
+//!   the document table, their patterns counted per search
+//! - [`statistics`] Wilson score intervals, the two-proportion z-test, Benjamini–Hochberg, the
+//!   median (pure functions on counts)
+//! - [`complaints`] the complaint patterns over HTTP: `group`/`format`/`section` plus the
+//!   search's parameters -> the answer of `GET /api/complaints/stats`, its CSV sections
+//! - [`complaints_page`] the `/complaints` page: the patterns as inline SVG charts and tables
 //! - [`read_directory`] an index opening that reads files instead of mapping them (the
 //!   document table is built through one, so the doc store pages it reads do not stay mapped)
 //! - [`highlight`] what a query matched in page text (words, stems, compound parts, phrases,

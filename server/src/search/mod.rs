@@ -18,14 +18,16 @@
 //! Submodules (private; their public items are re-exported here), lowest first:
 //! ```text
 //! response    SearchResponse, SearchResult, PageHit, FacetCount, PublicationGroup: plain data
+//! complaints  complaint judgements: their facet values (norm, violated_norm, handling_time),
+//!             facts and tf-idf themes, built with the table (a folder)
 //! facets      the FACETS table (names, histograms, record fields, values, labels), the
-//!             documents' facet values as ordinals, facet counting      -> response
+//!             documents' facet values as ordinals, facet counting -> response, complaints
 //! request     SearchRequest, SortOrder, the request limits, validation  -> facets
 //! table       DocumentTable: one entry per document, record -> position per segment,
 //!             newest-first ranks, the complaint table        -> facets, complaints
 //! collect     GroupingCollector: matching records grouped by document   -> table
-//! complaints  complaint judgements: their facts and themes (built with the table), counts
-//!             per group and the patterns of a search (a folder)         -> facets
+//! complaint_patterns  counts per group and the patterns of a search: shares, intervals,
+//!             handling time, norms, trends, themes, links (a folder)  -> table, facets
 //! admission   LoadLimits and the gate: searches running, waiting, refused
 //! page_text   PageText: a page's stored text and facts
 //! retracted   missing_document: 410 for a retracted id, 404 for an unknown one -> service
@@ -35,6 +37,7 @@
 
 mod admission;
 mod collect;
+mod complaint_patterns;
 mod complaints;
 mod facets;
 mod page_text;
@@ -49,13 +52,15 @@ pub use collect::{
     DocumentRun, GroupingCollector, GroupingSegmentCollector, MatchedRecords, RecordHit,
     SegmentMatches, PAGES_CONSIDERED_PER_RESULT,
 };
+pub use complaint_patterns::{
+    complaint_patterns, complaint_stats, week_bin, BodyNorms, BodyPattern, ComplaintGroup,
+    ComplaintPatterns, ExampleJudgement, HandlingPattern, HandlingSummary, LinkBase, NormCount,
+    NormPatterns, SearchLink, ShareFigure, SubjectChange, SubjectTrends, TermShare, ThemePattern,
+    WeekBin, YearCount, YearNorms, COMPLAINT_GROUP_KEYS, TREND_FDR,
+};
 pub use complaints::{
-    build_complaint_table, cited_norm_names, complaint_patterns, complaint_stats, find_themes,
-    handling_time_value, BodyNorms, BodyPattern, ComplaintGroup, ComplaintPatterns, ComplaintTable,
-    ExampleJudgement, HandlingPattern, HandlingSummary, JudgementFacts, LinkBase, NormCount,
-    NormPatterns, SearchLink, ShareFigure, SubjectChange, SubjectTrends, TermShare, Theme,
-    ThemePattern, Themes, WeekBin, YearCount, YearNorms, COMPLAINT_GROUP_KEYS,
-    HANDLING_TIME_VALUES, NOT_A_JUDGEMENT, TREND_FDR,
+    build_complaint_table, cited_norm_names, find_themes, handling_time_value, ComplaintTable,
+    JudgementFacts, Theme, Themes, HANDLING_TIME_VALUES, NOT_A_JUDGEMENT,
 };
 pub use facets::{
     FacetDescriptor, FacetOrdinals, FacetValue, DEFAULT_FACET_SIZE, FACETS, FACET_NAMES,

@@ -294,6 +294,9 @@ fn merge_similar(centroids: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
     kept
 }
 
+/// A cluster's members (text, similarity to the centroid) and its centroid.
+type Cluster<'a> = (Vec<(usize, f32)>, &'a Vec<f32>);
+
 /// Clusters `texts` into themes (see the module documentation). Deterministic: the same texts
 /// in the same order give the same themes.
 pub fn find_themes(texts: &[String]) -> Themes {
@@ -310,7 +313,7 @@ pub fn find_themes(texts: &[String]) -> Themes {
     if usable.len() < MIN_THEME_SIZE {
         return themes;
     }
-    let mut random = SplitMix(0x5EED_0F_7E3E5);
+    let mut random = SplitMix(0x05EE_D0F7_E3E5);
     let step = usable.len().div_ceil(FIT_SAMPLE);
     let sample: Vec<&Vector> = usable.iter().step_by(step).map(|&i| &vectors[i]).collect();
     let seeds = seed_centroids(&sample, cluster_count(usable.len()), terms, &mut random);
@@ -322,12 +325,12 @@ pub fn find_themes(texts: &[String]) -> Themes {
             members[cluster].push((text, similarity));
         }
     }
-    let mut clusters: Vec<(Vec<(usize, f32)>, &Vec<f32>)> = members
+    let mut clusters: Vec<Cluster> = members
         .into_iter()
         .zip(&centroids)
         .filter(|(members, _)| members.len() >= MIN_THEME_SIZE)
         .collect();
-    clusters.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    clusters.sort_by_key(|cluster| std::cmp::Reverse(cluster.0.len()));
     clusters.truncate(MAX_THEMES);
     for (mut cluster_members, centroid) in clusters {
         cluster_members.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use woo_core::complaints::{ADJOURNED_TERM_DAYS, LEGAL_TERM_DAYS, NORMS};
 
-use crate::search::complaints::facts::{ComplaintTable, JudgementFacts};
-use crate::search::complaints::links::{LinkBase, SearchLink};
-use crate::search::complaints::HANDLING_TIME_VALUES;
+use crate::search::complaint_patterns::links::{LinkBase, SearchLink};
+use crate::search::complaints::{
+    handling_time_value, ComplaintTable, JudgementFacts, HANDLING_TIME_VALUES,
+};
 use crate::search::table::DocumentTable;
 use crate::statistics::{
     benjamini_hochberg, median_of_sorted, two_proportion_z_test, wilson_interval, Interval,
@@ -500,7 +501,7 @@ fn handling_pattern(tally: &Tally, links: &LinkBase) -> HandlingPattern {
         .enumerate()
         .map(|(bin, count)| {
             let last_day_of_bin = (bin as i64 + 1) * 7;
-            let class = super::handling_time_value(last_day_of_bin);
+            let class = handling_time_value(last_day_of_bin);
             WeekBin {
                 from_week: bin,
                 to_week: (bin < HISTOGRAM_WEEKS).then_some(bin + 1),
@@ -726,8 +727,8 @@ mod tests {
         assert_eq!(week_bin(70), 9);
         assert_eq!(week_bin(71), 10);
         assert_eq!(week_bin(10_000), HISTOGRAM_WEEKS);
-        assert_eq!(super::super::handling_time_value(42), "within_6_weeks");
-        assert_eq!(super::super::handling_time_value(43), "6_to_10_weeks");
-        assert_eq!(super::super::handling_time_value(71), "over_10_weeks");
+        assert_eq!(super::handling_time_value(42), "within_6_weeks");
+        assert_eq!(super::handling_time_value(43), "6_to_10_weeks");
+        assert_eq!(super::handling_time_value(71), "over_10_weeks");
     }
 }
