@@ -115,6 +115,23 @@ enum Command {
         /// Output folder.
         out: PathBuf,
     },
+    /// Write a synthetic collection of N complaint judgements (klachtoordelen) from 300+ bodies
+    /// over 2020–2025 with planted patterns, for the complaints page and its benchmark:
+    /// `*.klachten.jsonl` records per body in OUT/records and a share as letter PDFs in
+    /// OUT/letters.
+    ComplaintCorpus {
+        /// Number of judgements.
+        #[arg(long)]
+        judgements: usize,
+        /// Seed: the same seed and count give the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Every Nth judgement is written as a letter PDF instead of a record (0: none).
+        #[arg(long, default_value_t = 100)]
+        letter_every: usize,
+        /// Output folder.
+        out: PathBuf,
+    },
     /// Internal: extract one PDF from stdin, write one JSON answer to stdout (run by `woo
     /// index` per file under resource limits).
     #[command(hide = true)]
@@ -183,6 +200,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             corpus,
             out,
         } => scale_corpus(pages, seed, &corpus, &out),
+        Command::ComplaintCorpus {
+            judgements,
+            seed,
+            letter_every,
+            out,
+        } => {
+            let summary = woo_fixtures::complaints::write_complaint_collection(
+                &out,
+                judgements,
+                seed,
+                letter_every,
+            )
+            .with_context(|| {
+                format!(
+                    "cannot write the complaint collection into {}",
+                    out.display()
+                )
+            })?;
+            println!(
+                "wrote {} complaint judgements into {}: {} records in {} files, {} letters",
+                summary.records + summary.letters,
+                out.display(),
+                summary.records,
+                summary.record_files,
+                summary.letters
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::ExtractWorker { name } => {
             woo_indexer::worker::run_worker_on_stdio(&name)
                 .context("extract-worker cannot answer")?;

@@ -386,10 +386,33 @@ fn personal_data_in_a_complaint_judgement_letter_is_reported() {
         r#"{"id": "KO-1", "category": "2l", "title": "Klachtoordeel bejegening"}"#,
     )
     .unwrap();
+    // The same letter without metadata is read as a complaint judgement by its text, and
+    // checked the same way.
+    let unlabelled = woo_fixtures::simple_pdf(
+        "",
+        &[
+            "Gemeente Ede\nDatum: 3 april 2024\nOnderwerp: Beslissing op uw klacht over parkeren\nU klaagt over de wachttijd. Wij vinden uw klacht ongegrond.",
+            "Uw adres is Dorpsstraat 12, 6711 AB Ede.",
+        ],
+    );
+    std::fs::write(folder.path().join("zonder-metadata.pdf"), unlabelled).unwrap();
     let index = tempfile::tempdir().unwrap();
     let report = index_with_report(folder.path(), &index.path().join("index"));
+    let personal_data_of = |name: &str| {
+        report["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|file| file["source"] == name)
+            .map(|file| file["personal_data"].clone())
+            .unwrap_or_default()
+    };
     assert_eq!(
-        report["reports"][0]["personal_data"],
+        personal_data_of("oordeel.pdf"),
         serde_json::json!([{"page": 2, "kinds": ["e-mailadres", "telefoonnummer"]}])
+    );
+    assert_eq!(
+        personal_data_of("zonder-metadata.pdf"),
+        serde_json::json!([{"page": 2, "kinds": ["adres"]}])
     );
 }

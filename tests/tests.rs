@@ -36,6 +36,9 @@ mod crash;
 /// The `woo` binary: index summary and exit status, re-runs, extract.
 mod cli;
 
+/// Complaint judgements read from their letters: the judged set, accuracy per field and half.
+mod complaint_letters;
+
 /// Text-page input (`*.pages.jsonl`): documents with page texts, no PDF parsing.
 mod pages;
 

@@ -60,14 +60,14 @@ static DATE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A date found in a text, with its byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct FoundDate {
-    iso: String,
-    start: usize,
-    end: usize,
+pub(crate) struct FoundDate {
+    pub(crate) iso: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// Every valid date in `text`, in order.
-fn find_dates(text: &str) -> Vec<FoundDate> {
+pub(crate) fn find_dates(text: &str) -> Vec<FoundDate> {
     let mut dates = Vec::new();
     for captures in DATE_PATTERN.captures_iter(text) {
         let Some(whole) = captures.get(0) else {
@@ -112,7 +112,7 @@ pub fn first_date(text: &str) -> Option<String> {
 }
 
 /// Lowercase with whitespace collapsed to single spaces.
-fn collapse(text: &str) -> String {
+pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -286,7 +286,7 @@ const EARLIER_LETTER_WORDS: &[&str] = &[
 
 /// The letter's date: labelled, else the first date on the first page that is not the request
 /// date and not in a sentence about an earlier letter.
-fn find_decision_date(first_page: &str, request_date: Option<&str>) -> Option<String> {
+pub(crate) fn find_decision_date(first_page: &str, request_date: Option<&str>) -> Option<String> {
     if let Some(date) = labelled_letter_date(first_page) {
         return Some(date);
     }
@@ -401,7 +401,7 @@ fn date_nearest_request_word(sentence: &str) -> Option<String> {
 /// Splits collapsed text into sentences at `. `, `? `, `! ` followed by an uppercase letter or
 /// digit in the original, approximated here (the text is lowercased) by any `. ` not preceded
 /// by a month abbreviation or a single letter.
-fn split_sentences(collapsed: &str) -> Vec<&str> {
+pub(crate) fn split_sentences(collapsed: &str) -> Vec<&str> {
     let mut sentences = Vec::new();
     let mut start = 0;
     let bytes = collapsed.as_bytes();

@@ -1,7 +1,8 @@
 //! Building [`Document`]s from a file's extraction and metadata: the title (metadata, a usable
 //! PDF info title, the first heading line, the file name), language per page, refusal-ground
-//! stamps, labelled reference numbers, the decision-letter facts ([`crate::decision`]) and the
-//! normalised publisher, category, date, judgement and grounds.
+//! stamps, labelled reference numbers, the decision-letter facts ([`crate::decision`]), the
+//! complaint-judgement facts ([`crate::complaint_letter`]) and the normalised publisher,
+//! category, date, judgement and grounds.
 //!
 //! [`build_document`] makes one document; [`build_documents`] makes all documents of one PDF:
 //! one, or the parts of a bundle ([`crate::bundle`]), plus an entry without pages for every row
@@ -57,7 +58,8 @@ pub fn build_document(
         .clone()
         .or_else(|| publication.and_then(|p| p.category.clone()))
         .map(|value| normalise_category(&value));
-    Document {
+    let is_decision_letter = decision.is_some();
+    let mut document = Document {
         fields: DocumentFields {
             id: id_of_entry(entry, source),
             title,
@@ -102,7 +104,51 @@ pub fn build_document(
         grounds: normalised_grounds(entry),
         pages,
         ..Document::default()
+    };
+    if !is_decision_letter {
+        add_complaint_judgement(&mut document);
     }
+    document
+}
+
+/// A document of category `2l`, or without a category and reading as a complaint judgement,
+/// gets the facts its letter states ([`crate::complaint_letter`]); metadata wins where it has
+/// a value.
+fn add_complaint_judgement(document: &mut Document) {
+    use crate::complaint_letter::{looks_like_complaint_judgement, read_complaint_letter};
+    let fields = &mut document.fields;
+    let categorised = fields.category.as_deref() == Some(woo::COMPLAINT_CATEGORY);
+    if !categorised
+        && (fields.category.is_some() || !looks_like_complaint_judgement(&document.pages))
+    {
+        return;
+    }
+    let Some(facts) = read_complaint_letter(&document.pages) else {
+        return;
+    };
+    fields.category = Some(woo::COMPLAINT_CATEGORY.to_string());
+    if fields.document_type.is_none() {
+        fields.document_type = Some(crate::complaint::COMPLAINT_TYPE.to_string());
+    }
+    if fields.publisher.is_none() {
+        fields.publisher = facts.body.map(|body| woo::normalise_publisher(&body));
+    }
+    if fields.date.is_none() {
+        fields.date = facts.judged_date;
+    }
+    if fields.summary.is_none() {
+        let part_subjects: Vec<&str> = facts
+            .parts
+            .iter()
+            .filter_map(|part| part.subject.as_deref())
+            .collect();
+        fields.summary = (!part_subjects.is_empty()).then(|| part_subjects.join("; "));
+    }
+    fields.received_date = facts.received_date;
+    fields.subject = facts.subject;
+    fields.outcome = facts.outcome;
+    fields.norms = facts.norms;
+    fields.complaint_parts = facts.parts;
 }
 
 /// Extracted pages -> index pages, with their language and refusal-ground stamps.

@@ -40,6 +40,7 @@
 
 mod bundle;
 pub mod complaint;
+pub mod complaint_letter;
 pub mod decision;
 mod discover;
 pub mod diwoo;
