@@ -129,6 +129,11 @@ fn planted() -> &'static PlantedIndex {
     })
 }
 
+/// The search service over the planted judgements (for the browser test).
+pub fn planted_search() -> Arc<SearchService> {
+    planted().search.clone()
+}
+
 async fn get(uri: &str) -> Answer {
     let state = AppState {
         search: planted().search.clone(),

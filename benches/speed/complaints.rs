@@ -97,8 +97,14 @@ fn bench_complaint_patterns(criterion: &mut Criterion) {
         json.len() / 1024
     );
     let narrowed = query(&[("q", "termijn"), ("year", "2023")]);
-    assert!(answer_bytes(&search, &narrowed).0 > 0, "the narrowed search finds judgements");
-    for (name, query) in [("whole collection", &whole), ("q=termijn&year=2023", &narrowed)] {
+    assert!(
+        answer_bytes(&search, &narrowed).0 > 0,
+        "the narrowed search finds judgements"
+    );
+    for (name, query) in [
+        ("whole collection", &whole),
+        ("q=termijn&year=2023", &narrowed),
+    ] {
         let (p50, p95) = percentiles(&search, query, 30);
         eprintln!("complaints: {name}: p50 {p50:.1} ms, p95 {p95:.1} ms (30 runs)");
     }

@@ -139,9 +139,7 @@ fn folded_words(text: &str) -> Vec<String> {
 /// The norm a name or spelling stands for (`Voortvarendheid`, `behoorlijke bejegening`).
 pub fn norm_by_any(value: &str) -> Option<&'static Norm> {
     let words = folded_words(value);
-    NORMS
-        .iter()
-        .find(|norm| norm.spellings.contains(&words))
+    NORMS.iter().find(|norm| norm.spellings.contains(&words))
 }
 
 /// Words (folded) that mark a sentence as speaking of a norm of proper conduct.
