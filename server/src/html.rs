@@ -311,7 +311,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dl.f
 .viewer iframe{flex:1 1 28rem;min-height:80vh;border:1px solid #ccc}\
 nav.pages{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:.5rem 0}nav.pages a{color:#154273}\
 nav.pages input{width:4rem;font-size:1rem}table.grounds{border-collapse:collapse}table.grounds td,table.grounds th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
-.complaints{padding:1rem 1.5rem;max-width:80rem}.complaints h1{font-size:1.4rem;margin:.25rem 0}.complaints h2{font-size:1.15rem;margin:1.5rem 0 .4rem;color:#154273}\
+main.complaints{display:block;padding:1rem 1.5rem;max-width:80rem}.complaints h1{font-size:1.4rem;margin:.25rem 0}.complaints h2{font-size:1.15rem;margin:1.5rem 0 .4rem;color:#154273}\
 .complaints svg{max-width:100%;height:auto;display:block}.complaints svg a:hover rect{fill:#ffb612}.complaints .note{color:#555;font-size:.9rem;max-width:50rem}\
 form.patterns{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;background:#f3f6fa;padding:.75rem;border:1px solid #d0d9e6}\
 form.patterns label{display:flex;flex-direction:column;font-size:.9rem}form.patterns input,form.patterns select{font-size:1rem;padding:.25rem;max-width:16rem}\
