@@ -98,6 +98,32 @@ impl Drop for BrowserProcesses {
     }
 }
 
+/// Open `/complaints`, see its SVG charts drawn, and follow a body's bar to its search.
+async fn complaints_flow(client: &Client, base: &str) -> anyhow::Result<()> {
+    client.goto(&format!("{base}/complaints")).await?;
+    let chart = client.find(Locator::Css("#per-body svg")).await?;
+    let size = chart.rectangle().await?;
+    ensure!(
+        size.2 > 300.0 && size.3 > 100.0,
+        "the chart is drawn: {size:?}"
+    );
+    client.find(Locator::Id("national-share")).await?;
+    screenshot(client, "06-complaints").await?;
+    let bar = client
+        .find(Locator::Css("#per-body svg a[href*=\"Hoogland\"] rect"))
+        .await?;
+    bar.click().await?;
+    let url = wait_for_url_containing(client, "publisher=Gemeente%20Hoogland").await?;
+    ensure!(url.contains("category=2l"), "{url}");
+    let total = shown_total(client).await?;
+    ensure!(
+        total == 48,
+        "the bar's search finds its 48 well-founded judgements, not {total}"
+    );
+    screenshot(client, "07-complaints-search").await?;
+    Ok(())
+}
+
 fn screenshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
@@ -338,10 +364,30 @@ async fn journalist_flow_in_headless_chromium() {
         .await
         .expect("a WebDriver session with headless Chromium");
 
-    let outcome = journalist_flow(&client, &format!("http://{address}")).await;
+    let mut outcome = journalist_flow(&client, &format!("http://{address}")).await;
+    // The complaint patterns page on a server of the planted judgements.
+    let complaints_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the complaints server");
+    let complaints_address = complaints_listener.local_addr().expect("server address");
+    let complaints_server = tokio::spawn(woo_server::serve_with_limits(
+        complaints_listener,
+        AppState {
+            search: crate::complaints::planted_search(),
+            admin: None,
+            rate_limit: None,
+            public_url: None,
+        },
+        woo_server::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
+    if outcome.is_ok() {
+        outcome = complaints_flow(&client, &format!("http://{complaints_address}")).await;
+    }
     let _ = client.close().await;
     drop(processes);
     server.abort();
+    complaints_server.abort();
     if let Err(error) = outcome {
         panic!("browser flow failed: {error:#}");
     }

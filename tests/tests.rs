@@ -57,5 +57,9 @@ mod page;
 
 /// The search page in headless Chromium over WebDriver (skips when Chromium is missing).
 mod browser;
+/// Complaint patterns over a planted collection: `/api/complaints/stats` (shares, intervals,
+/// handling time, norms, trends, themes, CSV, links that reproduce each figure) and `/complaints`.
+mod complaints;
+
 /// Woo structure: decision letters (dates, decision, articles), their facet and filters.
 mod woo;

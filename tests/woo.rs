@@ -393,7 +393,11 @@ async fn complaint_records_index_and_count_by_group() {
     let (status, error) = call("/api/complaints/stats?group=colour").await;
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["error"]["code"], "invalid_parameter");
-    let (status, _) = call("/api/complaints/stats").await;
+    // Without `group` the patterns come without groups; an empty `group` is still refused.
+    let (status, patterns) = call("/api/complaints/stats").await;
+    assert_eq!(status, 200);
+    assert_eq!(patterns["total"], 30);
+    let (status, _) = call("/api/complaints/stats?group=").await;
     assert_eq!(status, 400);
 }
 

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 
 #[cfg(feature = "admin")]
 use crate::admin::{AdminRouteState, AdminState};
+use crate::complaints;
 use crate::error::{body_bytes, ApiError, Result};
 use crate::export::{self, ExportFormat};
 use crate::html::{self, error_page_response};
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi))
         .route(html::STYLE_SHEET_PATH, get(style_sheet))
         .route("/api/complaints/stats", get(api_complaint_stats))
+        .route("/complaints", get(complaints_page))
         .route("/api/documents/{id}", get(api_document))
         .route("/api/documents/{id}/pages/{page}", get(api_page))
         .route("/api/documents/{id}/file", get(api_file))
@@ -243,35 +245,61 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// `GET /api/complaints/stats?group=publisher,outcome,year`: complaint judgements counted by group.
+/// `GET /api/complaints/stats?q=…&<filters>&group=…&format=json|csv&section=…`: the
+/// complaint patterns of a search (JSON), or one section of them as CSV.
 async fn api_complaint_stats(
     State(state): State<AppState>,
     RawQuery(raw_query): RawQuery,
 ) -> Result<Response> {
     let pairs = decode_pairs(raw_query.as_deref().unwrap_or(""))?;
-    let mut keys: Vec<String> = Vec::new();
-    for (name, value) in &pairs {
-        if name != "group" {
-            return Err(ApiError::invalid(
-                name,
-                format!("unknown parameter {name:?}; only group is accepted"),
-            ));
-        }
-        for key in value.split(',') {
-            // Spaces around a key are allowed; an empty key (`publisher,,year`) is not.
-            let key = key.trim_matches(' ');
-            if key.is_empty() {
-                return Err(ApiError::invalid(
-                    "group",
-                    "group takes keys separated by single commas, e.g. publisher,outcome",
-                ));
-            }
-            keys.push(key.to_string());
-        }
+    let query = complaints::complaint_query_from_pairs(&pairs, &[])?;
+    let search = state.search.clone();
+    let format = query.format;
+    let section = query.section.clone().unwrap_or_default();
+    let answer = blocking(move || complaints::complaint_answer(&search, &query)).await?;
+    if format == complaints::StatsFormat::Json {
+        let mut response = Json(answer).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Ok(response);
     }
-    let groups = crate::search::complaint_stats(&state.search.table(), &keys)?;
-    let total: usize = groups.iter().map(|group| group.count).sum();
-    Ok(Json(serde_json::json!({"total": total, "groups": groups})).into_response())
+    let csv = complaints::section_csv(&answer, &section);
+    let disposition = format!("attachment; filename=\"klachten-{section}.csv\"");
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `GET /complaints?q=…&<filters>`: the complaint patterns page (HTML; errors as HTML pages).
+async fn complaints_page(State(state): State<AppState>, RawQuery(raw_query): RawQuery) -> Response {
+    let pairs = match decode_pairs(raw_query.as_deref().unwrap_or("")) {
+        Ok(pairs) => pairs,
+        Err(error) => {
+            return html_message(error.status(), &error.to_string(), html::UiLanguage::Dutch)
+        }
+    };
+    let language = html::UiLanguage::from_pairs(&pairs);
+    let query = match complaints::complaint_query_from_pairs(&pairs, html::HTML_EXTRA_PARAMETERS) {
+        Ok(query) => query,
+        Err(error) => return html_message(error.status(), &error.to_string(), language),
+    };
+    let search = state.search.clone();
+    match blocking(move || complaints::complaint_answer(&search, &query)).await {
+        Ok(answer) => Html(crate::complaints_page::render_complaints_page(
+            &pairs, &answer, language,
+        ))
+        .into_response(),
+        Err(error) => html_message(error.status(), &error.to_string(), language),
+    }
 }
 
 async fn api_document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {

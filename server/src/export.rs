@@ -111,7 +111,7 @@ pub fn public_base_url(value: &str) -> std::result::Result<String, String> {
 }
 
 /// Quotes one CSV cell when it needs it and defuses spreadsheet formulas.
-fn csv_cell(value: &str) -> String {
+pub fn csv_cell(value: &str) -> String {
     let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -140,7 +140,7 @@ fn with_page(pairs: &[(String, String)], page: usize) -> Vec<(String, String)> {
     next
 }
 
-fn facet_title(name: &str, language: UiLanguage) -> &'static str {
+pub(crate) fn facet_title(name: &str, language: UiLanguage) -> &'static str {
     match name {
         "publisher" => language.text("Organisatie", "Publisher"),
         "category" => language.text("Informatiecategorie", "Information category"),
@@ -155,6 +155,12 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         "subject" => language.text("Onderwerp klacht", "Complaint subject"),
         "file_format" => language.text("Bestandsvorm", "File format"),
         "court" => language.text("Rechtsprekende instantie", "Court"),
+        "norm" => language.text("Genoemde behoorlijkheidsnorm", "Norm of conduct cited"),
+        "violated_norm" => {
+            language.text("Geschonden behoorlijkheidsnorm", "Norm of conduct violated")
+        }
+        "handling_time" => language.text("Behandelduur klacht", "Complaint handling time"),
+        "theme" => language.text("Terugkerend thema", "Recurring theme"),
         "month" => language.text("Maand", "Month"),
         _ => "",
     }
@@ -162,7 +168,12 @@ fn facet_title(name: &str, language: UiLanguage) -> &'static str {
 
 /// How a facet value is shown: category and ground labels, names of languages and of the ways
 /// text was obtained.
-fn facet_value_shown(name: &str, value: &str, label: Option<&str>, language: UiLanguage) -> String {
+pub(crate) fn facet_value_shown(
+    name: &str,
+    value: &str,
+    label: Option<&str>,
+    language: UiLanguage,
+) -> String {
     match (name, value, label) {
         ("category", _, Some(label)) => format!("{label} ({value})"),
         (_, _, Some(label)) => label.to_string(),
@@ -180,7 +191,7 @@ fn facet_value_shown(name: &str, value: &str, label: Option<&str>, language: UiL
 }
 
 /// The value of the first `name` pair, or "".
-fn pair_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn pair_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(pair_name, _)| pair_name == name)
@@ -189,7 +200,7 @@ fn pair_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// The pairs without the named parameters.
-fn without(pairs: &[(String, String)], names: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn without(pairs: &[(String, String)], names: &[&str]) -> Vec<(String, String)> {
     pairs
         .iter()
         .filter(|(name, _)| !names.contains(&name.as_str()))
@@ -198,7 +209,7 @@ fn without(pairs: &[(String, String)], names: &[&str]) -> Vec<(String, String)> 
 }
 
 /// `path?query` of the non-empty pairs (just `path` when there are none).
-fn url_with_pairs(path: &str, pairs: &[(String, String)]) -> String {
+pub(crate) fn url_with_pairs(path: &str, pairs: &[(String, String)]) -> String {
     let query = query_string(pairs);
     match query.strip_prefix("/?") {
         Some(parameters) => format!("{path}?{parameters}"),
@@ -251,7 +262,7 @@ fn first_page_in_file(source: &str) -> u32 {
 }
 
 /// Hidden inputs carrying every pair except the named ones (so a form keeps the other state).
-fn hidden_inputs(pairs: &[(String, String)], except: &[&str]) -> String {
+pub(crate) fn hidden_inputs(pairs: &[(String, String)], except: &[&str]) -> String {
     let mut html = String::new();
     for (name, value) in pairs {
         if except.contains(&name.as_str()) || value.is_empty() {
@@ -299,10 +310,16 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dl.f
 .viewer pre{white-space:pre-wrap;font-family:inherit;background:#f7f7f7;border:1px solid #ccc;padding:1rem;margin:0;max-height:80vh;overflow:auto}\
 .viewer iframe{flex:1 1 28rem;min-height:80vh;border:1px solid #ccc}\
 nav.pages{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:.5rem 0}nav.pages a{color:#154273}\
-nav.pages input{width:4rem;font-size:1rem}table.grounds{border-collapse:collapse}table.grounds td,table.grounds th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}";
+nav.pages input{width:4rem;font-size:1rem}table.grounds{border-collapse:collapse}table.grounds td,table.grounds th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
+main.complaints{display:block;padding:1rem 1.5rem;max-width:80rem}.complaints h1{font-size:1.4rem;margin:.25rem 0}.complaints h2{font-size:1.15rem;margin:1.5rem 0 .4rem;color:#154273}\
+.complaints svg{max-width:100%;height:auto;display:block}.complaints svg a:hover rect{fill:#ffb612}.complaints .note{color:#555;font-size:.9rem;max-width:50rem}\
+form.patterns{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;background:#f3f6fa;padding:.75rem;border:1px solid #d0d9e6}\
+form.patterns label{display:flex;flex-direction:column;font-size:.9rem}form.patterns input,form.patterns select{font-size:1rem;padding:.25rem;max-width:16rem}\
+table.patterns{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}table.patterns td,table.patterns th{border:1px solid #ccc;padding:.2rem .45rem;text-align:left}\
+table.patterns td.n{text-align:right}table.patterns a{color:#154273}.scroll{overflow-x:auto}";
 
 /// The opening of every page: doctype, `lang`, title, style, skip link.
-fn page_head(title: &str, language: UiLanguage, extra_head: &str) -> String {
+pub(crate) fn page_head(title: &str, language: UiLanguage, extra_head: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -316,7 +333,12 @@ fn page_head(title: &str, language: UiLanguage, extra_head: &str) -> String {
 
 /// The blue header: home link, heading, the search form (keeping `keep` pairs as hidden
 /// inputs) and the query-language help.
-fn page_header(query: &str, keep_hidden: &str, language: UiLanguage, heading: bool) -> String {
+pub(crate) fn page_header(
+    query: &str,
+    keep_hidden: &str,
+    language: UiLanguage,
+    heading: bool,
+) -> String {
     let home = if language == UiLanguage::English {
         "/?lang=en"
     } else {
@@ -700,14 +722,17 @@ fn export_and_feed_links(
     csv_pairs.extend(export_pairs.iter().cloned());
     let mut json_pairs = vec![("format".to_string(), "json".to_string())];
     json_pairs.extend(export_pairs.iter().cloned());
+    let patterns_pairs = without(&export_pairs, &["sort", "group", "histogram"]);
     format!(
-        "<p class=\"tools\"><a href=\"{}\" id=\"export-csv\">{}</a><a href=\"{}\" id=\"export-json\">{}</a><a href=\"{}\" id=\"feed\">{}</a></p>",
+        "<p class=\"tools\"><a href=\"{}\" id=\"export-csv\">{}</a><a href=\"{}\" id=\"export-json\">{}</a><a href=\"{}\" id=\"feed\">{}</a><a href=\"{}\" id=\"complaint-patterns\">{}</a></p>",
         html_escape(&url_with_pairs("/api/export", &csv_pairs)),
         language.text("Exporteer alle resultaten (CSV)", "Export all results (CSV)"),
         html_escape(&url_with_pairs("/api/export", &json_pairs)),
         language.text("JSON", "JSON"),
         html_escape(feed_url),
         language.text("Volg via Atom-feed", "Follow as Atom feed"),
+        html_escape(&url_with_pairs("/complaints", &patterns_pairs)),
+        language.text("Patronen in klachtoordelen", "Patterns in complaint judgements"),
     )
 }
 

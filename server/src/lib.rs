@@ -20,7 +20,15 @@
 //!   edit distance of suggestions and fuzzy highlighting
 //! - [`search`]  grouping page hits into documents, facets, filters, snippets, page text
 //!   (a folder: request, response, table, collect, facets, admission, page_text, complaints,
-//!   service)
+//!   complaint_patterns, service); the complaint judgements' facts and themes are built with
+//!   the document table, their patterns counted per search
+//! - [`statistics`] Wilson score intervals, the two-proportion z-test, Benjamini–Hochberg, the
+//!   median (pure functions on counts)
+//! - [`compare`] the redaction differences of two documents: their words aligned, the spans
+//!   one redacts (stamp, mark, box) and the other discloses, with the grounds
+//! - [`complaints`] the complaint patterns over HTTP: `group`/`format`/`section` plus the
+//!   search's parameters -> the answer of `GET /api/complaints/stats`, its CSV sections
+//! - [`complaints_page`] the `/complaints` page: the patterns as inline SVG charts and tables
 //! - [`read_directory`] an index opening that reads files instead of mapping them (the
 //!   document table is built through one, so the doc store pages it reads do not stay mapped)
 //! - [`highlight`] what a query matched in page text (words, stems, compound parts, phrases,
@@ -40,6 +48,8 @@
 pub mod admin;
 pub mod app;
 pub mod compare;
+pub mod complaints;
+pub mod complaints_page;
 pub mod dates;
 pub mod error;
 pub mod export;
@@ -53,6 +63,7 @@ pub mod rate_limit;
 pub mod read_directory;
 pub mod search;
 pub mod server;
+pub mod statistics;
 
 #[cfg(feature = "admin")]
 /// `POST /api/admin/bulk`'s limits and answer, at the path they had before the admin API

@@ -148,6 +148,40 @@ pub const FACETS: &[FacetDescriptor] = &[
         label_of: |_| None,
     },
     FacetDescriptor {
+        name: "norm",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: crate::search::complaints::cited_norm_names,
+        label_of: |_| None,
+    },
+    FacetDescriptor {
+        name: "violated_norm",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: |stored| woo_core::complaints::violated_norms(&stored.fields),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
+        name: "handling_time",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: crate::search::complaints::handling_time_values,
+        label_of: crate::search::complaints::handling_time_label,
+    },
+    FacetDescriptor {
+        name: "theme",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        // Themes are found over all judgements when the table is built and handed to
+        // `FacetOrdinals::add_document`; a document alone has none.
+        values_of: |_| Vec::new(),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
         name: "month",
         histogram: true,
         only_when_asked: true,
@@ -232,8 +266,9 @@ pub struct FacetOrdinals {
 }
 
 impl FacetOrdinals {
-    /// Adds the facet values of the next document of the table (in table order).
-    pub(super) fn add_document(&mut self, stored: &StoredDocument) {
+    /// Adds the facet values of the next document of the table (in table order), with its
+    /// `theme` (found over all judgements, see [`crate::search::complaints`]).
+    pub(super) fn add_document(&mut self, stored: &StoredDocument, theme: Option<&str>) {
         if self.ordinal_starts.is_empty() {
             self.ordinal_starts.push(0);
         }
@@ -241,6 +276,12 @@ impl FacetOrdinals {
             for value in (descriptor.values_of)(stored) {
                 let ordinal = self.intern(facet, value);
                 self.ordinals.push(ordinal);
+            }
+            if descriptor.name == "theme" {
+                if let Some(theme) = theme {
+                    let ordinal = self.intern(facet, theme.to_string());
+                    self.ordinals.push(ordinal);
+                }
             }
         }
         self.ordinal_starts.push(self.ordinals.len() as u32);

@@ -18,13 +18,16 @@
 //! Submodules (private; their public items are re-exported here), lowest first:
 //! ```text
 //! response    SearchResponse, SearchResult, PageHit, FacetCount, PublicationGroup: plain data
+//! complaints  complaint judgements: their facet values (norm, violated_norm, handling_time),
+//!             facts and tf-idf themes, built with the table (a folder)
 //! facets      the FACETS table (names, histograms, record fields, values, labels), the
-//!             documents' facet values as ordinals, facet counting      -> response
+//!             documents' facet values as ordinals, facet counting -> response, complaints
 //! request     SearchRequest, SortOrder, the request limits, validation  -> facets
 //! table       DocumentTable: one entry per document, record -> position per segment,
-//!             newest-first ranks                                        -> facets
+//!             newest-first ranks, the complaint table        -> facets, complaints
 //! collect     GroupingCollector: matching records grouped by document   -> table
-//! complaints  complaint_stats over the table                            -> table
+//! complaint_patterns  counts per group and the patterns of a search: shares, intervals,
+//!             handling time, norms, trends, themes, links (a folder)  -> table, facets
 //! admission   LoadLimits and the gate: searches running, waiting, refused
 //! page_text   PageText: a page's stored text and facts
 //! retracted   missing_document: 410 for a retracted id, 404 for an unknown one -> service
@@ -34,6 +37,7 @@
 
 mod admission;
 mod collect;
+mod complaint_patterns;
 mod complaints;
 mod facets;
 mod page_text;
@@ -48,7 +52,16 @@ pub use collect::{
     DocumentRun, GroupingCollector, GroupingSegmentCollector, MatchedRecords, RecordHit,
     SegmentMatches, PAGES_CONSIDERED_PER_RESULT,
 };
-pub use complaints::{complaint_stats, ComplaintGroup, COMPLAINT_GROUP_KEYS};
+pub use complaint_patterns::{
+    complaint_patterns, complaint_stats, week_bin, BodyNorms, BodyPattern, ComplaintGroup,
+    ComplaintPatterns, ExampleJudgement, HandlingPattern, HandlingSummary, LinkBase, NormCount,
+    NormPatterns, SearchLink, ShareFigure, SubjectChange, SubjectTrends, TermShare, ThemePattern,
+    WeekBin, YearCount, YearNorms, COMPLAINT_GROUP_KEYS, TREND_FDR,
+};
+pub use complaints::{
+    build_complaint_table, cited_norm_names, find_themes, handling_time_value, ComplaintTable,
+    JudgementFacts, Theme, Themes, HANDLING_TIME_VALUES, NOT_A_JUDGEMENT,
+};
 pub use facets::{
     FacetDescriptor, FacetOrdinals, FacetValue, DEFAULT_FACET_SIZE, FACETS, FACET_NAMES,
 };
@@ -62,7 +75,7 @@ pub use response::{
     DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
 };
 pub use retracted::missing_document;
-pub use service::{SearchService, HITS_PER_RESULT};
+pub use service::{MatchingDocuments, SearchService, HITS_PER_RESULT};
 pub use table::{build_document_table, DocumentEntry, DocumentTable};
 
 // HTML escaping and `<mark>` rendering live in `crate::markup`; kept here for the callers

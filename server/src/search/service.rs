@@ -45,6 +45,16 @@ pub struct SearchService {
     gate: SearchGate,
 }
 
+/// The documents a request matches, unordered (see [`SearchService::matching_documents`]).
+pub struct MatchingDocuments {
+    /// The document table they are positions of.
+    pub table: Arc<DocumentTable>,
+    /// Their positions in the table, ascending.
+    pub positions: Vec<usize>,
+    /// The facet counts of the request.
+    pub facets: std::collections::BTreeMap<String, Vec<crate::search::FacetCount>>,
+}
+
 /// What [`SearchService::match_filter_and_sort`] found: the matching records grouped by
 /// document, the facet counts, how many documents were selected, and the first of them
 /// (positions in the document table) in result order.
@@ -375,6 +385,27 @@ impl SearchService {
             results.push(to_result(&entry.stored, score, Vec::new()));
         }
         Ok((total, results))
+    }
+
+    /// Every document matching a validated request (query, filters, date range), as table
+    /// positions in table order, with the facet counts: for statistics over a search (the
+    /// complaint patterns). Nothing is scored or sorted.
+    pub fn matching_documents(&self, request: &SearchRequest) -> Result<MatchingDocuments> {
+        request.validate()?;
+        let mut unscored = request.clone();
+        unscored.sort = SortOrder::DateNewestFirst;
+        let table = self.table();
+        let searcher = self.reader.searcher();
+        let place = self.start_search()?;
+        let matches = self.match_filter_and_sort(&unscored, &table, &searcher, 0, place.alone)?;
+        place.check_deadline()?;
+        let mut positions = matches.selected;
+        positions.sort_unstable();
+        Ok(MatchingDocuments {
+            table,
+            positions,
+            facets: matches.facets.listed,
+        })
     }
 
     /// Runs a validated request.

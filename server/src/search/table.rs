@@ -12,6 +12,7 @@ use woo_core::schema::{self, Fields};
 use woo_core::StoredDocument;
 
 use crate::error::Result;
+use crate::search::complaints::{build_complaint_table, ComplaintTable};
 use crate::search::facets::FacetOrdinals;
 
 /// One document of the in-memory table.
@@ -38,6 +39,8 @@ pub struct DocumentTable {
     pub by_id: HashMap<String, usize>,
     /// The facet values of every document, as ordinals.
     pub facets: FacetOrdinals,
+    /// The complaint judgements' facts and themes, for the pattern statistics.
+    pub complaints: ComplaintTable,
     /// For each segment of the searcher the table was built from: record id -> position in
     /// `entries`, so that collecting a hit is an array read instead of a hash lookup.
     pub(super) segment_positions: HashMap<tantivy::index::SegmentId, Arc<Vec<u32>>>,
@@ -83,7 +86,6 @@ pub fn build_document_table(
         let position = table.entries.len();
         table.by_key.insert(key, position);
         table.by_id.insert(stored.fields.id.clone(), position);
-        table.facets.add_document(&stored);
         table.entries.push(DocumentEntry {
             key,
             date_days: stored
@@ -99,6 +101,7 @@ pub fn build_document_table(
             stored,
         });
     }
+    add_complaints_and_facets(&mut table);
     for reader in searcher.segment_readers() {
         let positions = positions_of_records(reader, &table.by_key)?;
         table
@@ -107,6 +110,17 @@ pub fn build_document_table(
     }
     table.newest_first_rank = newest_first_ranks(&table.entries);
     Ok(table)
+}
+
+/// Finds the complaint judgements' facts and themes, then numbers every document's facet
+/// values (the theme facet needs the themes of all judgements).
+fn add_complaints_and_facets(table: &mut DocumentTable) {
+    let documents: Vec<&StoredDocument> = table.entries.iter().map(|entry| &entry.stored).collect();
+    table.complaints = build_complaint_table(&documents);
+    for (position, entry) in table.entries.iter().enumerate() {
+        let theme = table.complaints.theme_label_at(position);
+        table.facets.add_document(&entry.stored, theme);
+    }
 }
 
 /// The place of each entry in the newest-first order: date descending (undated last), then

@@ -1,5 +1,23 @@
-//! `GET /api/complaints/stats`: complaint judgements (category `2l`) of the document table
-//! counted per group of [`COMPLAINT_GROUP_KEYS`] values.
+//! The figures of a search over the complaint judgements: counts per group of
+//! [`COMPLAINT_GROUP_KEYS`] values (`GET /api/complaints/stats?group=`) and the patterns
+//! across bodies and years ([`complaint_patterns`]).
+//!
+//! Submodules, lowest first:
+//! ```text
+//! links     the /?… and /api/search?… links of the searches behind every figure
+//! patterns  the figures per request: shares with Wilson intervals, handling time, norms,
+//!           rising and falling subjects, themes                                  -> links
+//! ```
+
+mod links;
+mod patterns;
+
+pub use links::{LinkBase, SearchLink};
+pub use patterns::{
+    complaint_patterns, week_bin, BodyNorms, BodyPattern, ComplaintPatterns, ExampleJudgement,
+    HandlingPattern, HandlingSummary, NormCount, NormPatterns, ShareFigure, SubjectChange,
+    SubjectTrends, TermShare, ThemePattern, WeekBin, YearCount, YearNorms, TREND_FDR,
+};
 
 use std::collections::BTreeMap;
 
@@ -20,9 +38,13 @@ pub struct ComplaintGroup {
     pub count: usize,
 }
 
-/// Counts complaint judgements (category `2l`) grouped by `keys` (each one of
-/// [`COMPLAINT_GROUP_KEYS`]), largest groups first.
-pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<ComplaintGroup>> {
+/// Counts the complaint judgements (category `2l`) among the table `positions` grouped by
+/// `keys` (each one of [`COMPLAINT_GROUP_KEYS`]), largest groups first.
+pub fn complaint_stats(
+    table: &DocumentTable,
+    positions: &[usize],
+    keys: &[String],
+) -> Result<Vec<ComplaintGroup>> {
     if keys.is_empty() {
         return Err(ApiError::invalid(
             "group",
@@ -44,8 +66,8 @@ pub fn complaint_stats(table: &DocumentTable, keys: &[String]) -> Result<Vec<Com
         }
     }
     let mut counts: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
-    for (position, entry) in table.entries.iter().enumerate() {
-        if entry.stored.fields.category.as_deref() != Some(woo_core::woo::COMPLAINT_CATEGORY) {
+    for &position in positions {
+        if table.complaints.judgement(position).is_none() {
             continue;
         }
         let values: Vec<Option<String>> = keys
