@@ -130,8 +130,8 @@ fn score_letter(
 
 /// Every letter indexed through the pipeline, every field scored per half; the tuning half must
 /// stay at its measured level, the held-out half above a floor (it measures generalisation).
-#[test]
-fn complaint_letters_are_read_field_by_field() {
+#[tokio::test]
+async fn complaint_letters_are_read_field_by_field() {
     let folder = tempfile::tempdir().unwrap();
     let mut letters = judged_letters();
     letters.extend(free_form_letters());
@@ -148,7 +148,7 @@ fn complaint_letters_are_read_field_by_field() {
     };
     let summary = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
     assert!(summary.failures.is_empty(), "{:?}", summary.failures);
-    let search = woo_server::SearchService::open(index.path()).unwrap();
+    let search = std::sync::Arc::new(woo_server::SearchService::open(index.path()).unwrap());
     let table = search.table();
     let by_file: HashMap<String, &StoredDocument> = table
         .entries
@@ -200,6 +200,7 @@ fn complaint_letters_are_read_field_by_field() {
         let held = score("held out", field).share();
         assert!(held >= 0.75, "held-out half, {field}: {held:.2}");
     }
+    patterns_of_the_letters(&letters, search).await;
 }
 
 /// The sets the figures are given for: the tuning styles 1–4, the held-out styles 5–8, each
@@ -220,4 +221,74 @@ fn set_of(letter: &JudgedLetter) -> &'static str {
         (_, true, false) => "held out",
         (_, true, true) => "held narrow",
     }
+}
+
+/// The journalist's question of issue 16 on these letters: one page with the bodies, their
+/// well-founded shares, the handling times and the norms, read from the letters alone.
+async fn patterns_of_the_letters(
+    letters: &[JudgedLetter],
+    search: std::sync::Arc<woo_server::SearchService>,
+) {
+    let state = woo_server::AppState {
+        search,
+        admin: None,
+        rate_limit: None,
+        public_url: None,
+    };
+    let get = |uri: &str| {
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        crate::common::send(state.clone(), request)
+    };
+    let stats = get("/api/complaints/stats").await.json();
+    assert_eq!(
+        stats["total"].as_u64(),
+        Some(letters.len() as u64),
+        "{stats}"
+    );
+    // Every body of the templated letters is there with at least its letters (free-form letters
+    // may add to a body's count, never take from it).
+    let mut expected: HashMap<&str, u64> = HashMap::new();
+    for letter in letters.iter().filter(|letter| letter.style != 9) {
+        *expected.entry(letter.truth.body.as_str()).or_default() += 1;
+    }
+    for (body, count) in &expected {
+        let found = stats["per_body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["publisher"] == *body)
+            .unwrap_or_else(|| panic!("no body {body}"));
+        assert!(
+            found["judgements"].as_u64().unwrap() >= *count,
+            "{body}: {found}"
+        );
+    }
+    let with_both_dates = letters.iter().filter(|letter| letter.style != 9).count() as u64;
+    assert!(stats["handling"]["counted"].as_u64().unwrap() >= with_both_dates);
+    let violated_speed = letters
+        .iter()
+        .filter(|letter| letter.style != 9)
+        .filter(|letter| {
+            letter.truth.parts.iter().any(|part| {
+                woo_core::complaints::is_well_founded(part.outcome)
+                    && part.norms.contains(&"voortvarendheid")
+            })
+        })
+        .count() as u64;
+    let speed = stats["norms"]["overall"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|norm| norm["name"] == "voortvarendheid")
+        .unwrap();
+    assert!(
+        speed["violated"].as_u64().unwrap() >= violated_speed,
+        "{speed}"
+    );
+    let page = get("/complaints").await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("<svg") && html.contains("Nationale ombudsman"));
 }
