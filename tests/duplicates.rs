@@ -66,8 +66,8 @@ fn precision_recall(
     (correct, predicted_here.len(), truth.len())
 }
 
-#[test]
-fn near_duplicates_cluster_and_look_alikes_do_not() {
+#[tokio::test]
+async fn near_duplicates_cluster_and_look_alikes_do_not() {
     let folder = tempfile::tempdir().unwrap();
     let cases = duplicate_cases();
     for case in &cases {
@@ -87,7 +87,7 @@ fn near_duplicates_cluster_and_look_alikes_do_not() {
     };
     let summary = woo_indexer::ingest::run_index(&options, &|_| {}).unwrap();
     assert!(summary.failures.is_empty(), "{:?}", summary.failures);
-    let search = woo_server::SearchService::open(index.path()).unwrap();
+    let search = std::sync::Arc::new(woo_server::SearchService::open(index.path()).unwrap());
     let table = search.table();
     let signed: Vec<(&str, &[u32])> = table
         .entries
@@ -174,6 +174,20 @@ fn near_duplicates_cluster_and_look_alikes_do_not() {
         held_out.0 >= 0.75 && held_out.1 >= 0.85,
         "held-out half {held_out:?}"
     );
+    let id_of = |file: &str| {
+        table
+            .entries
+            .iter()
+            .find(|entry| entry.stored.fields.source == file)
+            .map(|entry| entry.stored.fields.id.clone())
+            .unwrap()
+    };
+    let redacted = cases
+        .iter()
+        .find(|case| case.kind == "redacted-differently")
+        .unwrap();
+    let (a, b) = files_of(redacted);
+    collapse_list_and_compare(search.clone(), &id_of(&a), &id_of(&b)).await;
 }
 
 /// The estimated similarity of each judged pair's whole files (their first documents), per
@@ -212,4 +226,95 @@ fn print_similarities(cases: &[DuplicateCase], signed: &[(&str, &[u32])]) {
             );
         }
     }
+}
+
+/// Through the HTTP API and pages: `collapse=duplicates`, a document's near-duplicates, and
+/// the comparison of a pair redacted differently (the second also redacts the recipient).
+async fn collapse_list_and_compare(
+    search: std::sync::Arc<woo_server::SearchService>,
+    first: &str,
+    second: &str,
+) {
+    let state = woo_server::AppState {
+        search,
+        admin: None,
+        rate_limit: None,
+        public_url: None,
+    };
+    let get = |uri: String| {
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        crate::common::send(state.clone(), request)
+    };
+    let plain = get("/api/search?size=10".to_string()).await.json();
+    let total = plain["total"].as_u64().unwrap();
+    let mut shown = 0;
+    let mut hidden = 0;
+    for page in 1..=3 {
+        let uri = format!("/api/search?size=100&page={page}&collapse=duplicates");
+        let collapsed = get(uri).await.json();
+        assert_eq!(collapsed["total"].as_u64(), Some(total));
+        for result in collapsed["results"].as_array().unwrap() {
+            shown += 1;
+            hidden += result["duplicates"].as_u64().unwrap_or(0);
+        }
+        if page == 1 {
+            assert!(collapsed["total_collapsed"].as_u64().unwrap() < total);
+        }
+    }
+    assert!(hidden > 0);
+    assert_eq!(shown + hidden, total);
+
+    let document = get(format!("/api/documents/{first}")).await.json();
+    let members = document["duplicates"].as_array().unwrap();
+    assert!(
+        members.iter().any(|member| member["id"] == second),
+        "{document}"
+    );
+    assert!(
+        members[0]["similarity"].as_f64().unwrap() >= woo_core::similarity::DUPLICATE_THRESHOLD
+    );
+
+    let comparison = get(format!("/api/documents/{first}/compare/{second}")).await;
+    assert_eq!(comparison.status, 200, "{}", comparison.text());
+    let comparison = comparison.json();
+    let differences = comparison["redaction_differences"].as_array().unwrap();
+    assert!(!differences.is_empty(), "{comparison}");
+    assert!(
+        differences
+            .iter()
+            .all(|difference| difference["redacted_in"] == "second"),
+        "{comparison}"
+    );
+    assert_eq!(comparison["second_grounds"], serde_json::json!(["5.1.2e"]));
+    assert_eq!(comparison["first_grounds"], serde_json::json!([]));
+
+    let page = get(format!("/documents/{first}/compare/{second}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("class=\"redacted\""));
+    let document_page = get(format!("/documents/{first}")).await;
+    assert!(document_page.text().contains("Bijna dezelfde tekst"));
+    assert!(document_page
+        .text()
+        .contains(&format!("/documents/{first}/compare/{second}")));
+
+    assert_eq!(
+        get("/api/search?collapse=everything".to_string())
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        get("/api/search?collapse=duplicates&group=publication".to_string())
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        get(format!("/api/documents/{first}/compare/no-such-id"))
+            .await
+            .status,
+        404
+    );
 }

@@ -65,6 +65,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/documents/{id}", get(api_document))
         .route("/api/documents/{id}/pages/{page}", get(api_page))
         .route("/api/documents/{id}/file", get(api_file))
+        .route("/api/documents/{id}/compare/{other}", get(api_compare))
+        .route("/documents/{id}/compare/{other}", get(compare_page))
         .route("/api/export", get(api_export))
         .route("/documents/{id}", get(document_page))
         .route("/feed", get(feed));
@@ -306,7 +308,50 @@ async fn api_document(State(state): State<AppState>, Path(id): Path<String>) -> 
     let Some(document) = state.search.document(&id) else {
         return Err(missing_document(&state.search, &id));
     };
-    Ok(Json(html::public_document_json(&document)).into_response())
+    let mut answer = html::public_document_json(&document);
+    answer["duplicates"] = serde_json::to_value(state.search.duplicates_of(&id))
+        .unwrap_or_else(|_| serde_json::json!([]));
+    Ok(Json(answer).into_response())
+}
+
+/// `GET /api/documents/{id}/compare/{other}`: the redaction differences of two documents.
+async fn api_compare(
+    State(state): State<AppState>,
+    Path((id, other)): Path<(String, String)>,
+) -> Result<Response> {
+    for wanted in [&id, &other] {
+        if state.search.document(wanted).is_none() {
+            return Err(missing_document(&state.search, wanted));
+        }
+    }
+    let search = state.search.clone();
+    let comparison = blocking(move || search.compare(&id, &other)).await?;
+    Ok(Json(comparison).into_response())
+}
+
+/// `/documents/{id}/compare/{other}`: the comparison page.
+async fn compare_page(
+    State(state): State<AppState>,
+    Path((id, other)): Path<(String, String)>,
+    RawQuery(raw_query): RawQuery,
+) -> Response {
+    let pairs = decode_pairs(raw_query.as_deref().unwrap_or("")).unwrap_or_default();
+    let language = html::UiLanguage::from_pairs(&pairs);
+    for wanted in [&id, &other] {
+        if state.search.document(wanted).is_none() {
+            let message = format!("no document with id {wanted:?}");
+            return html_message(StatusCode::NOT_FOUND, &message, language);
+        }
+    }
+    let search = state.search.clone();
+    match blocking(move || search.compare(&id, &other)).await {
+        Ok(comparison) => Html(crate::duplicates_page::render_compare_page(
+            &comparison,
+            language,
+        ))
+        .into_response(),
+        Err(error) => html_message(error.status(), &error.to_string(), language),
+    }
 }
 
 async fn api_page(
@@ -581,6 +626,11 @@ async fn document_page(
         ocr_confidence: page_text.ocr_confidence,
         page_grounds: &page_grounds,
         query_problem,
+        duplicates_html: crate::duplicates_page::duplicates_section(
+            &id,
+            &state.search.duplicates_of(&id),
+            language,
+        ),
     };
     Html(html::render_document_page(&document, &view, language)).into_response()
 }

@@ -316,7 +316,9 @@ main.complaints{display:block;padding:1rem 1.5rem;max-width:80rem}.complaints h1
 form.patterns{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;background:#f3f6fa;padding:.75rem;border:1px solid #d0d9e6}\
 form.patterns label{display:flex;flex-direction:column;font-size:.9rem}form.patterns input,form.patterns select{font-size:1rem;padding:.25rem;max-width:16rem}\
 table.patterns{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}table.patterns td,table.patterns th{border:1px solid #ccc;padding:.2rem .45rem;text-align:left}\
-table.patterns td.n{text-align:right}table.patterns a{color:#154273}.scroll{overflow-x:auto}";
+table.patterns td.n{text-align:right}table.patterns a{color:#154273}.scroll{overflow-x:auto}\
+table.compare{border-collapse:collapse;width:100%;table-layout:fixed}table.compare td{vertical-align:top;padding:.2rem .4rem;border-bottom:1px solid #e5e5e5}\
+.redacted{background:#1a1a1a;color:#fff}.disclosed{background:#fff3b0}.differs{background:#f0f0f0}";
 
 /// The opening of every page: doctype, `lang`, title, style, skip link.
 pub(crate) fn page_head(title: &str, language: UiLanguage, extra_head: &str) -> String {
@@ -589,6 +591,22 @@ fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> St
             language.text("bestand", "file")
         }
     ));
+    if result.duplicates > 0 {
+        meta.push(format!(
+            "<span class=\"duplicates\">+{} {}</span>",
+            result.duplicates,
+            language.text("met bijna dezelfde tekst", "with nearly the same text")
+        ));
+    } else if result.duplicate_cluster.is_some() {
+        meta.push(
+            language
+                .text(
+                    "bijna dezelfde tekst staat ook elders",
+                    "nearly the same text is elsewhere too",
+                )
+                .to_string(),
+        );
+    }
     html.push_str(&format!("<div class=\"meta\">{}</div>", meta.join(" · ")));
     for hit in &result.hits {
         let pdf_link = if is_pdf_source(&result.source) {
@@ -828,6 +846,9 @@ pub struct DocumentView<'a> {
     pub page_grounds: &'a [(u32, Vec<String>)],
     /// Set when the query could not be used for highlighting.
     pub query_problem: Option<String>,
+    /// HTML of the document's near-duplicates (`crate::duplicates_page`), shown after its
+    /// facts; empty without any.
+    pub duplicates_html: String,
 }
 
 /// The document page: metadata, grounds per page, and the "page N of M" viewer with the page's
@@ -861,6 +882,7 @@ pub fn render_document_page(
         html_escape(&document.fields.title)
     ));
     page.push_str(&document_facts(document, language));
+    page.push_str(&view.duplicates_html);
     page.push_str(&grounds_per_page(&document.fields.id, view, language));
     page.push_str(&page_navigation(document, view, &keep, language));
     if let Some(problem) = &view.query_problem {

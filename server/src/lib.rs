@@ -26,6 +26,8 @@
 //!   median (pure functions on counts)
 //! - [`compare`] the redaction differences of two documents: their words aligned, the spans
 //!   one redacts (stamp, mark, box) and the other discloses, with the grounds
+//! - [`duplicates_page`] a document's near-duplicates on its page, and the comparison page of two
+//!   documents' redactions
 //! - [`complaints`] the complaint patterns over HTTP: `group`/`format`/`section` plus the
 //!   search's parameters -> the answer of `GET /api/complaints/stats`, its CSV sections
 //! - [`complaints_page`] the `/complaints` page: the patterns as inline SVG charts and tables
@@ -51,6 +53,7 @@ pub mod compare;
 pub mod complaints;
 pub mod complaints_page;
 pub mod dates;
+pub mod duplicates_page;
 pub mod error;
 pub mod export;
 pub mod headers;

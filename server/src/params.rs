@@ -26,6 +26,7 @@ const SINGLE_PARAMETERS: &[&str] = &[
     "facet_size",
     "histogram",
     "group",
+    "collapse",
 ];
 
 /// Splits a raw query string into decoded (name, value) pairs; `+` is a space.
@@ -202,6 +203,7 @@ fn apply_single_parameter(request: &mut SearchRequest, name: &str, value: &str) 
             }
         }
         "group" => request.group_by_publication = parse_group(value)?,
+        "collapse" => request.collapse_duplicates = parse_collapse(value)?,
         "histogram" => request.month_histogram = parse_histogram(value)?,
         "from" | "to" | "decided_from" | "decided_to" if value.is_empty() => {}
         "from" => request.from_days = Some(parse_date_param("from", value, false)?),
@@ -238,6 +240,18 @@ fn parse_group(value: &str) -> Result<bool> {
         other => Err(ApiError::invalid(
             "group",
             format!("group must be document or publication, not {other:?}"),
+        )),
+    }
+}
+
+/// `collapse`: none (the default) or duplicates (one result per near-duplicate cluster).
+fn parse_collapse(value: &str) -> Result<bool> {
+    match value {
+        "" | "none" => Ok(false),
+        "duplicates" => Ok(true),
+        other => Err(ApiError::invalid(
+            "collapse",
+            format!("collapse must be none or duplicates, not {other:?}"),
         )),
     }
 }

@@ -113,3 +113,37 @@ pub(super) fn page_grounds(
     grounds_by_page.sort();
     Ok(grounds_by_page)
 }
+
+/// The text of every page of document `id`, by page number.
+pub(super) fn page_texts(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+) -> Result<Vec<(u32, String)>> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.doc_id, id),
+        IndexRecordOption::Basic,
+    );
+    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut texts = Vec::new();
+    for address in addresses {
+        let record: TantivyDocument = searcher.doc(address)?;
+        let Some(page) = record
+            .get_first(fields.page)
+            .and_then(|value| value.as_u64())
+        else {
+            continue;
+        };
+        if page == 0 {
+            continue;
+        }
+        let text = record
+            .get_first(fields.text)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_string();
+        texts.push((page as u32, text));
+    }
+    texts.sort();
+    Ok(texts)
+}

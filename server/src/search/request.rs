@@ -54,6 +54,8 @@ pub struct SearchRequest {
     pub facet_size: usize,
     /// `group=publication`: page through publications instead of documents.
     pub group_by_publication: bool,
+    /// `collapse=duplicates`: one result per near-duplicate cluster.
+    pub collapse_duplicates: bool,
     /// Whether the `month` histogram is counted (`histogram=month`); it is always counted when
     /// a month is selected.
     pub month_histogram: bool,
@@ -71,6 +73,12 @@ impl SearchRequest {
         }
         if self.page == 0 {
             return Err(ApiError::invalid("page", "page must be 1 or more"));
+        }
+        if self.collapse_duplicates && self.group_by_publication {
+            return Err(ApiError::invalid(
+                "collapse",
+                "collapse=duplicates cannot be combined with group=publication",
+            ));
         }
         if self.page.saturating_mul(self.size) > MAX_RESULT_WINDOW {
             return Err(ApiError::ResultWindowTooLarge {

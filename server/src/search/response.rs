@@ -69,6 +69,16 @@ pub struct SearchResult {
     pub score: f32,
     /// The best pages with snippets.
     pub hits: Vec<PageHit>,
+    /// Its near-duplicate cluster (the smallest id of its members), when it has near-duplicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_cluster: Option<String>,
+    /// With `collapse=duplicates`: the other matching documents of its cluster, not shown.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: usize,
+}
+
+fn is_zero(value: &usize) -> bool {
+    *value == 0
 }
 
 /// One facet value and its document count.
@@ -112,6 +122,10 @@ pub struct SearchResponse {
     /// With `group=publication`: publications matching (documents without one count apart).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_groups: Option<usize>,
+    /// With `collapse=duplicates`: results after collapsing (a cluster counts once); `page`
+    /// and `size` count these.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_collapsed: Option<usize>,
     /// With `group=publication`: the requested page of publications, each with its best
     /// documents; `results` is then empty and `page`/`size` count publications.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,6 +146,7 @@ impl SearchResponse {
             facets: BTreeMap::new(),
             facet_other: BTreeMap::new(),
             total_groups: None,
+            total_collapsed: None,
             groups: None,
             suggestion: None,
         }
@@ -178,5 +193,65 @@ pub(super) fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit
         page_count: stored.page_count,
         score,
         hits,
+        duplicate_cluster: None,
+        duplicates: 0,
     }
+}
+
+/// Another member of a document's near-duplicate cluster.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateMember {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its publisher.
+    pub publisher: Option<String>,
+    /// Its publication.
+    pub publication_id: Option<String>,
+    /// That publication's title.
+    pub publication_title: Option<String>,
+    /// Its date.
+    pub date: Option<String>,
+    /// Estimated similarity of the two texts (0–1, `woo_core::similarity`).
+    pub similarity: f64,
+}
+
+/// A document as a comparison names it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComparedDocument {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its publication's title.
+    pub publication_title: Option<String>,
+    /// Its date.
+    pub date: Option<String>,
+}
+
+impl ComparedDocument {
+    /// The comparison's view of a stored document.
+    pub fn of(stored: &StoredDocument) -> ComparedDocument {
+        ComparedDocument {
+            id: stored.fields.id.clone(),
+            title: stored.fields.title.clone(),
+            publication_title: stored.fields.publication_title.clone(),
+            date: stored.fields.date.clone(),
+        }
+    }
+}
+
+/// `GET /api/documents/{a}/compare/{b}`: two documents and their redaction differences.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DocumentComparison {
+    /// Document `a`.
+    pub first: ComparedDocument,
+    /// Document `b`.
+    pub second: ComparedDocument,
+    /// Estimated similarity of their texts.
+    pub similarity: f64,
+    /// The aligned texts and the passages one redacts and the other discloses.
+    #[serde(flatten)]
+    pub comparison: crate::compare::Comparison,
 }

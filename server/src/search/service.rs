@@ -23,8 +23,8 @@ use crate::search::facets::{count_facets, narrow_to_countable, FacetCounts, Face
 use crate::search::page_text::{self, PageText};
 use crate::search::request::{SearchRequest, SortOrder};
 use crate::search::response::{
-    to_result, PageHit, PublicationGroup, SearchResponse, SearchResult, DOCUMENTS_PER_GROUP,
-    SUGGEST_BELOW_TOTAL,
+    to_result, ComparedDocument, DocumentComparison, DuplicateMember, PageHit, PublicationGroup,
+    SearchResponse, SearchResult, DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
 };
 use crate::search::table::{build_document_table, DocumentEntry, DocumentTable};
 
@@ -215,6 +215,73 @@ impl SearchService {
         Some(table.entries[position].stored.clone())
     }
 
+    /// The other members of document `id`'s near-duplicate cluster, most similar first (empty
+    /// for an unknown id or a document without near-duplicates).
+    pub fn duplicates_of(&self, id: &str) -> Vec<DuplicateMember> {
+        let table = self.table();
+        let Some(&position) = table.by_id.get(id) else {
+            return Vec::new();
+        };
+        let entry = &table.entries[position];
+        let Some(cluster) = entry.duplicate_cluster.as_deref() else {
+            return Vec::new();
+        };
+        let signature = &entry.stored.fields.text_signature;
+        let mut members: Vec<DuplicateMember> = table
+            .duplicate_clusters
+            .get(cluster)
+            .into_iter()
+            .flatten()
+            .filter(|&&member| member != position)
+            .map(|&member| {
+                let fields = &table.entries[member].stored.fields;
+                DuplicateMember {
+                    id: fields.id.clone(),
+                    title: fields.title.clone(),
+                    publisher: fields.publisher.clone(),
+                    publication_id: fields.publication_id.clone(),
+                    publication_title: fields.publication_title.clone(),
+                    date: fields.date.clone(),
+                    similarity: woo_core::similarity::estimated_similarity(
+                        signature,
+                        &fields.text_signature,
+                    ),
+                }
+            })
+            .collect();
+        members.sort_by(|a, b| {
+            b.similarity
+                .total_cmp(&a.similarity)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        members
+    }
+
+    /// The redaction differences of documents `first` and `second` ([`crate::compare`]), from
+    /// the text the index holds of their pages.
+    pub fn compare(&self, first: &str, second: &str) -> Result<DocumentComparison> {
+        let (Some(first_document), Some(second_document)) =
+            (self.document(first), self.document(second))
+        else {
+            return Err(ApiError::NotFound(format!(
+                "no document with id {first:?} or {second:?}"
+            )));
+        };
+        let searcher = self.reader.searcher();
+        let first_pages = page_text::page_texts(&searcher, &self.fields, first)?;
+        let second_pages = page_text::page_texts(&searcher, &self.fields, second)?;
+        let comparison = crate::compare::compare_documents(&first_pages, &second_pages);
+        Ok(DocumentComparison {
+            first: ComparedDocument::of(&first_document),
+            second: ComparedDocument::of(&second_document),
+            similarity: woo_core::similarity::estimated_similarity(
+                &first_document.fields.text_signature,
+                &second_document.fields.text_signature,
+            ),
+            comparison,
+        })
+    }
+
     /// The text of page `page` of document `id`.
     pub fn page_text(&self, id: &str, page: u32) -> Result<PageText> {
         let Some(document) = self.document(id) else {
@@ -382,7 +449,9 @@ impl SearchService {
         for &position in matches.selected.iter().take(limit) {
             let entry = &table.entries[position];
             let score = matches.score_of(position);
-            results.push(to_result(&entry.stored, score, Vec::new()));
+            let mut result = to_result(&entry.stored, score, Vec::new());
+            result.duplicate_cluster = entry.duplicate_cluster.clone();
+            results.push(result);
         }
         Ok((total, results))
     }
@@ -415,8 +484,8 @@ impl SearchService {
         let table = self.table();
         let searcher = self.reader.searcher();
         let start = (request.page - 1) * request.size;
-        // Grouping by publication orders every selected document; a plain page only its window.
-        let needed = if request.group_by_publication {
+        // Grouping and collapsing order every selected document; a plain page only its window.
+        let needed = if request.group_by_publication || request.collapse_duplicates {
             usize::MAX
         } else {
             start + request.size
@@ -457,6 +526,23 @@ impl SearchService {
             )?;
             response.total_groups = Some(publication_groups.len());
             response.groups = Some(shown);
+        } else if request.collapse_duplicates {
+            let collapsed = collapse_duplicates(&table, &matches.selected);
+            let shown: Vec<&(usize, usize)> =
+                collapsed.iter().skip(start).take(request.size).collect();
+            let shown_positions: Vec<usize> = shown.iter().map(|(position, _)| *position).collect();
+            let mut results = self.results_with_hits(
+                &table,
+                &searcher,
+                &matches,
+                &highlighter,
+                &shown_positions,
+            )?;
+            for (result, (_, others)) in results.iter_mut().zip(shown) {
+                result.duplicates = *others;
+            }
+            response.total_collapsed = Some(collapsed.len());
+            response.results = results;
         } else {
             let shown_positions: Vec<usize> = matches
                 .selected
@@ -554,7 +640,9 @@ impl SearchService {
         if let Some(pages) = pages.get(&position) {
             hits = self.page_hits(searcher, highlighter, pages)?;
         }
-        Ok(to_result(&entry.stored, matches.score_of(position), hits))
+        let mut result = to_result(&entry.stored, matches.score_of(position), hits);
+        result.duplicate_cluster = entry.duplicate_cluster.clone();
+        Ok(result)
     }
 }
 
@@ -627,6 +715,27 @@ fn group_by_publication(table: &DocumentTable, selected: &[usize]) -> Vec<Positi
         }
     }
     groups
+}
+
+/// With `collapse=duplicates`: the selected documents with each near-duplicate cluster kept
+/// once, at the place of its best member, and the number of its other selected members.
+fn collapse_duplicates(table: &DocumentTable, selected: &[usize]) -> Vec<(usize, usize)> {
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut place_of_cluster: HashMap<&str, usize> = HashMap::new();
+    for &position in selected {
+        let Some(cluster) = table.entries[position].duplicate_cluster.as_deref() else {
+            kept.push((position, 0));
+            continue;
+        };
+        match place_of_cluster.get(cluster) {
+            Some(&place) => kept[place].1 += 1,
+            None => {
+                place_of_cluster.insert(cluster, kept.len());
+                kept.push((position, 0));
+            }
+        }
+    }
+    kept
 }
 
 /// The best matching pages of the shown documents (none in browse mode).

@@ -26,6 +26,9 @@ pub struct DocumentEntry {
     pub date_days: Option<i64>,
     /// Decision date (decision letters) as days since 1970.
     pub decision_days: Option<i64>,
+    /// Its near-duplicate cluster (the smallest id of its members), when it has a
+    /// near-duplicate (`woo_core::similarity`).
+    pub duplicate_cluster: Option<String>,
 }
 
 /// Every live document, by key; rebuilt at each reader reload.
@@ -41,6 +44,8 @@ pub struct DocumentTable {
     pub facets: FacetOrdinals,
     /// The complaint judgements' facts and themes, for the pattern statistics.
     pub complaints: ComplaintTable,
+    /// Near-duplicate cluster name -> positions of its members in `entries`, in id order.
+    pub duplicate_clusters: HashMap<String, Vec<usize>>,
     /// For each segment of the searcher the table was built from: record id -> position in
     /// `entries`, so that collecting a hit is an array read instead of a hash lookup.
     pub(super) segment_positions: HashMap<tantivy::index::SegmentId, Arc<Vec<u32>>>,
@@ -99,8 +104,10 @@ pub fn build_document_table(
                 .as_deref()
                 .and_then(woo_core::dates::date_to_days),
             stored,
+            duplicate_cluster: None,
         });
     }
+    add_duplicate_clusters(&mut table);
     add_complaints_and_facets(&mut table);
     for reader in searcher.segment_readers() {
         let positions = positions_of_records(reader, &table.by_key)?;
@@ -110,6 +117,42 @@ pub fn build_document_table(
     }
     table.newest_first_rank = newest_first_ranks(&table.entries);
     Ok(table)
+}
+
+/// Clusters the near-duplicates among the documents from their signatures (once per table
+/// build: about 0.7 s for 100,000 documents, benches/README.md "Near-duplicates").
+fn add_duplicate_clusters(table: &mut DocumentTable) {
+    let signed: Vec<(&str, &[u32])> = table
+        .entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.stored.fields.id.as_str(),
+                entry.stored.fields.text_signature.as_slice(),
+            )
+        })
+        .collect();
+    let clusters = woo_core::similarity::duplicate_clusters(&signed);
+    for (position, cluster) in clusters.into_iter().enumerate() {
+        if let Some(name) = &cluster {
+            table
+                .duplicate_clusters
+                .entry(name.clone())
+                .or_default()
+                .push(position);
+        }
+        table.entries[position].duplicate_cluster = cluster;
+    }
+    for members in table.duplicate_clusters.values_mut() {
+        let entries = &table.entries;
+        members.sort_by(|&a, &b| {
+            entries[a]
+                .stored
+                .fields
+                .id
+                .cmp(&entries[b].stored.fields.id)
+        });
+    }
 }
 
 /// Finds the complaint judgements' facts and themes, then numbers every document's facet
