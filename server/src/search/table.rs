@@ -232,6 +232,7 @@ mod tests {
             },
             date_days,
             decision_days: None,
+            duplicate_cluster: None,
         };
         let entries = vec![
             entry("b", Some(100)),
