@@ -124,6 +124,64 @@ async fn complaints_flow(client: &Client, base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// From a search result to its e-mail thread, from the thread to a message's document (which
+/// says it belongs to the thread), and from a document's near-duplicates to the comparison of
+/// their redactions.
+async fn threads_and_duplicates_flow(
+    client: &Client,
+    base: &str,
+    duplicate_id: &str,
+) -> anyhow::Result<()> {
+    client.goto(&format!("{base}/?q=mondkapjes")).await?;
+    let thread_link = client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".meta a[href^=\"/threads/\"]"))
+        .await?;
+    thread_link.click().await?;
+    wait_for_url_containing(client, "/threads/").await?;
+    let messages = client
+        .find_all(Locator::Css("ol.thread-messages > li"))
+        .await?;
+    ensure!(
+        messages.len() >= 2,
+        "the thread page lists its messages: {}",
+        messages.len()
+    );
+    screenshot(client, "08-thread").await?;
+    client
+        .find(Locator::Css("ol.thread-messages a[href^=\"/documents/\"]"))
+        .await?
+        .click()
+        .await?;
+    wait_for_url_containing(client, "/documents/").await?;
+    let note = client
+        .find(Locator::Css("section.thread"))
+        .await?
+        .text()
+        .await?;
+    ensure!(note.contains("reeks van"), "the thread note: {note:?}");
+    screenshot(client, "09-thread-document").await?;
+    client
+        .goto(&format!("{base}/documents/{duplicate_id}"))
+        .await?;
+    client
+        .find(Locator::Css("section.duplicates a[href*=\"/compare/\"]"))
+        .await?
+        .click()
+        .await?;
+    wait_for_url_containing(client, "/compare/").await?;
+    let marked = client
+        .find_all(Locator::Css("table.compare td.redacted"))
+        .await?;
+    ensure!(
+        !marked.is_empty(),
+        "the comparison marks what one side redacts"
+    );
+    screenshot(client, "10-compare").await?;
+    Ok(())
+}
+
 fn screenshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
@@ -384,10 +442,41 @@ async fn journalist_flow_in_headless_chromium() {
     if outcome.is_ok() {
         outcome = complaints_flow(&client, &format!("http://{complaints_address}")).await;
     }
+    // E-mail threads and near-duplicates on a server of the judged conversations.
+    let threads_search = crate::threads::thread_search();
+    let duplicate_id = threads_search
+        .table()
+        .entries
+        .iter()
+        .find(|entry| {
+            entry.stored.fields.source == format!("{}-a.pdf", crate::threads::DUPLICATE_PAIR)
+        })
+        .map(|entry| entry.stored.fields.id.clone())
+        .expect("the near-duplicate pair is indexed");
+    let threads_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the threads server");
+    let threads_address = threads_listener.local_addr().expect("server address");
+    let threads_server = tokio::spawn(woo_server::serve_with_limits(
+        threads_listener,
+        AppState {
+            search: threads_search,
+            admin: None,
+            rate_limit: None,
+            public_url: None,
+        },
+        woo_server::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
+    if outcome.is_ok() {
+        let base = format!("http://{threads_address}");
+        outcome = threads_and_duplicates_flow(&client, &base, &duplicate_id).await;
+    }
     let _ = client.close().await;
     drop(processes);
     server.abort();
     complaints_server.abort();
+    threads_server.abort();
     if let Err(error) = outcome {
         panic!("browser flow failed: {error:#}");
     }

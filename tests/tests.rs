@@ -63,3 +63,7 @@ mod complaints;
 
 /// Woo structure: decision letters (dates, decision, articles), their facet and filters.
 mod woo;
+
+/// E-mail threads: the judged conversations' headers and threads per half, the thread API,
+/// facets and pages, and the real release's e-mails when the corpus is there.
+mod threads;

@@ -8,6 +8,7 @@
 //! ```
 //!
 //! Modules:
+//! - [`mail`]     e-mail threads: thread subjects, visible participants and domains, threading
 //! - [`model`]    the `Document` / `Page` types that flow through the pipeline, and their
 //!   stored forms read back from the index
 //! - [`schema`]   field names and `build_schema()`: the contract between indexer and server
@@ -38,6 +39,7 @@ pub mod dates;
 mod error;
 pub mod ids;
 pub mod index;
+pub mod mail;
 pub mod model;
 pub mod retraction;
 pub mod schema;
@@ -47,6 +49,6 @@ pub mod woo;
 pub use error::{CoreError, Result};
 pub use index::open_index;
 pub use model::{
-    Document, DocumentFields, ExtractedAttachment, ExtractedPage, ExtractedPdf, Page, PdfInfo,
-    StoredDocument, StoredPage, TextSource,
+    Document, DocumentFields, EmailHeaders, ExtractedAttachment, ExtractedPage, ExtractedPdf, Page,
+    PdfInfo, StoredDocument, StoredPage, TextSource,
 };

@@ -260,10 +260,36 @@ pub struct DocumentFields {
     /// indexed). Non-zero: the publisher should withdraw and fix the file.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub covered_words: u32,
+    /// E-mails: the message's headers (`Van`/`From`, `Aan`/`To`, `Cc`, `Verzonden`/`Datum`/
+    /// `Sent`, `Onderwerp`/`Subject`) at the top of its first page, then those of the messages
+    /// quoted in it, in printed order; redacted values kept as printed. Empty for documents
+    /// that are not e-mails.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<EmailHeaders>,
     /// MinHash signature of its pages' visible words (`woo_core::similarity`), for finding
     /// its near-duplicates; empty for documents without (enough) text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub text_signature: Vec<u32>,
+}
+
+/// The headers of one e-mail message as printed in a document.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EmailHeaders {
+    /// `Van`/`From`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// `Aan`/`To` and `Cc`, one entry per address or name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    /// `Verzonden`/`Datum`/`Sent`: `YYYY-MM-DD`, with `THH:MM` when the time is printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<String>,
+    /// `Onderwerp`/`Subject` as printed (with its `RE:`/`FW:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The page (1-based) its headers are printed on.
+    #[serde(default)]
+    pub page: u32,
 }
 
 /// One part of a complaint (klachtonderdeel) and how it was judged.

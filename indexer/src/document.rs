@@ -32,6 +32,7 @@ pub fn build_document(
     let publication = resolved.publication.as_ref();
     let covered_words = extracted.pages.iter().map(|page| page.covered_words).sum();
     let pages = analysed_pages(extracted.pages);
+    let emails = crate::email_headers::read_email_headers(&pages);
     let mut references = find_references(&pages);
     if let Some(identifier) = &extracted.info.identifier {
         if !references.contains(identifier) {
@@ -47,7 +48,7 @@ pub fn build_document(
         entry.document_type.as_deref(),
         &pages,
     );
-    let title = document_title(entry, &extracted.info, &pages, source);
+    let title = document_title(entry, &extracted.info, &pages, source, &emails);
     let publisher = entry
         .publisher
         .clone()
@@ -99,6 +100,7 @@ pub fn build_document(
             format: Some(format),
             court: extracted.info.court.clone(),
             covered_words,
+            emails,
             ..Default::default()
         },
         grounds: normalised_grounds(entry),
@@ -178,19 +180,26 @@ fn analysed_pages(extracted: Vec<ExtractedPage>) -> Vec<Page> {
         .collect()
 }
 
-/// The metadata's title, else a usable PDF info title, else the first heading line of the first
-/// page, else the file name.
+/// The metadata's title, else a usable PDF info title, else an e-mail's subject, else the first
+/// heading line of the first page, else the file name.
 fn document_title(
     entry: &DocumentMetadata,
     info: &PdfInfo,
     pages: &[Page],
     source: &str,
+    emails: &[woo_core::EmailHeaders],
 ) -> String {
     entry
         .title
         .clone()
         .filter(|title| !title.trim().is_empty())
         .or_else(|| info.title.as_deref().and_then(usable_info_title))
+        .or_else(|| {
+            emails
+                .first()
+                .and_then(|message| message.subject.clone())
+                .filter(|subject| !subject.trim().is_empty())
+        })
         .or_else(|| {
             pages
                 .first()

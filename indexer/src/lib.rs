@@ -28,6 +28,8 @@
 //! - [`pages`]     text-page files (`*.pages.jsonl`): documents with extracted page texts, no PDF
 //! - `ids`       document ids from source paths, content hashes
 //! - `document`  a file's extraction + metadata -> its Documents (title, language, references, bundle parts)
+//! - `email_headers` an e-mail's printed header blocks and reply lines -> its messages (sender,
+//!   recipients, sent, subject), for `woo_core::mail`'s threads
 //! - `discover`  walk the inputs into the files to process, their metadata and the documents without a file
 //! - `process`   one input file -> its documents (or unchanged, retracted, failed), on a worker thread
 //! - `options`   `IndexOptions` and `RunControl`: what a run is asked to do
@@ -45,6 +47,7 @@ pub mod decision;
 mod discover;
 pub mod diwoo;
 mod document;
+pub mod email_headers;
 pub mod error;
 mod ids;
 pub mod ingest;

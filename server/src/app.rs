@@ -67,6 +67,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/documents/{id}/file", get(api_file))
         .route("/api/documents/{id}/compare/{other}", get(api_compare))
         .route("/documents/{id}/compare/{other}", get(compare_page))
+        .route("/api/threads/{id}", get(api_thread))
+        .route("/threads/{id}", get(thread_page))
         .route("/api/export", get(api_export))
         .route("/documents/{id}", get(document_page))
         .route("/feed", get(feed));
@@ -311,7 +313,46 @@ async fn api_document(State(state): State<AppState>, Path(id): Path<String>) -> 
     let mut answer = html::public_document_json(&document);
     answer["duplicates"] = serde_json::to_value(state.search.duplicates_of(&id))
         .unwrap_or_else(|_| serde_json::json!([]));
+    answer["thread"] = match state.search.thread_of(&id) {
+        Some((thread, messages)) => serde_json::json!({ "id": thread, "messages": messages }),
+        None => serde_json::Value::Null,
+    };
     Ok(Json(answer).into_response())
+}
+
+/// `GET /api/threads/{id}`: an e-mail thread's messages in time order.
+async fn api_thread(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
+    let search = state.search.clone();
+    let wanted = id.clone();
+    let thread = blocking(move || Ok(search.email_thread(&wanted))).await?;
+    match thread {
+        Some(thread) => Ok(Json(thread).into_response()),
+        None => Err(ApiError::NotFound(format!(
+            "no e-mail thread with id {id:?}"
+        ))),
+    }
+}
+
+/// `/threads/{id}`: the thread page.
+async fn thread_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw_query): RawQuery,
+) -> Response {
+    let pairs = decode_pairs(raw_query.as_deref().unwrap_or("")).unwrap_or_default();
+    let language = html::UiLanguage::from_pairs(&pairs);
+    let search = state.search.clone();
+    let wanted = id.clone();
+    match blocking(move || Ok(search.email_thread(&wanted))).await {
+        Ok(Some(thread)) => {
+            Html(crate::threads_page::render_thread_page(&thread, language)).into_response()
+        }
+        Ok(None) => {
+            let message = format!("no e-mail thread with id {id:?}");
+            html_message(StatusCode::NOT_FOUND, &message, language)
+        }
+        Err(error) => html_message(error.status(), &error.to_string(), language),
+    }
 }
 
 /// `GET /api/documents/{id}/compare/{other}`: the redaction differences of two documents.
@@ -629,6 +670,10 @@ async fn document_page(
         duplicates_html: crate::duplicates_page::duplicates_section(
             &id,
             &state.search.duplicates_of(&id),
+            language,
+        ),
+        thread_html: crate::threads_page::thread_note(
+            state.search.thread_of(&id).as_ref(),
             language,
         ),
     };

@@ -91,6 +91,7 @@ pub fn public_document_json(document: &StoredDocument) -> serde_json::Value {
         "file_format": document.fields.format,
         "court": document.fields.court,
         "references": document.fields.references,
+        "emails": document.fields.emails,
         "file": format!("/api/documents/{}/file", url_encode(&document.fields.id)),
     })
 }
@@ -161,6 +162,9 @@ pub(crate) fn facet_title(name: &str, language: UiLanguage) -> &'static str {
         }
         "handling_time" => language.text("Behandelduur klacht", "Complaint handling time"),
         "theme" => language.text("Terugkerend thema", "Recurring theme"),
+        "sender" => language.text("Afzender e-mail", "E-mail sender"),
+        "recipient" => language.text("Ontvanger e-mail", "E-mail recipient"),
+        "thread" => language.text("E-mailreeks", "E-mail thread"),
         "month" => language.text("Maand", "Month"),
         _ => "",
     }
@@ -607,6 +611,21 @@ fn render_result(result: &SearchResult, query: &str, language: UiLanguage) -> St
                 .to_string(),
         );
     }
+    if let Some(thread) = &result.thread {
+        meta.push(format!(
+            "<a href=\"{}\">{}</a>",
+            html_escape(&format!(
+                "/threads/{}{}",
+                url_encode(thread),
+                if language == UiLanguage::English {
+                    "?lang=en"
+                } else {
+                    ""
+                }
+            )),
+            language.text("e-mailreeks", "e-mail thread")
+        ));
+    }
     html.push_str(&format!("<div class=\"meta\">{}</div>", meta.join(" · ")));
     for hit in &result.hits {
         let pdf_link = if is_pdf_source(&result.source) {
@@ -849,6 +868,8 @@ pub struct DocumentView<'a> {
     /// HTML of the document's near-duplicates (`crate::duplicates_page`), shown after its
     /// facts; empty without any.
     pub duplicates_html: String,
+    /// HTML of the document's e-mail thread note (`crate::threads_page`); empty without one.
+    pub thread_html: String,
 }
 
 /// The document page: metadata, grounds per page, and the "page N of M" viewer with the page's
@@ -882,6 +903,7 @@ pub fn render_document_page(
         html_escape(&document.fields.title)
     ));
     page.push_str(&document_facts(document, language));
+    page.push_str(&view.thread_html);
     page.push_str(&view.duplicates_html);
     page.push_str(&grounds_per_page(&document.fields.id, view, language));
     page.push_str(&page_navigation(document, view, &keep, language));

@@ -28,6 +28,7 @@
 //!   one redacts (stamp, mark, box) and the other discloses, with the grounds
 //! - [`duplicates_page`] a document's near-duplicates on its page, and the comparison page of two
 //!   documents' redactions
+//! - [`threads_page`] a document's e-mail thread note, and the thread page `/threads/{id}`
 //! - [`complaints`] the complaint patterns over HTTP: `group`/`format`/`section` plus the
 //!   search's parameters -> the answer of `GET /api/complaints/stats`, its CSV sections
 //! - [`complaints_page`] the `/complaints` page: the patterns as inline SVG charts and tables
@@ -67,6 +68,7 @@ pub mod read_directory;
 pub mod search;
 pub mod server;
 pub mod statistics;
+pub mod threads_page;
 
 #[cfg(feature = "admin")]
 /// `POST /api/admin/bulk`'s limits and answer, at the path they had before the admin API

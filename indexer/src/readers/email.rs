@@ -47,7 +47,13 @@ pub fn read_email(
     let date = message.date().and_then(|date| {
         woo_core::dates::iso_date(date.year.into(), date.month.into(), date.day.into())
     });
-    header("Datum", date.clone());
+    // The date with its time, as mail programs print it, for the message's thread.
+    let sent = message.date().and_then(|date| {
+        date.to_rfc3339()
+            .get(..16)
+            .map(|minute| minute.replacen('T', " ", 1))
+    });
+    header("Datum", sent.or(date.clone()));
     header("Onderwerp", message.subject().map(str::to_string));
     text.push('\n');
     let body = match message.body_text(0) {

@@ -182,6 +182,32 @@ pub const FACETS: &[FacetDescriptor] = &[
         label_of: |_| None,
     },
     FacetDescriptor {
+        name: "sender",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: |stored| email_participants(stored, true),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
+        name: "recipient",
+        histogram: false,
+        only_when_asked: false,
+        record_field: |_| None,
+        values_of: |stored| email_participants(stored, false),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
+        name: "thread",
+        histogram: false,
+        only_when_asked: true,
+        record_field: |_| None,
+        // Threads are found over all documents when the table is built and handed to
+        // `FacetOrdinals::add_document`.
+        values_of: |_| Vec::new(),
+        label_of: |_| None,
+    },
+    FacetDescriptor {
         name: "month",
         histogram: true,
         only_when_asked: true,
@@ -203,6 +229,27 @@ const fn facet_names() -> [&'static str; FACETS.len()] {
         index += 1;
     }
     names
+}
+
+/// The visible senders (or recipients) of the messages printed in an e-mail, and their
+/// organisation domains: redacted names and addresses are left out, never guessed.
+fn email_participants(stored: &StoredDocument, senders: bool) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for message in &stored.fields.emails {
+        let printed: Vec<&String> = if senders {
+            message.sender.iter().collect()
+        } else {
+            message.recipients.iter().collect()
+        };
+        for value in printed {
+            for shown in woo_core::mail::visible_participant_values(value) {
+                if !values.contains(&shown) {
+                    values.push(shown);
+                }
+            }
+        }
+    }
+    values
 }
 
 /// A value that is there or not, as a list of values.
@@ -267,8 +314,14 @@ pub struct FacetOrdinals {
 
 impl FacetOrdinals {
     /// Adds the facet values of the next document of the table (in table order), with its
-    /// `theme` (found over all judgements, see [`crate::search::complaints`]).
-    pub(super) fn add_document(&mut self, stored: &StoredDocument, theme: Option<&str>) {
+    /// `theme` (found over all judgements, see [`crate::search::complaints`]) and its e-mail
+    /// `thread` (found over all documents).
+    pub(super) fn add_document(
+        &mut self,
+        stored: &StoredDocument,
+        theme: Option<&str>,
+        thread: Option<&str>,
+    ) {
         if self.ordinal_starts.is_empty() {
             self.ordinal_starts.push(0);
         }
@@ -277,11 +330,14 @@ impl FacetOrdinals {
                 let ordinal = self.intern(facet, value);
                 self.ordinals.push(ordinal);
             }
-            if descriptor.name == "theme" {
-                if let Some(theme) = theme {
-                    let ordinal = self.intern(facet, theme.to_string());
-                    self.ordinals.push(ordinal);
-                }
+            let found_over_all = match descriptor.name {
+                "theme" => theme,
+                "thread" => thread,
+                _ => None,
+            };
+            if let Some(value) = found_over_all {
+                let ordinal = self.intern(facet, value.to_string());
+                self.ordinals.push(ordinal);
             }
         }
         self.ordinal_starts.push(self.ordinals.len() as u32);

@@ -18,7 +18,7 @@
 //! Submodules (private; their public items are re-exported here), lowest first:
 //! ```text
 //! response    SearchResponse, SearchResult, PageHit, FacetCount, PublicationGroup,
-//!             DuplicateMember, DocumentComparison: plain data
+//!             DuplicateMember, DocumentComparison, EmailThread: plain data
 //! complaints  complaint judgements: their facet values (norm, violated_norm, handling_time),
 //!             facts and tf-idf themes, built with the table (a folder)
 //! facets      the FACETS table (names, histograms, record fields, values, labels), the
@@ -72,8 +72,9 @@ pub use request::{
     MAX_PAGE_SIZE, MAX_RESULT_WINDOW,
 };
 pub use response::{
-    ComparedDocument, DocumentComparison, DuplicateMember, FacetCount, OtherFacetValues, PageHit,
-    PublicationGroup, SearchResponse, SearchResult, DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
+    ComparedDocument, DocumentComparison, DuplicateMember, EmailThread, FacetCount,
+    OtherFacetValues, PageHit, PublicationGroup, SearchResponse, SearchResult, ThreadDocument,
+    ThreadMessageView, ThreadPlace, DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
 };
 pub use retracted::missing_document;
 pub use service::{MatchingDocuments, SearchService, HITS_PER_RESULT};

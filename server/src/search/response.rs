@@ -75,6 +75,9 @@ pub struct SearchResult {
     /// With `collapse=duplicates`: the other matching documents of its cluster, not shown.
     #[serde(skip_serializing_if = "is_zero")]
     pub duplicates: usize,
+    /// Its e-mail thread (`GET /api/threads/{id}`), when it is an e-mail of a thread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
 }
 
 fn is_zero(value: &usize) -> bool {
@@ -194,6 +197,7 @@ pub(super) fn to_result(stored: &StoredDocument, score: Score, hits: Vec<PageHit
         score,
         hits,
         duplicate_cluster: None,
+        thread: None,
         duplicates: 0,
     }
 }
@@ -215,6 +219,62 @@ pub struct DuplicateMember {
     pub date: Option<String>,
     /// Estimated similarity of the two texts (0–1, `woo_core::similarity`).
     pub similarity: f64,
+}
+
+/// An e-mail thread: its messages in time order with the documents and pages that print them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EmailThread {
+    /// Its name (the smallest id of its documents).
+    pub id: String,
+    /// The subject of its first message, as printed.
+    pub subject: Option<String>,
+    /// Distinct messages.
+    pub message_count: usize,
+    /// Its messages, oldest first (undated last).
+    pub messages: Vec<ThreadMessageView>,
+    /// Its documents, in id order.
+    pub documents: Vec<ThreadDocument>,
+}
+
+/// One message of a thread.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ThreadMessageView {
+    /// `YYYY-MM-DD`, with `THH:MM` when printed.
+    pub sent: Option<String>,
+    /// The sender as printed (a redaction stays a redaction).
+    pub sender: Option<String>,
+    /// The recipients as printed.
+    pub recipients: Vec<String>,
+    /// The subject as printed.
+    pub subject: Option<String>,
+    /// Where it is printed: document and page.
+    pub printed_in: Vec<ThreadPlace>,
+}
+
+/// A page that prints a message of a thread.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ThreadPlace {
+    /// The document's id.
+    pub document_id: String,
+    /// The page (1-based).
+    pub page: u32,
+}
+
+/// A document of a thread.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ThreadDocument {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its publisher.
+    pub publisher: Option<String>,
+    /// Its publication.
+    pub publication_id: Option<String>,
+    /// That publication's title.
+    pub publication_title: Option<String>,
+    /// Its date.
+    pub date: Option<String>,
 }
 
 /// A document as a comparison names it.

@@ -23,8 +23,9 @@ use crate::search::facets::{count_facets, narrow_to_countable, FacetCounts, Face
 use crate::search::page_text::{self, PageText};
 use crate::search::request::{SearchRequest, SortOrder};
 use crate::search::response::{
-    to_result, ComparedDocument, DocumentComparison, DuplicateMember, PageHit, PublicationGroup,
-    SearchResponse, SearchResult, DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
+    to_result, ComparedDocument, DocumentComparison, DuplicateMember, EmailThread, PageHit,
+    PublicationGroup, SearchResponse, SearchResult, ThreadDocument, ThreadMessageView, ThreadPlace,
+    DOCUMENTS_PER_GROUP, SUGGEST_BELOW_TOTAL,
 };
 use crate::search::table::{build_document_table, DocumentEntry, DocumentTable};
 
@@ -213,6 +214,71 @@ impl SearchService {
         let table = self.table();
         let position = *table.by_id.get(id)?;
         Some(table.entries[position].stored.clone())
+    }
+
+    /// The e-mail thread `thread` (a thread name, the smallest id of its documents): its
+    /// messages in time order, each once with every page that prints it; `None` for an
+    /// unknown thread.
+    pub fn email_thread(&self, thread: &str) -> Option<EmailThread> {
+        let table = self.table();
+        let members = table.threads.get(thread)?;
+        let documents: Vec<(&str, &[woo_core::EmailHeaders])> = members
+            .iter()
+            .map(|&position| {
+                let fields = &table.entries[position].stored.fields;
+                (fields.id.as_str(), fields.emails.as_slice())
+            })
+            .collect();
+        let messages: Vec<ThreadMessageView> = woo_core::mail::thread_messages(&documents)
+            .into_iter()
+            .map(|message| ThreadMessageView {
+                sent: message.headers.sent,
+                sender: message.headers.sender,
+                recipients: message.headers.recipients,
+                subject: message.headers.subject,
+                printed_in: message
+                    .printed_in
+                    .into_iter()
+                    .map(|(document, page)| ThreadPlace {
+                        document_id: documents[document].0.to_string(),
+                        page,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let subject = messages.iter().find_map(|message| message.subject.clone());
+        Some(EmailThread {
+            id: thread.to_string(),
+            subject,
+            message_count: messages.len(),
+            messages,
+            documents: members
+                .iter()
+                .map(|&position| {
+                    let fields = &table.entries[position].stored.fields;
+                    ThreadDocument {
+                        id: fields.id.clone(),
+                        title: fields.title.clone(),
+                        publisher: fields.publisher.clone(),
+                        publication_id: fields.publication_id.clone(),
+                        publication_title: fields.publication_title.clone(),
+                        date: fields.date.clone(),
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// The e-mail thread of document `id` and its number of messages, when it has one.
+    pub fn thread_of(&self, id: &str) -> Option<(String, usize)> {
+        let table = self.table();
+        let &position = table.by_id.get(id)?;
+        let thread = table.entries[position].thread.clone()?;
+        let count = self
+            .email_thread(&thread)
+            .map(|thread| thread.message_count)
+            .unwrap_or(0);
+        Some((thread, count))
     }
 
     /// The other members of document `id`'s near-duplicate cluster, most similar first (empty
@@ -451,6 +517,7 @@ impl SearchService {
             let score = matches.score_of(position);
             let mut result = to_result(&entry.stored, score, Vec::new());
             result.duplicate_cluster = entry.duplicate_cluster.clone();
+            result.thread = entry.thread.clone();
             results.push(result);
         }
         Ok((total, results))
@@ -642,6 +709,7 @@ impl SearchService {
         }
         let mut result = to_result(&entry.stored, matches.score_of(position), hits);
         result.duplicate_cluster = entry.duplicate_cluster.clone();
+        result.thread = entry.thread.clone();
         Ok(result)
     }
 }

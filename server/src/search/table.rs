@@ -29,6 +29,9 @@ pub struct DocumentEntry {
     /// Its near-duplicate cluster (the smallest id of its members), when it has a
     /// near-duplicate (`woo_core::similarity`).
     pub duplicate_cluster: Option<String>,
+    /// Its e-mail thread (the smallest id of the thread's documents), when its messages
+    /// belong to a thread of at least two messages (`woo_core::mail`).
+    pub thread: Option<String>,
 }
 
 /// Every live document, by key; rebuilt at each reader reload.
@@ -46,6 +49,8 @@ pub struct DocumentTable {
     pub complaints: ComplaintTable,
     /// Near-duplicate cluster name -> positions of its members in `entries`, in id order.
     pub duplicate_clusters: HashMap<String, Vec<usize>>,
+    /// E-mail thread name -> positions of its documents in `entries`, in id order.
+    pub threads: HashMap<String, Vec<usize>>,
     /// For each segment of the searcher the table was built from: record id -> position in
     /// `entries`, so that collecting a hit is an array read instead of a hash lookup.
     pub(super) segment_positions: HashMap<tantivy::index::SegmentId, Arc<Vec<u32>>>,
@@ -105,9 +110,11 @@ pub fn build_document_table(
                 .and_then(woo_core::dates::date_to_days),
             stored,
             duplicate_cluster: None,
+            thread: None,
         });
     }
     add_duplicate_clusters(&mut table);
+    add_email_threads(&mut table);
     add_complaints_and_facets(&mut table);
     for reader in searcher.segment_readers() {
         let positions = positions_of_records(reader, &table.by_key)?;
@@ -155,14 +162,51 @@ fn add_duplicate_clusters(table: &mut DocumentTable) {
     }
 }
 
+/// Links the e-mail messages of the documents into threads (`woo_core::mail::email_threads`).
+fn add_email_threads(table: &mut DocumentTable) {
+    let mailed: Vec<usize> = (0..table.entries.len())
+        .filter(|&position| !table.entries[position].stored.fields.emails.is_empty())
+        .collect();
+    let documents: Vec<(&str, &[woo_core::EmailHeaders])> = mailed
+        .iter()
+        .map(|&position| {
+            let fields = &table.entries[position].stored.fields;
+            (fields.id.as_str(), fields.emails.as_slice())
+        })
+        .collect();
+    let threads = woo_core::mail::email_threads(&documents);
+    for (&position, thread) in mailed.iter().zip(threads) {
+        if let Some(name) = &thread {
+            table
+                .threads
+                .entry(name.clone())
+                .or_default()
+                .push(position);
+        }
+        table.entries[position].thread = thread;
+    }
+    for members in table.threads.values_mut() {
+        let entries = &table.entries;
+        members.sort_by(|&a, &b| {
+            entries[a]
+                .stored
+                .fields
+                .id
+                .cmp(&entries[b].stored.fields.id)
+        });
+    }
+}
+
 /// Finds the complaint judgements' facts and themes, then numbers every document's facet
-/// values (the theme facet needs the themes of all judgements).
+/// values (the theme facet needs the themes of all judgements, the thread facet the threads).
 fn add_complaints_and_facets(table: &mut DocumentTable) {
     let documents: Vec<&StoredDocument> = table.entries.iter().map(|entry| &entry.stored).collect();
     table.complaints = build_complaint_table(&documents);
     for (position, entry) in table.entries.iter().enumerate() {
         let theme = table.complaints.theme_label_at(position);
-        table.facets.add_document(&entry.stored, theme);
+        table
+            .facets
+            .add_document(&entry.stored, theme, entry.thread.as_deref());
     }
 }
 
@@ -233,6 +277,7 @@ mod tests {
             date_days,
             decision_days: None,
             duplicate_cluster: None,
+            thread: None,
         };
         let entries = vec![
             entry("b", Some(100)),
