@@ -146,6 +146,7 @@ fn the_whole_corpus_indexes_with_exactly_the_broken_files_reported() {
         "the two ODT renditions of the Kamer documents"
     );
     print_duplicate_clusters(&search);
+    print_email_threads(&search);
     // No document of the corpus is a complaint judgement: none is read as one.
     let mut complaints = std::collections::BTreeMap::new();
     complaints.insert("category".to_string(), vec!["2l".to_string()]);
@@ -197,6 +198,59 @@ fn print_duplicate_clusters(search: &SearchService) {
     );
     for sources in members.values() {
         eprintln!("  cluster: {sources:?}");
+    }
+}
+
+/// The corpus's e-mails and their threads, printed (benches/README.md, "E-mail threads").
+fn print_email_threads(search: &SearchService) {
+    let table = search.table();
+    let mailed: Vec<&woo_server::search::DocumentEntry> = table
+        .entries
+        .iter()
+        .filter(|entry| !entry.stored.fields.emails.is_empty())
+        .collect();
+    let messages: usize = mailed
+        .iter()
+        .map(|entry| entry.stored.fields.emails.len())
+        .sum();
+    let redacted_senders = mailed
+        .iter()
+        .flat_map(|entry| &entry.stored.fields.emails)
+        .filter(|message| {
+            message
+                .sender
+                .as_deref()
+                .is_some_and(woo_core::mail::is_redacted)
+        })
+        .count();
+    eprintln!(
+        "corpus e-mails: {} documents print {} messages ({} with a redacted sender); {} threads",
+        mailed.len(),
+        messages,
+        redacted_senders,
+        table.threads.len()
+    );
+    for entry in &mailed {
+        eprintln!("  e-mail {}", entry.stored.fields.source);
+        for message in &entry.stored.fields.emails {
+            eprintln!(
+                "    p{} {:?} | {:?} | {:?} | {:?}",
+                message.page, message.sent, message.sender, message.recipients, message.subject
+            );
+        }
+    }
+    let mut threads: Vec<(&String, &Vec<usize>)> = table.threads.iter().collect();
+    threads.sort();
+    for (thread, members) in threads {
+        let sources: Vec<&str> = members
+            .iter()
+            .map(|&position| table.entries[position].stored.fields.source.as_str())
+            .collect();
+        let count = search
+            .email_thread(thread)
+            .map(|found| found.message_count)
+            .unwrap_or(0);
+        eprintln!("  thread {thread}: {count} messages in {sources:?}");
     }
 }
 

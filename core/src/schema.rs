@@ -18,7 +18,7 @@ use tantivy::schema::{
 use crate::analysis::{EXACT_TOKENIZER, PARTS_TOKENIZER, STEMMED_TOKENIZER};
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// File in the index directory holding [`SCHEMA_VERSION`].
 pub const SCHEMA_VERSION_FILE: &str = "woo-schema-version";
 

@@ -96,6 +96,9 @@ pub fn messages_of_page(text: &str, page: u32) -> Vec<EmailHeaders> {
 /// A header block starting at `lines[0]` (a sender line): the message when it has at least
 /// three different headers, and how many lines it used.
 fn header_block(lines: &[&str], page: u32) -> (Option<EmailHeaders>, usize) {
+    if let Some(stacked) = stacked_block(lines, page) {
+        return stacked;
+    }
     let mut message = EmailHeaders {
         page,
         ..EmailHeaders::default()
@@ -111,6 +114,12 @@ fn header_block(lines: &[&str], page: u32) -> (Option<EmailHeaders>, usize) {
                 message.recipients.extend(split_recipients(line));
                 index += 1;
                 used = index;
+                continue;
+            }
+            // A stray fragment of a wrapped redaction (`e` of `10.2.e`) inside the block.
+            let fragment = line.trim();
+            if !fragment.is_empty() && fragment.chars().count() <= 2 {
+                index += 1;
                 continue;
             }
             break;
@@ -138,6 +147,105 @@ fn header_block(lines: &[&str], page: u32) -> (Option<EmailHeaders>, usize) {
         used = index;
     }
     ((seen.len() >= 3).then_some(message), used)
+}
+
+static BARE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[A-Za-z][A-Za-z -]{1,20}:\s*$").expect("valid pattern"));
+
+/// A header block printed as a column of labels and then a column of values (`Van:`, `Aan:`,
+/// `Onderwerp:`, `Datum:` on their own lines, then the values), as a two-column print comes out
+/// row by row. The sent value is the anchor: the value line that reads as a date is the `Datum`
+/// label's, the labels before it take the lines before it and those after it the lines after
+/// it, one each, except that a recipient list wrapped over several lines takes the lines left
+/// over. Without a readable date each label takes the next value line. Other bare labels
+/// (`Bijlagen:`) take their line too. `None` when the block is not printed so.
+fn stacked_block(lines: &[&str], page: u32) -> Option<(Option<EmailHeaders>, usize)> {
+    let mut slots: Vec<Option<Label>> = Vec::new();
+    for line in lines.iter().take(MAX_BLOCK_LINES) {
+        if let Some(captures) = HEADER.captures(line) {
+            if !captures[2].trim().is_empty() {
+                break;
+            }
+            slots.push(Some(label_of(&captures[1])));
+            continue;
+        }
+        if BARE_LABEL.is_match(line) {
+            slots.push(None);
+            continue;
+        }
+        break;
+    }
+    if slots.iter().flatten().count() < 3 {
+        return None;
+    }
+    let mut message = EmailHeaders {
+        page,
+        ..EmailHeaders::default()
+    };
+    // (position in `lines`, text) of the value lines that may belong to the block.
+    let values: Vec<(usize, &str)> = lines
+        .iter()
+        .enumerate()
+        .skip(slots.len())
+        .filter(|(_, line)| !line.trim().is_empty())
+        .take(MAX_BLOCK_LINES)
+        .map(|(position, line)| (position, line.trim()))
+        .collect();
+    let sent_slot = slots.iter().position(|slot| *slot == Some(Label::Sent));
+    let sent_line = sent_slot.and_then(|slot| {
+        values
+            .iter()
+            .enumerate()
+            .skip(slot)
+            .find(|(_, (_, line))| parse_sent(line).is_some())
+            .map(|(index, _)| index)
+    });
+    let last_used = match (sent_slot, sent_line) {
+        (Some(slot), Some(line)) => {
+            assign_segment(&mut message, &slots[..slot], &values[..line]);
+            set_value(&mut message, Label::Sent, values[line].1);
+            let after = &slots[slot + 1..];
+            let end = (line + 1 + after.len()).min(values.len());
+            assign_segment(&mut message, after, &values[line + 1..end]);
+            values
+                .get(end.saturating_sub(1))
+                .map(|(position, _)| *position)
+        }
+        _ => {
+            let end = slots.len().min(values.len());
+            assign_segment(&mut message, &slots, &values[..end]);
+            values
+                .get(end.saturating_sub(1))
+                .map(|(position, _)| *position)
+        }
+    };
+    let used = last_used.map_or(slots.len(), |position| position + 1);
+    Some((Some(message), used))
+}
+
+/// Labels take value lines one each; lines left over belong to the first recipient label (a
+/// wrapped list of addresses).
+fn assign_segment(message: &mut EmailHeaders, slots: &[Option<Label>], values: &[(usize, &str)]) {
+    let extra = values.len().saturating_sub(slots.len());
+    let wrapped_slot = slots
+        .iter()
+        .position(|slot| *slot == Some(Label::Recipients));
+    let mut next = 0;
+    for (index, slot) in slots.iter().enumerate() {
+        let take = if Some(index) == wrapped_slot {
+            1 + extra
+        } else {
+            1
+        };
+        let taken = &values[next.min(values.len())..(next + take).min(values.len())];
+        next += take;
+        let Some(label) = slot else {
+            continue;
+        };
+        for (_, value) in taken {
+            set_value(message, *label, value);
+        }
+    }
 }
 
 fn set_value(message: &mut EmailHeaders, label: Label, value: &str) {
@@ -370,6 +478,39 @@ mod tests {
         );
         assert_eq!(messages[2].sent.as_deref(), Some("2023-03-09T18:05"));
         assert_eq!(messages[2].subject, None);
+    }
+
+    #[test]
+    fn labels_printed_in_a_column_take_the_value_lines_in_order() {
+        let text = "Van:\nAan:\nOnderwerp:\nDatum:\nBijlagen:\nNVWA Formulieren meldingen\n\
+                    NVWA Klantcontactcentrum\nNieuwe melding 10898468\n3 maart 2020 10:15\n\
+                    melding.pdf\nBijgaande melding kan worden behandeld.";
+        let messages = messages_of_page(text, 1);
+        assert_eq!(messages.len(), 1);
+        assert_eq!(
+            messages[0].sender.as_deref(),
+            Some("NVWA Formulieren meldingen")
+        );
+        assert_eq!(messages[0].recipients, vec!["NVWA Klantcontactcentrum"]);
+        assert_eq!(
+            messages[0].subject.as_deref(),
+            Some("Nieuwe melding 10898468")
+        );
+        assert_eq!(messages[0].sent.as_deref(), Some("2020-03-03T10:15"));
+        // A wrapped recipient list: the date line anchors the subject before it.
+        let wrapped = "Van:\nAan:\nCc:\nOnderwerp:\nDatum:\n10.2e (FM/ME)\nA (a@uu.nl); B\n\
+                       (b@ovfd.nl); 10.2e\n10.2e (FM/ME); C (c@veb.net)\nKlankbordgroep Kifid\n\
+                       dinsdag 5 mei 2020 21:10:00\nBeste allemaal,";
+        let messages = messages_of_page(wrapped, 1);
+        assert_eq!(messages[0].sender.as_deref(), Some("10.2e (FM/ME)"));
+        assert_eq!(
+            messages[0].recipients.len(),
+            6,
+            "{:?}",
+            messages[0].recipients
+        );
+        assert_eq!(messages[0].subject.as_deref(), Some("Klankbordgroep Kifid"));
+        assert_eq!(messages[0].sent.as_deref(), Some("2020-05-05T21:10"));
     }
 
     #[test]
